@@ -1,0 +1,110 @@
+"""Every setting of Pax lägesbild, declared once.
+
+Each setting has a name (the environment variable), a default and a help text.
+`tests/unit/test_config.py` proves that each one is documented in the README, so a
+setting cannot be added without telling the people who run the app about it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+    parse: Callable[[str], object] = str
+
+
+def _date(value: str) -> dt.date:
+    return dt.date.fromisoformat(value) if value else dt.date.today()
+
+
+def _path(value: str) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else ROOT / path
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("PAX_STORE", "data/pax.duckdb", "The DuckDB store file (relative to the project).", _path),
+    Setting("PAX_DATA_DIR", "data", "Folder with the catalogue, SCB tables and `sources/`.", _path),
+    Setting("PAX_GEO_DIR", "geo", "Folder with the boundary and point files.", _path),
+    Setting("PAX_DISCLOSURE_K", "3", "Counts from 1 to k-1 are shown as `<k`.", int),
+    Setting(
+        "PAX_MIN_POPULATION_FOR_RATE",
+        "500",
+        "Rates per inhabitant are not shown for areas with fewer inhabitants.",
+        int,
+    ),
+    Setting("PAX_DEMO_SEED", "20240101", "Seed of the fictional demo data.", int),
+    Setting(
+        "PAX_DEMO_END",
+        "",
+        "Last day of the demo data (ISO date); empty means the day of the build.",
+        _date,
+    ),
+    Setting("PAX_DEMO_YEARS", "5", "Years of demo events ending at PAX_DEMO_END.", int),
+    Setting(
+        "PAX_DEMO_EVENTS",
+        "0",
+        "Total demo events; 0 means realistic magnitudes (~1 000 a year). Up to 1 000 000.",
+        int,
+    ),
+    Setting(
+        "PAX_DEFAULT_ROLE",
+        "public",
+        "Role of a viewer who has not signed in: public, council or analyst.",
+    ),
+    Setting(
+        "PAX_TILES_URL",
+        "",
+        "Optional online basemap tile URL; empty keeps the map fully offline.",
+    ),
+    Setting("PAX_TILES_ATTRIBUTION", "", "Attribution text for PAX_TILES_URL."),
+    Setting(
+        "PAX_STATIC_URL",
+        "/app/static",
+        "URL under which Streamlit serves `static/` (change with a base URL path).",
+    ),
+    Setting("PAX_LANGUAGE", "sv", "Default language of the interface: sv or en."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str, env: dict[str, str] | None = None):
+    """Return the parsed value of a setting from the environment (or `env`)."""
+    setting = _BY_NAME[name]
+    source = os.environ if env is None else env
+    raw = source.get(name, setting.default)
+    try:
+        return setting.parse(raw)
+    except ValueError as exc:
+        raise ValueError(f"Ogiltigt värde för {name}: {raw!r} ({exc})") from exc
+
+
+def store_path() -> Path:
+    return get("PAX_STORE")
+
+
+def data_dir() -> Path:
+    return get("PAX_DATA_DIR")
+
+
+def geo_dir() -> Path:
+    return get("PAX_GEO_DIR")
+
+
+def disclosure_k() -> int:
+    k = get("PAX_DISCLOSURE_K")
+    if k < 1:
+        raise ValueError("PAX_DISCLOSURE_K måste vara minst 1")
+    return k

@@ -1,0 +1,162 @@
+"""The embedded DuckDB store: built whole into a new file, then swapped in.
+
+A build never touches the live store until it has succeeded, so a failed build (bad
+file, full disk, a bug) leaves the previous store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pandas as pd
+from shapely.geometry import mapping
+
+from pax import catalog, config, demo, geo, model
+from pax.ingest import scb
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+DEMO_DIR = "demo"
+DEMO_FILES = ("events", "interventions", "trust_measures", "social_measures")
+
+
+def connect(path: Path | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    path = Path(path or config.store_path())
+    if read_only and not path.exists():
+        raise FileNotFoundError(
+            f"Datalagret {path} finns inte. Bygg det med `python -m pax build` (eller `make run`)."
+        )
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def version(path: Path | None = None) -> str:
+    """A token that changes whenever the store file is replaced (used as a cache key)."""
+    path = Path(path or config.store_path())
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return "missing"
+    return f"{stat.st_mtime_ns}-{stat.st_size}"
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    columns = ", ".join(frame.columns)
+    con.register("_frame", frame)
+    con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _frame")  # noqa: S608
+    con.unregister("_frame")
+
+
+def demo_dir(data_dir: Path | None = None) -> Path:
+    return (data_dir or config.data_dir()) / DEMO_DIR
+
+
+def generate_demo(data_dir: Path | None = None, end: dt.date | None = None,
+                  events_total: int | None = None, seed: int | None = None,
+                  years: int | None = None, progress: Progress = log.info) -> Path:
+    """Write the fictional demo data to `data/demo/` as Parquet plus a manifest."""
+    data_dir = data_dir or config.data_dir()
+    end = end or config.get("PAX_DEMO_END")
+    seed = config.get("PAX_DEMO_SEED") if seed is None else seed
+    years = years or config.get("PAX_DEMO_YEARS")
+    events_total = config.get("PAX_DEMO_EVENTS") if events_total is None else events_total
+    if not 0 <= events_total <= 1_000_000:
+        raise ValueError("Antalet demohändelser måste vara mellan 0 och 1 000 000.")
+    areas = geo.load_areas()
+    real = scb.measures(areas, data_dir / "scb")
+    population = real[(real["indicator"] == "population") & (real["period"] == "2022")]
+    population = population.set_index("area_code")["value"]
+    listed = set(geo.load_police_status(areas)["area_code"])
+    target = demo_dir(data_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    progress(f"Genererar fiktiva händelser till och med {end} …")
+    frames = {
+        "events": demo.events(areas, population, listed, end, years, seed, events_total),
+        "interventions": demo.interventions(areas, listed, end, years, seed),
+        "trust_measures": demo.trust_measures(areas, listed, end, years, seed),
+        "social_measures": demo.social_measures(areas, real, end, years, seed),
+    }
+    for name, frame in frames.items():
+        frame.to_parquet(target / f"{name}.parquet", index=False)
+    manifest = {"end": end.isoformat(), "seed": seed, "years": years,
+                "events": len(frames["events"]), "generated": dt.datetime.now().isoformat()}
+    (target / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    progress(f"Demodata klara: {len(frames['events']):,} händelser.".replace(",", " "))
+    return target
+
+
+def demo_manifest(data_dir: Path | None = None) -> dict | None:
+    path = demo_dir(data_dir) / "manifest.json"
+    if not path.exists() or not all((path.parent / f"{n}.parquet").exists() for n in DEMO_FILES):
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def build(path: Path | None = None, data_dir: Path | None = None,
+          progress: Progress = log.info) -> dict:
+    """Rebuild the store from `data/` and `geo/` into a new file, then swap it in."""
+    started = time.perf_counter()
+    path = Path(path or config.store_path())
+    data_dir = data_dir or config.data_dir()
+    manifest = demo_manifest(data_dir)
+    if manifest is None:
+        progress("Demodata saknas – genererar dem först.")
+        generate_demo(data_dir, progress=progress)
+        manifest = demo_manifest(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.building-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            counts = _fill(con, data_dir, manifest, progress)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+    counts["build_s"] = round(time.perf_counter() - started, 2)
+    progress(f"Datalagret {path} byggt på {counts['build_s']} s.")
+    return counts
+
+
+def _fill(con: duckdb.DuckDBPyConnection, data_dir: Path, manifest: dict,
+          progress: Progress) -> dict:
+    con.execute(model.SCHEMA)
+    progress("Läser källregister och indikatorkatalog …")
+    sources = catalog.load_sources(data_dir)
+    _insert(con, "sources", sources)
+    _insert(con, "catalog", catalog.load_catalog(data_dir))
+    progress("Läser geografin (DeSO, RegSO, kommun, Polisens områden, skolor) …")
+    areas = geo.load_areas()
+    frame = areas.assign(geometry=[json.dumps(mapping(g)) for g in areas["geometry"]],
+                         source_id="scb_geo")
+    _insert(con, "areas", frame)
+    status = geo.load_police_status(areas).assign(source_id="polisen_uso")
+    _insert(con, "area_status", status)
+    _insert(con, "places", geo.load_places())
+    progress("Läser SCB:s DeSO-statistik …")
+    _insert(con, "measures", scb.measures(areas, data_dir / "scb"))
+    progress("Läser fiktiva demodata …")
+    ddir = demo_dir(data_dir)
+    con.execute(
+        f"INSERT INTO events SELECT * FROM read_parquet('{ddir / 'events.parquet'}')"  # noqa: S608
+    )
+    for name, table in (("interventions", "interventions"), ("trust_measures", "measures"),
+                        ("social_measures", "measures")):
+        frame = pd.read_parquet(ddir / f"{name}.parquet")
+        _insert(con, table, frame)
+    info = {"built_at": dt.datetime.now().isoformat(timespec="seconds"),
+            "demo_end": manifest["end"], "demo_seed": str(manifest["seed"])}
+    _insert(con, "build_info", pd.DataFrame(list(info.items()), columns=["key", "value"]))
+    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+              for t in ("areas", "events", "measures", "interventions", "sources", "catalog")}
+    return counts
