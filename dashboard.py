@@ -1,0 +1,47 @@
+"""Pax lägesbild: the router. Page config, language, role, and st.navigation over pages/."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:  # streamlit runs this file as a script
+    sys.path.insert(0, str(ROOT))
+
+from pax import i18n  # noqa: E402
+from ui import cached, state  # noqa: E402
+
+# (file in app_pages/, title key, icon, URL path). A test proves every file in pages/ is here.
+PAGES = (
+    ("oversikt.py", "page_overview", ":material/dashboard:", "oversikt"),
+    ("har_och_nu.py", "page_here_and_now", ":material/location_on:", "har-och-nu"),
+    ("fortroende.py", "page_trust", ":material/handshake:", "fortroende"),
+    ("social_hallbarhet.py", "page_social", ":material/school:", "social-hallbarhet"),
+    ("omraden.py", "page_areas", ":material/holiday_village:", "omraden"),
+    ("om_data.py", "page_about", ":material/info:", "om-data"),
+)
+
+st.set_page_config(page_title="Pax lägesbild", page_icon=str(ROOT / "static" / "favicon.png"), layout="wide",
+                   initial_sidebar_state="expanded")
+
+lang = state.lang()
+pages = [st.Page(ROOT / "app_pages" / file, title=i18n.t(key, lang), icon=icon, url_path=path,
+                 default=(i == 0)) for i, (file, key, icon, path) in enumerate(PAGES)]
+navigation = st.navigation(pages)
+
+with st.sidebar:
+    st.markdown(f"### {i18n.t('app_title', lang)}")
+    st.caption(i18n.t("app_subtitle", lang))
+    state.select(i18n.t("language", lang), list(i18n.LANGUAGES), "lang", "sv",
+                 format_func={"sv": "Svenska", "en": "English"}.get)
+    role = state.role()
+    st.markdown(f"**{i18n.t('role', lang)}:** {i18n.t('role_' + role, lang)}")
+    st.caption(i18n.t("role_note_" + role, lang))
+    if cached.ready():
+        last = cached.as_of()
+        st.caption(("Data t.o.m. " if lang == "sv" else "Data up to ") + i18n.date(last, lang))
+
+navigation.run()

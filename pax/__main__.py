@@ -1,0 +1,73 @@
+"""Command line: `python -m pax build | demo | bench`.
+
+Exit codes: 0 success, 2 a clear Swedish error on stderr (nothing in the store changed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+from pax import config, store
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pax", description="Pax lägesbild")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="bygg datalagret från data/ och geo/ (idempotent)")
+    b.add_argument("--store", type=Path, help="datalagrets fil (annars PAX_STORE)")
+    b.add_argument("--if-stale", action="store_true",
+                   help="bygg bara om lagret saknas eller är äldre än sina källor")
+    d = sub.add_parser("demo", help="generera fiktiva demodata till data/demo/")
+    d.add_argument("--events", type=int, default=None,
+                   help="antal händelser totalt (0 = realistiska nivåer, högst 1 000 000)")
+    d.add_argument("--end", type=dt.date.fromisoformat, default=None,
+                   help="sista dag (ÅÅÅÅ-MM-DD), annars PAX_DEMO_END eller i dag")
+    d.add_argument("--seed", type=int, default=None)
+    d.add_argument("--years", type=int, default=None)
+    sub.add_parser("bench", help="kör benchmarks/ och skriv en tabell")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        if args.command == "build":
+            path = args.store or config.store_path()
+            if args.if_stale and not stale(path):
+                _progress(f"Datalagret {path} är aktuellt.")
+                return 0
+            counts = store.build(path, progress=_progress)
+            print(json.dumps(counts, ensure_ascii=False))
+        elif args.command == "demo":
+            store.generate_demo(end=args.end, events_total=args.events, seed=args.seed,
+                                years=args.years, progress=_progress)
+        elif args.command == "bench":
+            bench = config.ROOT / "benchmarks" / "bench.py"
+            return subprocess.call([sys.executable, str(bench)])
+    except (ValueError, FileNotFoundError, OSError) as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def stale(path: Path) -> bool:
+    """True when the store is missing or older than any file it is built from."""
+    if not path.exists():
+        return True
+    built = path.stat().st_mtime
+    data, geo = config.data_dir(), config.geo_dir()
+    inputs = [data / "catalog.csv", data / "sources.csv", *(data / "scb").glob("*.csv"),
+              *geo.glob("*.geojson"), *(data / "sources").glob("*"),
+              *(data / store.DEMO_DIR).glob("*")]
+    return any(p.stat().st_mtime > built for p in inputs if p.is_file())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""User-facing text in Swedish (default) and English, and sv-SE number and date formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+LANGUAGES = ("sv", "en")
+MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+             "september", "oktober", "november", "december")
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+
+TEXT: dict[str, tuple[str, str]] = {
+    "app_title": ("Pax lägesbild", "Pax situation picture"),
+    "app_subtitle": ("Södertälje kommun och Polisen mot organiserad brottslighet",
+                     "Södertälje municipality and the police against organised crime"),
+    "page_overview": ("Översikt", "Overview"),
+    "page_here_and_now": ("Här och nu", "Here and now"),
+    "page_trust": ("Förtroende och informationsdelning", "Trust and information sharing"),
+    "page_social": ("Social hållbarhet", "Social sustainability"),
+    "page_areas": ("Områden", "Neighbourhoods"),
+    "page_about": ("Om data", "About the data"),
+    "horizon_here_and_now": ("Här och nu", "Here and now"),
+    "horizon_trust": ("Medellång sikt", "Medium term"),
+    "horizon_social": ("Lång sikt", "Long term"),
+    "horizon_here_and_now_sub": ("Situationell prevention", "Situational prevention"),
+    "horizon_trust_sub": ("Förtroende och informationsdelning", "Trust and information sharing"),
+    "horizon_social_sub": ("Social hållbarhet", "Social sustainability"),
+    "language": ("Språk", "Language"),
+    "role": ("Roll", "Role"),
+    "role_public": ("Allmänhet", "Public"),
+    "role_council": ("Förtroendevald", "Council"),
+    "role_analyst": ("Analytiker", "Analyst"),
+    "role_note_public": ("Utan inloggning visas platser endast per område.",
+                         "Without sign-in, locations are shown by area only."),
+    "role_note_council": ("Platser visas som värmekarta på 250 m-rutnät, aldrig som punkter.",
+                          "Locations are shown as heat on a 250 m grid, never as points."),
+    "role_note_analyst": ("Platser visas med källans precision.",
+                          "Locations are shown at the source's precision."),
+    "fictional": ("fiktiva demodata", "fictional demo data"),
+    "fictional_banner": (
+        "Händelser, insatser, förtroende- och åtgärdsdata i denna version är **fiktiva "
+        "demodata**, genererade för att visa verktyget. Geografin och SCB-statistiken är verklig.",
+        "Events, interventions, trust and action data in this version are **fictional demo "
+        "data**, generated to show the tool. The geography and SCB statistics are real."),
+    "source": ("Källa", "Source"),
+    "period": ("Period", "Period"),
+    "last_days": ("senaste {n} dagarna", "last {n} days"),
+    "vs_last_year": ("mot samma period i fjol", "vs the same period last year"),
+    "ytd": ("hittills i år", "year to date"),
+    "no_data": ("Inga uppgifter för det urvalet.", "No data for this selection."),
+    "store_missing": (
+        "Datalagret är inte byggt ännu. Kör `python -m pax build` (eller `make run`) och ladda om sidan.",
+        "The data store has not been built yet. Run `python -m pax build` (or `make run`) and reload."),
+    "open_page": ("Öppna sidan", "Open the page"),
+    "events": ("Händelser", "Events"),
+    "map_title": ("Karta", "Map"),
+    "layer_areas": ("Områden (RegSO)", "Areas (RegSO)"),
+    "layer_heat": ("Värmekarta, händelser", "Heat map, events"),
+    "layer_police": ("Polisens utsatta områden", "Police-listed areas"),
+    "layer_schools": ("Skolor och förskolor", "Schools and preschools"),
+    "heat_hidden": ("Värmekartan visas inte för din roll; antal per område visas i stället.",
+                    "The heat map is not shown for your role; counts by area are shown instead."),
+    "categories": ("Kategorier", "Categories"),
+    "area": ("Område", "Area"),
+    "areas": ("Områden", "Areas"),
+    "level": ("Områdesnivå", "Area level"),
+    "level_regso": ("RegSO (31 områden)", "RegSO (31 areas)"),
+    "level_deso": ("DeSO (51 områden)", "DeSO (51 areas)"),
+    "municipality": ("Södertälje kommun", "Södertälje municipality"),
+    "indicator": ("Indikator", "Indicator"),
+    "theme": ("Tema", "Theme"),
+    "value": ("Värde", "Value"),
+    "year": ("År", "Year"),
+    "total": ("Totalt", "Total"),
+    "disclosure_note": (
+        "Antal mellan 1 och {km1} visas som <{k} för att ingen enskild ska kunna pekas ut.",
+        "Counts between 1 and {km1} are shown as <{k} so that no individual can be singled out."),
+    "better_higher": ("Högre är bättre", "Higher is better"),
+    "better_lower": ("Lägre är bättre", "Lower is better"),
+    "better_neutral": ("Varken högre eller lägre är bättre", "Neither direction is better"),
+    "download_csv": ("Ladda ned CSV", "Download CSV"),
+    "download_xlsx": ("Ladda ned Excel", "Download Excel"),
+    "theme_population": ("Befolkning", "Population"),
+    "theme_work": ("Arbete och försörjning", "Work and income"),
+    "theme_housing": ("Boende", "Housing"),
+    "theme_school": ("Skola och förskola", "School and preschool"),
+    "theme_parents": ("Föräldrar", "Parents"),
+    "theme_information": ("Informationsflöde", "Information flow"),
+    "theme_survey": ("Trygghet och tystnadskultur", "Safety and the culture of silence"),
+    "theme_police_actions": ("Polisens åtgärder", "Police actions"),
+    "theme_municipal_actions": ("Kommunkoncernens åtgärder", "Municipal actions"),
+    "compared_with": ("jämfört med", "compared with"),
+    "unchanged": ("oförändrat", "unchanged"),
+}
+
+
+def t(key: str, lang: str = "sv", **kwargs) -> str:
+    """The text for `key` in `lang`; a missing key is a bug and raises KeyError."""
+    sv, en = TEXT[key]
+    text = en if lang == "en" else sv
+    return text.format(**kwargs) if kwargs else text
+
+
+def number(value, decimals: int = 0, lang: str = "sv") -> str:
+    """12 345,6 in Swedish (non-breaking space, decimal comma), 12,345.6 in English."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    try:
+        text = f"{float(value):,.{decimals}f}"
+    except (TypeError, ValueError):
+        return str(value)
+    if lang == "en":
+        return text
+    return text.replace(",", "\u00a0").replace(".", ",").replace("-", "−")
+
+
+def date(day: dt.date, lang: str = "sv") -> str:
+    months = MONTHS_EN if lang == "en" else MONTHS_SV
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def date_range(start: dt.date, end: dt.date, lang: str = "sv") -> str:
+    return f"{date(start, lang)} – {date(end, lang)}"
+
+
+def name(row, lang: str = "sv") -> str:
+    """Pick `name_sv` or `name_en` from a catalogue row."""
+    return row["name_en"] if lang == "en" else row["name_sv"]

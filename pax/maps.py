@@ -1,0 +1,215 @@
+"""Pure folium map builders that work on a closed network.
+
+folium loads Leaflet, jQuery, Bootstrap and plugins from CDNs; offline the map stays
+blank. `localize` points every element at our own copies under `static/vendor/`
+(served by Streamlit at PAX_STATIC_URL) and drops the assets our maps never use. Any
+element still asking for an outside asset raises, so a new plugin cannot slip a CDN in.
+
+folium puts tooltip and popup text into JavaScript template literals and HTML without
+escaping; every label passes `safe_text` first, and labels are built only from our own
+names and numbers.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement, Template
+from folium.plugins import HeatMap
+
+from pax import config
+
+SODERTALJE_CENTER = (59.17, 17.62)
+# Local copies (static/vendor/…, from the npm registry; licences beside them).
+LOCAL_JS = {
+    "leaflet": "vendor/leaflet/leaflet.js",
+    "leaflet-heat.js": "vendor/leaflet.heat/leaflet-heat.js",
+}
+LOCAL_CSS = {"leaflet_css": "vendor/leaflet/leaflet.css"}
+# folium asks for these by default, but nothing we draw uses them (no awesome markers,
+# no Bootstrap popups); dropping them keeps the map light and offline.
+UNUSED = {"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
+          "awesome_markers_font_css", "awesome_markers_css", "awesome_rotate_css"}
+PALETTE = ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")  # ColorBrewer OrRd 5
+PALETTE_GOOD = ("#f7fcf5", "#c7e9c0", "#74c476", "#31a354", "#006d2c")
+NO_DATA = "#d9d9d9"
+
+
+def safe_text(value) -> str:
+    """Text safe inside folium's HTML and JS template literals."""
+    text = html.escape(str(value), quote=True)
+    return (text.replace("`", "&#96;").replace("$", "&#36;").replace("{", "&#123;")
+            .replace("}", "&#125;").replace("\\", "&#92;"))
+
+
+def _walk(element):
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def localize(m: folium.Map, static_url: str | None = None) -> folium.Map:
+    """Point every JS/CSS asset of the map at our local copies; refuse unknown ones."""
+    base = (static_url or config.get("PAX_STATIC_URL")).rstrip("/")
+    for element in _walk(m):
+        for attr, local in (("default_js", LOCAL_JS), ("default_css", LOCAL_CSS)):
+            assets = getattr(element, attr, None)
+            if not assets:
+                continue
+            kept = []
+            for name, url in assets:
+                if name in UNUSED:
+                    continue
+                if name not in local:
+                    raise ValueError(f"Kartelementet {type(element).__name__} vill hämta "
+                                     f"{url} utifrån; lägg en lokal kopia i static/vendor/.")
+                kept.append((name, f"{base}/{local[name]}"))
+            setattr(element, attr, kept)
+    return m
+
+
+def base_map(height: int = 600, zoom: int = 11, center=SODERTALJE_CENTER,
+             font_px: int = 14) -> folium.Map:
+    """An offline base map: no tiles unless PAX_TILES_URL is set."""
+    tiles_url = config.get("PAX_TILES_URL")
+    m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True,
+                   prefer_canvas=True, height=height)
+    if tiles_url:
+        folium.TileLayer(tiles=tiles_url, attr=config.get("PAX_TILES_ATTRIBUTION") or " ",
+                         name="Bakgrundskarta").add_to(m)
+    style = (f"<style>.leaflet-container{{background:#f4f6f8;font-size:{font_px}px}}"
+             f".pax-legend{{background:#fff;padding:8px 10px;border-radius:4px;"
+             f"box-shadow:0 1px 4px rgba(0,0,0,.3);line-height:1.4}}"
+             f".pax-legend i{{display:inline-block;width:14px;height:14px;margin-right:6px;"
+             f"vertical-align:middle;border:1px solid #999}}</style>")
+    m.get_root().header.add_child(folium.Element(style))
+    return m
+
+
+def class_breaks(values, k: int = 5) -> list[float]:
+    """Quantile class breaks (upper bounds) over the non-missing values.
+
+    Zero gets a class of its own when present, so that many empty areas do not swallow
+    the lower classes of a count map."""
+    v = pd.to_numeric(pd.Series(values), errors="coerce").dropna().to_numpy(dtype=float)
+    if v.size == 0:
+        return []
+    zero = bool((v == 0).any()) and v.min() >= 0
+    rest = v[v > 0] if zero else v
+    if rest.size == 0:
+        return [0.0]
+    qs = np.unique(np.quantile(rest, np.linspace(0, 1, (k - zero) + 1)[1:]))
+    return ([0.0] if zero else []) + [float(q) for q in qs]
+
+
+def color_for(value, breaks: list[float], palette=PALETTE) -> str:
+    if value is None or pd.isna(value) or not breaks:
+        return NO_DATA
+    for i, upper in enumerate(breaks):
+        if value <= upper:
+            return palette[min(i, len(palette) - 1) if len(breaks) >= len(palette)
+                           else round(i * (len(palette) - 1) / max(len(breaks) - 1, 1))]
+    return palette[-1]
+
+
+def add_areas(m: folium.Map, areas: pd.DataFrame, name: str, value_col: str | None = None,
+              label_col: str = "label", palette=PALETTE, legend_title: str = "",
+              fmt=lambda v: f"{v:g}", show: bool = True) -> folium.Map:
+    """Area polygons, optionally coloured by `value_col` in quantile classes.
+
+    `areas` has `code`, `name`, `geometry` (GeoJSON text) and `label_col` (our own text,
+    escaped here). Hidden or missing values are grey."""
+    breaks = class_breaks(areas[value_col]) if value_col else []
+    features = []
+    for _, row in areas.iterrows():
+        value = row[value_col] if value_col else None
+        features.append({
+            "type": "Feature",
+            "geometry": json.loads(row["geometry"]),
+            "properties": {"code": safe_text(row["code"]), "label": safe_text(row[label_col]),
+                           "fill": color_for(value, breaks, palette) if value_col else "#ffffff"},
+        })
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=name, show=show,
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#37474f",
+                                  "weight": 1, "fillOpacity": 0.65 if value_col else 0.15},
+        highlight_function=lambda f: {"weight": 3, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+    )
+    layer.add_to(m)
+    if value_col and breaks:
+        add_legend(m, legend_title, breaks, palette, fmt)
+    return m
+
+
+def add_legend(m: folium.Map, title: str, breaks: list[float], palette, fmt) -> None:
+    rows = []
+    lower = None
+    for i, upper in enumerate(breaks):
+        color = color_for(upper, breaks, palette)
+        if lower is None:
+            text = fmt(upper) if upper == 0 else f"≤ {fmt(upper)}"
+        else:
+            text = f"> {fmt(lower)} – {fmt(upper)}"
+        rows.append(f"<div><i style='background:{color}'></i>{safe_text(text)}</div>")
+        lower = upper
+    rows.append(f"<div><i style='background:{NO_DATA}'></i>{safe_text('Uppgift saknas/dold')}</div>")
+    legend = MacroElement()
+    legend._template = Template(
+        "{% macro script(this, kwargs) %}"
+        "var legend = L.control({position: 'bottomright'});"
+        "legend.onAdd = function () { var d = L.DomUtil.create('div', 'pax-legend');"
+        f"d.innerHTML = {json.dumps('<b>' + safe_text(title) + '</b>' + ''.join(rows))};"
+        "return d; };"
+        "legend.addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}")
+    m.add_child(legend)
+
+
+def add_heat(m: folium.Map, points: pd.DataFrame, name: str, radius: int = 18) -> folium.Map:
+    """A heat layer from protected, weighted points (lat, lon, weight)."""
+    if points.empty:
+        return m
+    data = points[["lat", "lon", "weight"]].astype(float).to_numpy().round(6).tolist()
+    HeatMap(data, name=name, radius=radius, blur=15, min_opacity=0.3,
+            max_zoom=14).add_to(m)
+    return m
+
+
+def add_outlines(m: folium.Map, outlines: pd.DataFrame, name: str, show: bool = True) -> folium.Map:
+    """Outlines (e.g. police-listed areas) with a dashed border and an escaped label."""
+    features = [{"type": "Feature", "geometry": json.loads(row["geometry"]),
+                 "properties": {"label": safe_text(row["label"])}}
+                for _, row in outlines.iterrows()]
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features}, name=name, show=show,
+        style_function=lambda f: {"fill": False, "color": "#6a1b9a", "weight": 3,
+                                  "dashArray": "6 4"},
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+    ).add_to(m)
+    return m
+
+
+def add_points(m: folium.Map, points: pd.DataFrame, name: str, color: str = "#1565c0",
+               show: bool = False) -> folium.Map:
+    """Small circle markers for a few hundred places at most (schools, cameras)."""
+    group = folium.FeatureGroup(name=name, show=show)
+    for _, row in points.iterrows():
+        folium.CircleMarker((row["lat"], row["lon"]), radius=4, color=color, weight=1,
+                            fill=True, fill_opacity=0.8,
+                            tooltip=safe_text(row["label"])).add_to(group)
+    group.add_to(m)
+    return m
+
+
+def finish(m: folium.Map, bounds=None) -> folium.Map:
+    """Add the layer control, fit bounds and localise assets (call last)."""
+    folium.LayerControl(collapsed=False).add_to(m)
+    if bounds:
+        m.fit_bounds(bounds)
+    return localize(m)

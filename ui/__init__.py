@@ -1,0 +1,1 @@
+"""Streamlit glue: caching, components and URL state. Pages use only this and `pax`."""
