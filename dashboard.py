@@ -24,19 +24,36 @@ PAGES = (
     ("om_data.py", "page_about", ":material/info:", "om-data"),
 )
 
-st.set_page_config(page_title="Pax lägesbild", page_icon=str(ROOT / "static" / "favicon.png"), layout="wide",
-                   initial_sidebar_state="expanded")
+st.set_page_config(
+    page_title="Pax lägesbild",
+    page_icon=str(ROOT / "static" / "favicon.png"),
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
 
 lang = state.lang()
-pages = [st.Page(ROOT / "app_pages" / file, title=i18n.t(key, lang), icon=icon, url_path=path,
-                 default=(i == 0)) for i, (file, key, icon, path) in enumerate(PAGES)]
+pages = [
+    st.Page(
+        ROOT / "app_pages" / file,
+        title=i18n.t(key, lang),
+        icon=icon,
+        url_path=path,
+        default=(i == 0),
+    )
+    for i, (file, key, icon, path) in enumerate(PAGES)
+]
 navigation = st.navigation(pages)
 
 with st.sidebar:
     st.markdown(f"### {i18n.t('app_title', lang)}")
     st.caption(i18n.t("app_subtitle", lang))
-    state.select(i18n.t("language", lang), list(i18n.LANGUAGES), "lang", "sv",
-                 format_func={"sv": "Svenska", "en": "English"}.get)
+    state.select(
+        i18n.t("language", lang),
+        list(i18n.LANGUAGES),
+        "lang",
+        "sv",
+        format_func={"sv": "Svenska", "en": "English"}.get,
+    )
     role = state.role()
     st.markdown(f"**{i18n.t('role', lang)}:** {i18n.t('role_' + role, lang)}")
     st.caption(i18n.t("role_note_" + role, lang))

@@ -5,7 +5,8 @@ import datetime as dt
 import streamlit as st
 
 from pax import figures, i18n
-from ui import cached, components as c
+from ui import cached
+from ui import components as c
 from ui.state import lang, t
 
 c.require_store()
@@ -20,8 +21,13 @@ st.subheader(i18n.name(row, lang()))
 if reports.empty:
     st.info(t("no_data"))
 else:
-    fig = figures.stacked_bars(reports.fillna({"value": 0}), "period", "value", "breakdown",
-                               i18n.name(row, lang()) + " per förvaltning och månad")
+    fig = figures.stacked_bars(
+        reports.fillna({"value": 0}),
+        "period",
+        "value",
+        "breakdown",
+        i18n.name(row, lang()) + " per förvaltning och månad",
+    )
     st.plotly_chart(fig, width="stretch")
     c.source_caption([row["source_id"]], i18n.date_range(first, end, lang()))
 
@@ -34,23 +40,33 @@ for column, theme in ((left, "police_actions"), (right, "municipal_actions")):
         for _, ind in cat[cat["theme"] == theme].iterrows():
             series = cached.measure_monthly_total(ind["id"])
             this = series[series["period_start"] >= year_start]["value"]
-            prev = series[(series["period_start"] >= year_start.replace(year=end.year - 1))
-                          & (series["period_start"] <= end.replace(year=end.year - 1))]["value"]
+            prev = series[
+                (series["period_start"] >= year_start.replace(year=end.year - 1))
+                & (series["period_start"] <= end.replace(year=end.year - 1))
+            ]["value"]
             how = "median" if "median" in ind["id"] else "sum"
             now_v = this.median() if how == "median" else this.sum()
             prev_v = prev.median() if how == "median" else prev.sum()
-            c.tile(i18n.name(ind, lang()), f"{i18n.number(now_v, 0, lang())} {ind['unit']}",
-                   c.change_text(now_v, prev_v),
-                   delta_color="inverse" if ind["better"] == "lower" else "normal",
-                   source=c.source_line([ind["source_id"]], t("ytd")))
+            c.tile(
+                i18n.name(ind, lang()),
+                f"{i18n.number(now_v, 0, lang())} {ind['unit']}",
+                c.change_text(now_v, prev_v),
+                delta_color="inverse" if ind["better"] == "lower" else "normal",
+                source=c.source_line([ind["source_id"]], t("ytd")),
+            )
 
 st.subheader(t("theme_survey"))
 trust = cached.measure_latest("trust_police", "regso")
 if not trust.empty:
     kommun = cached.measure_latest("trust_police", "kommun")
-    fig = figures.ranked_bars(trust.rename(columns={"area_code": "code"}), "area_name", "value",
-                              i18n.name(cached.indicator("trust_police"), lang()) + " (%)",
-                              reference=kommun["value"].iloc[0] if not kommun.empty else None,
-                              reference_label=t("municipality"), height=700)
+    fig = figures.ranked_bars(
+        trust.rename(columns={"area_code": "code"}),
+        "area_name",
+        "value",
+        i18n.name(cached.indicator("trust_police"), lang()) + " (%)",
+        reference=kommun["value"].iloc[0] if not kommun.empty else None,
+        reference_label=t("municipality"),
+        height=700,
+    )
     st.plotly_chart(fig, width="stretch")
     c.source_caption(["demo_trust"], trust["period"].iloc[0])

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from pax import config, i18n
-from ui import cached, components as c
+from ui import cached
+from ui import components as c
 from ui.state import lang, t
 
 c.require_store()
@@ -12,18 +13,33 @@ info = cached.info()
 st.markdown(
     f"Datalagret byggdes **{info.get('built_at', '–')}**. Fiktiva demodata slutar "
     f"**{info.get('demo_end', '–')}** (frö {info.get('demo_seed', '–')})."
-    if lang() == "sv" else
-    f"The store was built **{info.get('built_at', '–')}**. Fictional demo data end "
-    f"**{info.get('demo_end', '–')}** (seed {info.get('demo_seed', '–')}).")
+    if lang() == "sv"
+    else f"The store was built **{info.get('built_at', '–')}**. Fictional demo data end "
+    f"**{info.get('demo_end', '–')}** (seed {info.get('demo_seed', '–')})."
+)
 
 st.header("Källor" if lang() == "sv" else "Sources")
 sources = cached.sources()
-table = sources.assign(fictional=sources["fictional"].map(
-    {True: t("fictional"), False: "verklig" if lang() == "sv" else "real"}))
+table = sources.assign(
+    fictional=sources["fictional"].map(
+        {True: t("fictional"), False: "verklig" if lang() == "sv" else "real"}
+    )
+)
 table = table[["title", "publisher", "licence", "period", "updated", "coverage", "fictional"]]
-st.dataframe(table, hide_index=True, width="stretch", column_config={
-    "title": "Titel", "publisher": "Utgivare", "licence": "Licens", "period": t("period"),
-    "updated": "Uppdaterad", "coverage": "Täckning", "fictional": "Verklig/fiktiv"})
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "title": "Titel",
+        "publisher": "Utgivare",
+        "licence": "Licens",
+        "period": t("period"),
+        "updated": "Uppdaterad",
+        "coverage": "Täckning",
+        "fictional": "Verklig/fiktiv",
+    },
+)
 c.downloads(table, "kallor")
 
 st.header("Indikatorer" if lang() == "sv" else "Indicators")
@@ -40,7 +56,8 @@ for horizon in ("here_and_now", "trust", "social"):
             f"{row['definition_en'] if lang() == 'en' else row['definition_sv']} "
             f"*{t('theme')}: {t('theme_' + row['theme'])}; enhet: {row['unit']}; "
             f"{t('better_' + row['better']).lower()}; {t('source').lower()}: "
-            f"{sources.set_index('id').at[row['source_id'], 'publisher']}*{flag}")
+            f"{sources.set_index('id').at[row['source_id'], 'publisher']}*{flag}"
+        )
 
 st.header("Geografi" if lang() == "sv" else "Geography")
 st.markdown((config.geo_dir() / "README.md").read_text(encoding="utf-8"))
@@ -56,4 +73,5 @@ st.markdown(
     "- Platsprecision efter roll: **allmänhet** – bara områden; **förtroendevalda** – värmekarta "
     "på 250 m-rutnät, aldrig punkter; **analytiker** – källans precision. Vapen- och "
     "narkotikagömmor visas aldrig som punkter för allmänhet eller förtroendevalda.\n"
-    "- Ingen fritext från källornas poster visas.")
+    "- Ingen fritext från källornas poster visas."
+)

@@ -5,7 +5,8 @@ import datetime as dt
 import streamlit as st
 
 from pax import i18n, model
-from ui import cached, components as c
+from ui import cached
+from ui import components as c
 from ui.state import lang, period_window, t
 
 c.require_store()
@@ -28,8 +29,13 @@ with col1:
         before = rows["count"].get("before") if "before" in rows.index else 0
         label_now = rows["count_label"].get("now", "0") if "now" in rows.index else "0"
         delta = c.change_text(now, before)  # None when either count is hidden
-        c.tile(cat.label_en if lang() == "en" else cat.label_sv, label_now, delta,
-               delta_color="inverse", source=c.source_line(["demo_events"], period))
+        c.tile(
+            cat.label_en if lang() == "en" else cat.label_sv,
+            label_now,
+            delta,
+            delta_color="inverse",
+            source=c.source_line(["demo_events"], period),
+        )
     st.page_link("app_pages/har_och_nu.py", label=t("open_page"), icon=":material/arrow_forward:")
 
 with col2:
@@ -40,37 +46,51 @@ with col2:
         row = cached.indicator(ind)
         series = cached.measure_monthly_total(ind)
         this = series[series["period_start"] >= year_start]["value"].sum()
-        prev = series[(series["period_start"] >= year_start.replace(year=end.year - 1))
-                      & (series["period_start"] <= end.replace(year=end.year - 1))]["value"].sum()
-        c.tile(i18n.name(row, lang()), i18n.number(this, 0, lang()) + f" {row['unit']}",
-               c.change_text(this, prev),
-               source=c.source_line([row["source_id"]],
-                                    i18n.date_range(year_start, end, lang())))
+        prev = series[
+            (series["period_start"] >= year_start.replace(year=end.year - 1))
+            & (series["period_start"] <= end.replace(year=end.year - 1))
+        ]["value"].sum()
+        c.tile(
+            i18n.name(row, lang()),
+            i18n.number(this, 0, lang()) + f" {row['unit']}",
+            c.change_text(this, prev),
+            source=c.source_line([row["source_id"]], i18n.date_range(year_start, end, lang())),
+        )
     trust = cached.measure_values("trust_police", "kommun")
     if not trust.empty:
         latest = trust.iloc[-1]
         prev = trust.iloc[-2]["value"] if len(trust) > 1 else None
         row = cached.indicator("trust_police")
-        c.tile(i18n.name(row, lang()), i18n.number(latest["value"], 0, lang()) + " %",
-               c.change_text(latest["value"], prev, " pe"),
-               source=c.source_line([row["source_id"]], latest["period"]))
+        c.tile(
+            i18n.name(row, lang()),
+            i18n.number(latest["value"], 0, lang()) + " %",
+            c.change_text(latest["value"], prev, " pe"),
+            source=c.source_line([row["source_id"]], latest["period"]),
+        )
     st.page_link("app_pages/fortroende.py", label=t("open_page"), icon=":material/arrow_forward:")
 
 with col3:
     st.subheader(t("horizon_social"))
     st.caption(t("horizon_social_sub"))
-    for ind, decimals, unit in (("population", 0, ""), ("employment_rate_16_64", 1, " %"),
-                                ("share_low_economic_standard", 1, " %"),
-                                ("eligible_upper_secondary", 1, " %")):
+    for ind, decimals, unit in (
+        ("population", 0, ""),
+        ("employment_rate_16_64", 1, " %"),
+        ("share_low_economic_standard", 1, " %"),
+        ("eligible_upper_secondary", 1, " %"),
+    ):
         row = cached.indicator(ind)
         values = cached.measure_values(ind, "kommun")
         if values.empty:
             continue
         latest = values.iloc[-1]
-        c.tile(i18n.name(row, lang()), i18n.number(latest["value"], decimals, lang()) + unit,
-               source=c.source_line([row["source_id"]], latest["period"]),
-               help=row["definition_en"] if lang() == "en" else row["definition_sv"])
-    st.page_link("app_pages/social_hallbarhet.py", label=t("open_page"),
-                 icon=":material/arrow_forward:")
+        c.tile(
+            i18n.name(row, lang()),
+            i18n.number(latest["value"], decimals, lang()) + unit,
+            source=c.source_line([row["source_id"]], latest["period"]),
+            help=row["definition_en"] if lang() == "en" else row["definition_sv"],
+        )
+    st.page_link(
+        "app_pages/social_hallbarhet.py", label=t("open_page"), icon=":material/arrow_forward:"
+    )
 
 c.disclosure_note()

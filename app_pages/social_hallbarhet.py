@@ -3,7 +3,8 @@
 import streamlit as st
 
 from pax import i18n, maps
-from ui import cached, components as c, state
+from ui import cached, state
+from ui import components as c
 from ui.state import lang, t
 
 c.require_store()
@@ -13,14 +14,22 @@ cat = cached.catalog()
 social = cat[cat["horizon"] == "social"]
 themes = list(dict.fromkeys(social["theme"]))
 a, b, d = st.columns([1, 2, 1])
-theme = state.select(t("theme"), themes, "tema", "work", format_func=lambda x: t(f"theme_{x}"),
-                     container=a)
+theme = state.select(
+    t("theme"), themes, "tema", "work", format_func=lambda x: t(f"theme_{x}"), container=a
+)
 options = social[social["theme"] == theme]
 names = dict(zip(options["id"], [i18n.name(r, lang()) for _, r in options.iterrows()]))
-ind_id = state.select(t("indicator"), list(names), "ind", list(names)[0],
-                      format_func=names.get, container=b)
-level = state.select(t("level"), ["deso", "regso"], "niva", "deso",
-                     format_func=lambda v: t(f"level_{v}"), container=d)
+ind_id = state.select(
+    t("indicator"), list(names), "ind", list(names)[0], format_func=names.get, container=b
+)
+level = state.select(
+    t("level"),
+    ["deso", "regso"],
+    "niva",
+    "deso",
+    format_func=lambda v: t(f"level_{v}"),
+    container=d,
+)
 row = cached.indicator(ind_id)
 if row["fictional"]:
     c.fictional_notice()
@@ -36,15 +45,24 @@ kommun_value = kommun_value.iloc[0] if not kommun_value.empty else None
 decimals = 0 if row["kind"] == "count" else 1
 
 shapes = cached.areas(level)[["code", "name", "geometry"]]
-data = shapes.merge(values[["area_code", "value"]], left_on="code", right_on="area_code",
-                    how="left")
-data["label"] = [f"{n}: {i18n.number(v, decimals, lang())} {row['unit']}"
-                 for n, v in zip(data["name"], data["value"])]
+data = shapes.merge(
+    values[["area_code", "value"]], left_on="code", right_on="area_code", how="left"
+)
+data["label"] = [
+    f"{n}: {i18n.number(v, decimals, lang())} {row['unit']}"
+    for n, v in zip(data["name"], data["value"])
+]
 palette = maps.PALETTE_GOOD if row["better"] == "higher" else maps.PALETTE
 m = maps.base_map(height=600)
-maps.add_areas(m, data, i18n.name(row, lang()), "value", palette=palette,
-               legend_title=f"{i18n.name(row, lang())} ({row['unit']}) – {t('better_' + row['better'])}",
-               fmt=lambda v: i18n.number(v, decimals, lang()))
+maps.add_areas(
+    m,
+    data,
+    i18n.name(row, lang()),
+    "value",
+    palette=palette,
+    legend_title=f"{i18n.name(row, lang())} ({row['unit']}) – {t('better_' + row['better'])}",
+    fmt=lambda v: i18n.number(v, decimals, lang()),
+)
 maps.finish(m)
 
 map_col, table_col = st.columns([3, 2], gap="large")
@@ -52,8 +70,10 @@ with map_col:
     st.subheader(f"{i18n.name(row, lang())}, {year}")
     c.render_map(m, key=f"social_map_{level}", height=600)
 with table_col:
-    st.metric(f"{t('municipality')} {year}",
-              f"{i18n.number(kommun_value, decimals, lang())} {row['unit']}")
+    st.metric(
+        f"{t('municipality')} {year}",
+        f"{i18n.number(kommun_value, decimals, lang())} {row['unit']}",
+    )
     table = data[["name", "value"]].sort_values("value", ascending=row["better"] == "lower")
     table = table.rename(columns={"name": t("area"), "value": f"{t('value')} ({row['unit']})"})
     st.dataframe(table, hide_index=True, height=470)

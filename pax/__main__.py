@@ -25,13 +25,24 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="bygg datalagret från data/ och geo/ (idempotent)")
     b.add_argument("--store", type=Path, help="datalagrets fil (annars PAX_STORE)")
-    b.add_argument("--if-stale", action="store_true",
-                   help="bygg bara om lagret saknas eller är äldre än sina källor")
+    b.add_argument(
+        "--if-stale",
+        action="store_true",
+        help="bygg bara om lagret saknas eller är äldre än sina källor",
+    )
     d = sub.add_parser("demo", help="generera fiktiva demodata till data/demo/")
-    d.add_argument("--events", type=int, default=None,
-                   help="antal händelser totalt (0 = realistiska nivåer, högst 1 000 000)")
-    d.add_argument("--end", type=dt.date.fromisoformat, default=None,
-                   help="sista dag (ÅÅÅÅ-MM-DD), annars PAX_DEMO_END eller i dag")
+    d.add_argument(
+        "--events",
+        type=int,
+        default=None,
+        help="antal händelser totalt (0 = realistiska nivåer, högst 1 000 000)",
+    )
+    d.add_argument(
+        "--end",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="sista dag (ÅÅÅÅ-MM-DD), annars PAX_DEMO_END eller i dag",
+    )
     d.add_argument("--seed", type=int, default=None)
     d.add_argument("--years", type=int, default=None)
     sub.add_parser("bench", help="kör benchmarks/ och skriv en tabell")
@@ -46,8 +57,13 @@ def main(argv: list[str] | None = None) -> int:
             counts = store.build(path, progress=_progress)
             print(json.dumps(counts, ensure_ascii=False))
         elif args.command == "demo":
-            store.generate_demo(end=args.end, events_total=args.events, seed=args.seed,
-                                years=args.years, progress=_progress)
+            store.generate_demo(
+                end=args.end,
+                events_total=args.events,
+                seed=args.seed,
+                years=args.years,
+                progress=_progress,
+            )
         elif args.command == "bench":
             bench = config.ROOT / "benchmarks" / "bench.py"
             return subprocess.call([sys.executable, str(bench)])
@@ -63,9 +79,14 @@ def stale(path: Path) -> bool:
         return True
     built = path.stat().st_mtime
     data, geo = config.data_dir(), config.geo_dir()
-    inputs = [data / "catalog.csv", data / "sources.csv", *(data / "scb").glob("*.csv"),
-              *geo.glob("*.geojson"), *(data / "sources").glob("*"),
-              *(data / store.DEMO_DIR).glob("*")]
+    inputs = [
+        data / "catalog.csv",
+        data / "sources.csv",
+        *(data / "scb").glob("*.csv"),
+        *geo.glob("*.geojson"),
+        *(data / "sources").glob("*"),
+        *(data / store.DEMO_DIR).glob("*"),
+    ]
     return any(p.stat().st_mtime > built for p in inputs if p.is_file())
 
 

@@ -13,12 +13,23 @@ import pandas as pd
 from pax import model
 from pax.periods import parse_period
 
-MEASURE_COLUMNS = ["indicator", "area_code", "period", "period_start", "period_end", "value",
-                   "numerator", "denominator", "breakdown", "source_id"]
+MEASURE_COLUMNS = [
+    "indicator",
+    "area_code",
+    "period",
+    "period_start",
+    "period_end",
+    "value",
+    "numerator",
+    "denominator",
+    "breakdown",
+    "source_id",
+]
 
 
-def roll_up(parts: pd.DataFrame, areas: pd.DataFrame, source_id: str,
-            scale: dict[str, float] | None = None) -> pd.DataFrame:
+def roll_up(
+    parts: pd.DataFrame, areas: pd.DataFrame, source_id: str, scale: dict[str, float] | None = None
+) -> pd.DataFrame:
     """Measures for every DeSO in `parts` and for their RegSO and the municipality.
 
     `parts` has columns area_code (DeSO), indicator, period, how, numerator, denominator

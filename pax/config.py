@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,7 +34,9 @@ def _path(value: str) -> Path:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("PAX_STORE", "data/pax.duckdb", "The DuckDB store file (relative to the project).", _path),
+    Setting(
+        "PAX_STORE", "data/pax.duckdb", "The DuckDB store file (relative to the project).", _path
+    ),
     Setting("PAX_DATA_DIR", "data", "Folder with the catalogue, SCB tables and `sources/`.", _path),
     Setting("PAX_GEO_DIR", "geo", "Folder with the boundary and point files.", _path),
     Setting("PAX_DISCLOSURE_K", "3", "Counts from 1 to k-1 are shown as `<k`.", int),

@@ -14,20 +14,38 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from pax import geo, model
+from pax import model
 from pax.aggregate import roll_up, with_periods
 
 # Events per year at realistic scale, and how strongly each category concentrates in
 # police-listed areas (multiplier on the population weight).
-ANNUAL_RATE = {"shooting": 17, "explosion": 10, "car_fire": 150, "drug_cache": 30,
-               "weapon_cache": 10}
-LISTED_FACTOR = {"shooting": 8.0, "explosion": 6.0, "car_fire": 3.0, "drug_cache": 5.0,
-                 "weapon_cache": 6.0}
+ANNUAL_RATE = {
+    "shooting": 17,
+    "explosion": 10,
+    "car_fire": 150,
+    "drug_cache": 30,
+    "weapon_cache": 10,
+}
+LISTED_FACTOR = {
+    "shooting": 8.0,
+    "explosion": 6.0,
+    "car_fire": 3.0,
+    "drug_cache": 5.0,
+    "weapon_cache": 6.0,
+}
 # Share of events by hour of day (evening-heavy), one profile for all categories.
-HOUR_WEIGHTS = np.array([5, 4, 3, 2, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 4, 5, 6, 7, 8, 9,
-                         9, 7], dtype=float)
-DEPARTMENTS = ("Socialtjänsten", "Utbildningsförvaltningen", "Samhällsbyggnad och bygglov",
-               "Miljö och hälsa", "Telge Bostäder", "Upphandling", "Kultur och fritid")
+HOUR_WEIGHTS = np.array(
+    [5, 4, 3, 2, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 4, 5, 6, 7, 8, 9, 9, 7], dtype=float
+)
+DEPARTMENTS = (
+    "Socialtjänsten",
+    "Utbildningsförvaltningen",
+    "Samhällsbyggnad och bygglov",
+    "Miljö och hälsa",
+    "Telge Bostäder",
+    "Upphandling",
+    "Kultur och fritid",
+)
 EVENT_SOURCE = "demo_events"
 INTERVENTION_SOURCE = "demo_interventions"
 TRUST_SOURCE = "demo_trust"
@@ -68,8 +86,15 @@ def _points_in(geom, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.n
     return np.concatenate(lon_out)[:n], np.concatenate(lat_out)[:n]
 
 
-def events(areas: pd.DataFrame, population: pd.Series, listed: set[str], end: dt.date,
-           years: int = 5, seed: int = 1, total: int = 0) -> pd.DataFrame:
+def events(
+    areas: pd.DataFrame,
+    population: pd.Series,
+    listed: set[str],
+    end: dt.date,
+    years: int = 5,
+    seed: int = 1,
+    total: int = 0,
+) -> pd.DataFrame:
     """Fictional events (one row per event, precision `exact`)."""
     rng = np.random.default_rng(seed)
     deso = _weights(areas, population, listed)
@@ -80,8 +105,11 @@ def events(areas: pd.DataFrame, population: pd.Series, listed: set[str], end: dt
         scale = total / (sum(ANNUAL_RATE.values()) * years)
     frames = []
     for category, rate in ANNUAL_RATE.items():
-        n = int(round(rng.poisson(rate * years) * scale)) if not total else int(
-            round(rate * years * scale))
+        n = (
+            int(round(rng.poisson(rate * years) * scale))
+            if not total
+            else int(round(rate * years * scale))
+        )
         w = deso["population"] * np.where(deso["listed"], LISTED_FACTOR[category], 1.0)
         w = w * deso["category"].map({"A": 0.3, "B": 0.7, "C": 1.2}).to_numpy()
         area_idx = rng.choice(len(deso), size=n, p=(w / w.sum()).to_numpy())
@@ -106,12 +134,20 @@ def events(areas: pd.DataFrame, population: pd.Series, listed: set[str], end: dt
                 x = np.where(inside, nx, x)
                 y = np.where(inside, ny, y)
             lon[sel], lat[sel] = x, y
-        occurred = (days[day_idx] + pd.to_timedelta(hours, unit="h")
-                    + pd.to_timedelta(minutes, unit="m"))
-        frames.append(pd.DataFrame({
-            "occurred_at": occurred, "category": category, "lat": lat, "lon": lon,
-            "area_code": deso["code"].to_numpy()[area_idx],
-        }))
+        occurred = (
+            days[day_idx] + pd.to_timedelta(hours, unit="h") + pd.to_timedelta(minutes, unit="m")
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "occurred_at": occurred,
+                    "category": category,
+                    "lat": lat,
+                    "lon": lon,
+                    "area_code": deso["code"].to_numpy()[area_idx],
+                }
+            )
+        )
     out = pd.concat(frames, ignore_index=True).sort_values("occurred_at", kind="stable")
     out = out.reset_index(drop=True)
     out.insert(0, "id", [f"demo-{i:07d}" for i in range(len(out))])
@@ -122,8 +158,9 @@ def events(areas: pd.DataFrame, population: pd.Series, listed: set[str], end: dt
     return out
 
 
-def interventions(areas: pd.DataFrame, listed: set[str], end: dt.date, years: int = 5,
-                  seed: int = 1) -> pd.DataFrame:
+def interventions(
+    areas: pd.DataFrame, listed: set[str], end: dt.date, years: int = 5, seed: int = 1
+) -> pd.DataFrame:
     """Fictional preventive presence: cameras, guards, field workers, night walks, police."""
     rng = np.random.default_rng(seed + 7)
     deso = areas[areas["level"] == "deso"].reset_index(drop=True)
@@ -134,27 +171,57 @@ def interventions(areas: pd.DataFrame, listed: set[str], end: dt.date, years: in
 
     def add(kind, area, lonlat, first, last, intensity, owner):
         lon, lat = lonlat if lonlat is not None else (None, None)
-        rows.append((f"demo-int-{len(rows):05d}", kind, area, lat, lon, first, last,
-                     intensity, owner))
+        rows.append(
+            (f"demo-int-{len(rows):05d}", kind, area, lat, lon, first, last, intensity, owner)
+        )
 
     for _, area in hot.iterrows():
         for _ in range(rng.integers(1, 4)):
             x, y = _points_in(area["geometry"], 1, rng)
             first = start + dt.timedelta(days=int(rng.integers(0, 365 * years - 60)))
             add("camera", area["code"], (x[0], y[0]), first, None, 1.0, "Polisen")
-        add("field_workers", area["code"], None, start, None,
-            float(rng.integers(2, 6)), "Södertälje kommun")
+        add(
+            "field_workers",
+            area["code"],
+            None,
+            start,
+            None,
+            float(rng.integers(2, 6)),
+            "Södertälje kommun",
+        )
     for _, area in pd.concat([hot, central.sample(6, random_state=seed)]).iterrows():
         for _ in range(rng.integers(2, 6)):
             first = start + dt.timedelta(days=int(rng.integers(0, 365 * years - 30)))
             length = int(rng.integers(14, 120))
             kind = ("police_presence", "guards", "night_walks")[int(rng.integers(0, 3))]
-            owner = {"police_presence": "Polisen", "guards": "Södertälje kommun",
-                     "night_walks": "Nattvandrarna (förening)"}[kind]
-            add(kind, area["code"], None, first, first + dt.timedelta(days=length),
-                float(rng.integers(1, 10)), owner)
-    out = pd.DataFrame(rows, columns=["id", "type", "area_code", "lat", "lon", "start_date",
-                                      "end_date", "intensity", "owner"])
+            owner = {
+                "police_presence": "Polisen",
+                "guards": "Södertälje kommun",
+                "night_walks": "Nattvandrarna (förening)",
+            }[kind]
+            add(
+                kind,
+                area["code"],
+                None,
+                first,
+                first + dt.timedelta(days=length),
+                float(rng.integers(1, 10)),
+                owner,
+            )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "type",
+            "area_code",
+            "lat",
+            "lon",
+            "start_date",
+            "end_date",
+            "intensity",
+            "owner",
+        ],
+    )
     out["source_id"] = INTERVENTION_SOURCE
     return out
 
@@ -164,8 +231,9 @@ def _months(end: dt.date, years: int) -> pd.PeriodIndex:
     return pd.period_range(last - 12 * years + 1, last, freq="M")
 
 
-def trust_measures(areas: pd.DataFrame, listed: set[str], end: dt.date, years: int = 5,
-                   seed: int = 1) -> pd.DataFrame:
+def trust_measures(
+    areas: pd.DataFrame, listed: set[str], end: dt.date, years: int = 5, seed: int = 1
+) -> pd.DataFrame:
     """Horizon 2: information flow (monthly, per department), survey (yearly, per area)
     and Pax actions (monthly), all fictional."""
     rng = np.random.default_rng(seed + 11)
@@ -181,25 +249,38 @@ def trust_measures(areas: pd.DataFrame, listed: set[str], end: dt.date, years: i
         base = (9, 6, 3, 3, 5, 2, 2)[i]
         monthly("intel_reports", rng.poisson(base * (1 + 0.18 * t)), dept)
         monthly("deviations_reported", rng.poisson(base * 2.2 * (1 + 0.25 * t)), dept)
-    monthly("feedback_median_days", np.clip(np.round(38 - 4 * t + rng.normal(0, 3, len(t))), 5, None))
-    monthly("staff_trained_share", np.clip(np.round(15 + 12 * t + rng.normal(0, 1.5, len(t)), 1), 0, 95))
+    monthly(
+        "feedback_median_days", np.clip(np.round(38 - 4 * t + rng.normal(0, 3, len(t))), 5, None)
+    )
+    monthly(
+        "staff_trained_share", np.clip(np.round(15 + 12 * t + rng.normal(0, 1.5, len(t)), 1), 0, 95)
+    )
     monthly("collab_meetings", rng.poisson(4 + t))
     monthly("improper_influence", rng.poisson(1.5 + 0.2 * t))
     monthly("money_seized_sek", np.round(rng.gamma(2.0, 180_000 * (1 + 0.2 * t)), -3))
-    monthly("prosecution_median_days", np.clip(np.round(95 - 6 * t + rng.normal(0, 8, len(t))), 20, None))
+    monthly(
+        "prosecution_median_days",
+        np.clip(np.round(95 - 6 * t + rng.normal(0, 8, len(t))), 20, None),
+    )
     monthly("drug_seizures", rng.poisson(14 * (1 + 0.15 * t)))
     monthly("targeted_places", rng.poisson(3 + 0.5 * t))
     monthly("illicit_rentals_stopped", rng.poisson(2 + 0.8 * t))
     monthly("welfare_fraud_stopped_sek", np.round(rng.gamma(2.0, 90_000 * (1 + 0.3 * t)), -3))
     monthly("business_inspections", rng.poisson(10 + 2 * t))
     monthly("permits_revoked", rng.poisson(0.6 + 0.1 * t))
-    flat = with_periods(pd.DataFrame(rows, columns=["indicator", "area_code", "period", "value",
-                                                    "breakdown"]), TRUST_SOURCE)
+    flat = with_periods(
+        pd.DataFrame(rows, columns=["indicator", "area_code", "period", "value", "breakdown"]),
+        TRUST_SOURCE,
+    )
 
     # Survey by DeSO and year as numerator/denominator (respondents), rolled up.
     deso = areas[areas["level"] == "deso"].reset_index(drop=True)
-    survey_base = {"trust_police": (62, -14, 2.0), "willing_to_testify": (58, -18, 2.5),
-                   "unsafe_at_night": (24, 16, -1.2), "refrain_activities": (14, 12, -0.8)}
+    survey_base = {
+        "trust_police": (62, -14, 2.0),
+        "willing_to_testify": (58, -18, 2.5),
+        "unsafe_at_night": (24, 16, -1.2),
+        "refrain_activities": (14, 12, -0.8),
+    }
     parts = []
     first_year = end.year - years + 1
     for year in range(first_year, end.year + 1):
@@ -209,16 +290,29 @@ def trust_measures(areas: pd.DataFrame, listed: set[str], end: dt.date, years: i
             for indicator, (base, listed_shift, trend) in survey_base.items():
                 p = base + listed_shift * is_listed + trend * (year - first_year)
                 p = np.clip(p + rng.normal(0, 3), 2, 98) / 100
-                parts.append((area["code"], indicator, str(year), "ratio",
-                              float(rng.binomial(sample, p)), float(sample)))
-    survey = roll_up(pd.DataFrame(parts, columns=["area_code", "indicator", "period", "how",
-                                                  "numerator", "denominator"]),
-                     areas, TRUST_SOURCE)
+                parts.append(
+                    (
+                        area["code"],
+                        indicator,
+                        str(year),
+                        "ratio",
+                        float(rng.binomial(sample, p)),
+                        float(sample),
+                    )
+                )
+    survey = roll_up(
+        pd.DataFrame(
+            parts, columns=["area_code", "indicator", "period", "how", "numerator", "denominator"]
+        ),
+        areas,
+        TRUST_SOURCE,
+    )
     return pd.concat([flat, survey], ignore_index=True)
 
 
-def social_measures(areas: pd.DataFrame, real: pd.DataFrame, end: dt.date, years: int = 5,
-                    seed: int = 1) -> pd.DataFrame:
+def social_measures(
+    areas: pd.DataFrame, real: pd.DataFrame, end: dt.date, years: int = 5, seed: int = 1
+) -> pd.DataFrame:
     """Horizon 3 indicators without a real source, by DeSO and year, rolled up.
 
     Levels follow the real SCB employment rate and low-economic-standard share of each DeSO
@@ -226,10 +320,15 @@ def social_measures(areas: pd.DataFrame, real: pd.DataFrame, end: dt.date, years
     rng = np.random.default_rng(seed + 23)
     deso = areas[areas["level"] == "deso"][["code"]].reset_index(drop=True)
     real_deso = real[real["area_code"].isin(deso["code"])]
-    lookup = real_deso.pivot_table(index="area_code", columns="indicator", values="value",
-                                   aggfunc="last")
+    lookup = real_deso.pivot_table(
+        index="area_code", columns="indicator", values="value", aggfunc="last"
+    )
     emp = deso["code"].map(lookup.get("employment_rate_16_64", pd.Series(dtype=float))).fillna(74)
-    low = deso["code"].map(lookup.get("share_low_economic_standard", pd.Series(dtype=float))).fillna(15)
+    low = (
+        deso["code"]
+        .map(lookup.get("share_low_economic_standard", pd.Series(dtype=float)))
+        .fillna(15)
+    )
     pop = deso["code"].map(lookup.get("population", pd.Series(dtype=float))).fillna(2000)
     deprivation = ((low - 15) / 15 - (emp - 74) / 10).to_numpy() / 2  # ~ -1 … +2
     parts = []
@@ -242,9 +341,17 @@ def social_measures(areas: pd.DataFrame, real: pd.DataFrame, end: dt.date, years
             "youth_neet_16_24": ("ratio", 6 + 4 * deprivation - 0.3 * k + noise[0], youth),
             "overcrowding": ("ratio", 12 + 14 * deprivation + noise[1] * 2, pop),
             "residential_turnover": ("ratio", 11 + 3 * deprivation + noise[2], pop),
-            "eligible_upper_secondary": ("ratio", 86 - 12 * deprivation + 0.6 * k + noise[3] * 3, pupils),
+            "eligible_upper_secondary": (
+                "ratio",
+                86 - 12 * deprivation + 0.6 * k + noise[3] * 3,
+                pupils,
+            ),
             "school_safety": ("ratio", 84 - 8 * deprivation + 0.5 * k + noise[4] * 3, pupils),
-            "preschool_enrolment": ("ratio", 88 - 9 * deprivation + 0.4 * k + noise[5] * 2, pop * 0.06),
+            "preschool_enrolment": (
+                "ratio",
+                88 - 9 * deprivation + 0.4 * k + noise[5] * 2,
+                pop * 0.06,
+            ),
             "merit_value": ("weighted", 228 - 30 * deprivation + 1.5 * k + noise[6] * 6, pupils),
         }
         for indicator, (how, value, base) in spec.items():
@@ -255,14 +362,33 @@ def social_measures(areas: pd.DataFrame, real: pd.DataFrame, end: dt.date, years
                 num = rng.binomial(base.astype(int), share).astype(float)
             else:
                 num = np.clip(value, 100, 340) * base
-            parts.append(pd.DataFrame({"area_code": deso["code"], "indicator": indicator,
-                                       "period": str(year), "how": how,
-                                       "numerator": num, "denominator": base}))
-        visits = rng.poisson(np.maximum(pop, 50) * (0.8 + 0.5 * np.clip(deprivation, 0, None))
-                             * (1 + 0.05 * k))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "area_code": deso["code"],
+                        "indicator": indicator,
+                        "period": str(year),
+                        "how": how,
+                        "numerator": num,
+                        "denominator": base,
+                    }
+                )
+            )
+        visits = rng.poisson(
+            np.maximum(pop, 50) * (0.8 + 0.5 * np.clip(deprivation, 0, None)) * (1 + 0.05 * k)
+        )
         parents = rng.poisson(np.maximum(pop, 50) * 0.004 * (1 + 0.1 * k))
         for indicator, counts in (("youth_centre_visits", visits), ("parental_support", parents)):
-            parts.append(pd.DataFrame({"area_code": deso["code"], "indicator": indicator,
-                                       "period": str(year), "how": "sum",
-                                       "numerator": counts.astype(float), "denominator": np.nan}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "area_code": deso["code"],
+                        "indicator": indicator,
+                        "period": str(year),
+                        "how": "sum",
+                        "numerator": counts.astype(float),
+                        "denominator": np.nan,
+                    }
+                )
+            )
     return roll_up(pd.concat(parts, ignore_index=True), areas, SOCIAL_SOURCE)

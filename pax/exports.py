@@ -13,7 +13,8 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(
-                lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+                lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v
+            )
     return out
 
 

@@ -9,57 +9,108 @@ import pandas as pd
 import plotly.graph_objects as go
 
 FONT = "Source Sans, Arial, sans-serif"
-COLORS = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a5a5a5",
-          "#843c0c")
+COLORS = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a5a5a5", "#843c0c")
 
 
 def _layout(fig: go.Figure, title: str, height: int, font_size: int) -> go.Figure:
-    fig.update_layout(title=dict(text=html.escape(title), font=dict(size=font_size + 2)),
-                      height=height, margin=dict(l=10, r=10, t=50, b=10),
-                      font=dict(family=FONT, size=font_size), legend=dict(orientation="h"),
-                      separators=", ", plot_bgcolor="#ffffff")
+    fig.update_layout(
+        title=dict(text=html.escape(title), font=dict(size=font_size + 2)),
+        height=height,
+        margin=dict(l=10, r=10, t=50, b=10),
+        font=dict(family=FONT, size=font_size),
+        legend=dict(orientation="h"),
+        separators=", ",
+        plot_bgcolor="#ffffff",
+    )
     fig.update_xaxes(showgrid=False)
     fig.update_yaxes(gridcolor="#e6e6e6", rangemode="tozero")
     return fig
 
 
-def stacked_bars(frame: pd.DataFrame, x: str, y: str, color: str, title: str,
-                 labels: dict[str, str] | None = None, height: int = 380,
-                 font_size: int = 14) -> go.Figure:
+def stacked_bars(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    color: str,
+    title: str,
+    labels: dict[str, str] | None = None,
+    height: int = 380,
+    font_size: int = 14,
+) -> go.Figure:
     """Stacked bars of `y` over `x`, one trace per `color` value."""
     fig = go.Figure()
     labels = labels or {}
     for i, (key, part) in enumerate(frame.groupby(color, sort=True)):
         name = html.escape(str(labels.get(key, key)))
-        fig.add_bar(x=part[x], y=part[y], name=name, marker_color=COLORS[i % len(COLORS)],
-                    hovertemplate=f"{name}<br>%{{x}}: %{{y}}<extra></extra>")
+        fig.add_bar(
+            x=part[x],
+            y=part[y],
+            name=name,
+            marker_color=COLORS[i % len(COLORS)],
+            hovertemplate=f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
+        )
     fig.update_layout(barmode="stack")
     return _layout(fig, title, height, font_size)
 
 
-def ranked_bars(frame: pd.DataFrame, label: str, value: str, title: str, highlight=None,
-                reference: float | None = None, reference_label: str = "",
-                height: int = 600, font_size: int = 14, fmt: str = ",.1f") -> go.Figure:
+def ranked_bars(
+    frame: pd.DataFrame,
+    label: str,
+    value: str,
+    title: str,
+    highlight=None,
+    reference: float | None = None,
+    reference_label: str = "",
+    height: int = 600,
+    font_size: int = 14,
+    fmt: str = ",.1f",
+) -> go.Figure:
     """Horizontal bars sorted by value, with an optional reference line (e.g. kommun)."""
     data = frame.dropna(subset=[value]).sort_values(value)
-    colors = ["#c55a11" if highlight is not None and code in highlight else "#1f4e79"
-              for code in data.get("code", data[label])]
-    fig = go.Figure(go.Bar(x=data[value], y=[html.escape(str(v)) for v in data[label]],
-                           orientation="h", marker_color=colors,
-                           hovertemplate=f"%{{y}}: %{{x:{fmt}}}<extra></extra>"))
+    colors = [
+        "#c55a11" if highlight is not None and code in highlight else "#1f4e79"
+        for code in data.get("code", data[label])
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=data[value],
+            y=[html.escape(str(v)) for v in data[label]],
+            orientation="h",
+            marker_color=colors,
+            hovertemplate=f"%{{y}}: %{{x:{fmt}}}<extra></extra>",
+        )
+    )
     if reference is not None and not pd.isna(reference):
-        fig.add_vline(x=reference, line_dash="dash", line_color="#333",
-                      annotation_text=html.escape(reference_label), annotation_position="top")
+        fig.add_vline(
+            x=reference,
+            line_dash="dash",
+            line_color="#333",
+            annotation_text=html.escape(reference_label),
+            annotation_position="top",
+        )
     return _layout(fig, title, height, font_size)
 
 
-def lines(frame: pd.DataFrame, x: str, y: str, series: str, title: str,
-          height: int = 360, font_size: int = 14, fmt: str = ",.1f") -> go.Figure:
+def lines(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    series: str,
+    title: str,
+    height: int = 360,
+    font_size: int = 14,
+    fmt: str = ",.1f",
+) -> go.Figure:
     """One line per `series` value (e.g. an area against the municipality)."""
     fig = go.Figure()
     for i, (key, part) in enumerate(frame.groupby(series, sort=False)):
         name = html.escape(str(key))
-        fig.add_scatter(x=part[x], y=part[y], name=name, mode="lines+markers",
-                        line=dict(color=COLORS[i % len(COLORS)], width=3),
-                        hovertemplate=f"{name}<br>%{{x}}: %{{y:{fmt}}}<extra></extra>")
+        fig.add_scatter(
+            x=part[x],
+            y=part[y],
+            name=name,
+            mode="lines+markers",
+            line=dict(color=COLORS[i % len(COLORS)], width=3),
+            hovertemplate=f"{name}<br>%{{x}}: %{{y:{fmt}}}<extra></extra>",
+        )
     return _layout(fig, title, height, font_size)

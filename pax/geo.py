@@ -57,21 +57,49 @@ def load_areas(geo_dir: Path | None = None) -> pd.DataFrame:
         p = feat["properties"]
         code = slug(p["regso_name"])
         regso_codes[p["regso_name"]] = code
-        rows.append((code, p["regso_name"], "regso", model.KOMMUN_CODE, None,
-                     float(p["area_km2"]), shape(feat["geometry"])))
+        rows.append(
+            (
+                code,
+                p["regso_name"],
+                "regso",
+                model.KOMMUN_CODE,
+                None,
+                float(p["area_km2"]),
+                shape(feat["geometry"]),
+            )
+        )
     for feat in _features(geo_dir / DESO_FILE):
         p = feat["properties"]
         parent = regso_codes.get(p["regso_name"])
         if parent is None:
             raise ValueError(f"DeSO {p['deso_code']} hänvisar till okänt RegSO {p['regso_name']!r}")
         name = f"{p['regso_name']} ({p['deso_code'][-4:]})"
-        rows.append((p["deso_code"], name, "deso", parent, p["deso_category"],
-                     float(p["area_km2"]), shape(feat["geometry"])))
+        rows.append(
+            (
+                p["deso_code"],
+                name,
+                "deso",
+                parent,
+                p["deso_category"],
+                float(p["area_km2"]),
+                shape(feat["geometry"]),
+            )
+        )
     (kommun,) = _features(geo_dir / KOMMUN_FILE)
-    rows.append((model.KOMMUN_CODE, model.KOMMUN_NAME, "kommun", None, None,
-                 float(kommun["properties"]["area_km2"]), shape(kommun["geometry"])))
-    return pd.DataFrame(rows, columns=["code", "name", "level", "parent_code", "category",
-                                       "area_km2", "geometry"])
+    rows.append(
+        (
+            model.KOMMUN_CODE,
+            model.KOMMUN_NAME,
+            "kommun",
+            None,
+            None,
+            float(kommun["properties"]["area_km2"]),
+            shape(kommun["geometry"]),
+        )
+    )
+    return pd.DataFrame(
+        rows, columns=["code", "name", "level", "parent_code", "category", "area_km2", "geometry"]
+    )
 
 
 def load_police_status(areas: pd.DataFrame, geo_dir: Path | None = None) -> pd.DataFrame:
@@ -87,12 +115,23 @@ def load_police_status(areas: pd.DataFrame, geo_dir: Path | None = None) -> pd.D
         since = pd.Timestamp(p["aktualitet_start"]).date()
         for (_, area), area_m in zip(local.iterrows(), local_m):
             overlap = area_m.intersection(police_m).area
-            if (overlap / area_m.area >= STATUS_AREA_SHARE
-                    or overlap / police_m.area >= STATUS_POLICE_SHARE):
-                rows.append((area["code"], p["namn"], p["kategori"], since, 2023,
-                             json.dumps(mapping(police_geom))))
-    return pd.DataFrame(rows, columns=["area_code", "police_area", "status", "since", "year",
-                                       "geometry"])
+            if (
+                overlap / area_m.area >= STATUS_AREA_SHARE
+                or overlap / police_m.area >= STATUS_POLICE_SHARE
+            ):
+                rows.append(
+                    (
+                        area["code"],
+                        p["namn"],
+                        p["kategori"],
+                        since,
+                        2023,
+                        json.dumps(mapping(police_geom)),
+                    )
+                )
+    return pd.DataFrame(
+        rows, columns=["area_code", "police_area", "status", "since", "year", "geometry"]
+    )
 
 
 def load_places(geo_dir: Path | None = None) -> pd.DataFrame:
@@ -106,10 +145,20 @@ def load_places(geo_dir: Path | None = None) -> pd.DataFrame:
         for feat in _features(geo_dir / file):
             p = feat["properties"]
             lon, lat = feat["geometry"]["coordinates"][:2]
-            rows.append((f"{kind}:{p[id_key]}", kind, p["namn"], lat, lon,
-                         p.get("deso_code") or None, source))
-    return pd.DataFrame(rows, columns=["id", "kind", "name", "lat", "lon", "area_code",
-                                       "source_id"])
+            rows.append(
+                (
+                    f"{kind}:{p[id_key]}",
+                    kind,
+                    p["namn"],
+                    lat,
+                    lon,
+                    p.get("deso_code") or None,
+                    source,
+                )
+            )
+    return pd.DataFrame(
+        rows, columns=["id", "kind", "name", "lat", "lon", "area_code", "source_id"]
+    )
 
 
 def locate(lon: np.ndarray, lat: np.ndarray, areas: pd.DataFrame) -> np.ndarray:

@@ -6,15 +6,41 @@ import datetime as dt
 import math
 
 LANGUAGES = ("sv", "en")
-MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-             "september", "oktober", "november", "december")
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")
+MONTHS_SV = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("Pax lägesbild", "Pax situation picture"),
-    "app_subtitle": ("Södertälje kommun och Polisen mot organiserad brottslighet",
-                     "Södertälje municipality and the police against organised crime"),
+    "app_subtitle": (
+        "Södertälje kommun och Polisen mot organiserad brottslighet",
+        "Södertälje municipality and the police against organised crime",
+    ),
     "page_overview": ("Översikt", "Overview"),
     "page_here_and_now": ("Här och nu", "Here and now"),
     "page_trust": ("Förtroende och informationsdelning", "Trust and information sharing"),
@@ -32,18 +58,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "role_public": ("Allmänhet", "Public"),
     "role_council": ("Förtroendevald", "Council"),
     "role_analyst": ("Analytiker", "Analyst"),
-    "role_note_public": ("Utan inloggning visas platser endast per område.",
-                         "Without sign-in, locations are shown by area only."),
-    "role_note_council": ("Platser visas som värmekarta på 250 m-rutnät, aldrig som punkter.",
-                          "Locations are shown as heat on a 250 m grid, never as points."),
-    "role_note_analyst": ("Platser visas med källans precision.",
-                          "Locations are shown at the source's precision."),
+    "role_note_public": (
+        "Utan inloggning visas platser endast per område.",
+        "Without sign-in, locations are shown by area only.",
+    ),
+    "role_note_council": (
+        "Platser visas som värmekarta på 250 m-rutnät, aldrig som punkter.",
+        "Locations are shown as heat on a 250 m grid, never as points.",
+    ),
+    "role_note_analyst": (
+        "Platser visas med källans precision.",
+        "Locations are shown at the source's precision.",
+    ),
     "fictional": ("fiktiva demodata", "fictional demo data"),
     "fictional_banner": (
         "Händelser, insatser, förtroende- och åtgärdsdata i denna version är **fiktiva "
         "demodata**, genererade för att visa verktyget. Geografin och SCB-statistiken är verklig.",
         "Events, interventions, trust and action data in this version are **fictional demo "
-        "data**, generated to show the tool. The geography and SCB statistics are real."),
+        "data**, generated to show the tool. The geography and SCB statistics are real.",
+    ),
     "source": ("Källa", "Source"),
     "period": ("Period", "Period"),
     "last_days": ("senaste {n} dagarna", "last {n} days"),
@@ -52,7 +85,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_data": ("Inga uppgifter för det urvalet.", "No data for this selection."),
     "store_missing": (
         "Datalagret är inte byggt ännu. Kör `python -m pax build` (eller `make run`) och ladda om sidan.",
-        "The data store has not been built yet. Run `python -m pax build` (or `make run`) and reload."),
+        "The data store has not been built yet. Run `python -m pax build` (or `make run`) and reload.",
+    ),
     "open_page": ("Öppna sidan", "Open the page"),
     "events": ("Händelser", "Events"),
     "map_title": ("Karta", "Map"),
@@ -60,8 +94,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "layer_heat": ("Värmekarta, händelser", "Heat map, events"),
     "layer_police": ("Polisens utsatta områden", "Police-listed areas"),
     "layer_schools": ("Skolor och förskolor", "Schools and preschools"),
-    "heat_hidden": ("Värmekartan visas inte för din roll; antal per område visas i stället.",
-                    "The heat map is not shown for your role; counts by area are shown instead."),
+    "heat_hidden": (
+        "Värmekartan visas inte för din roll; antal per område visas i stället.",
+        "The heat map is not shown for your role; counts by area are shown instead.",
+    ),
     "categories": ("Kategorier", "Categories"),
     "area": ("Område", "Area"),
     "areas": ("Områden", "Areas"),
@@ -76,7 +112,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "total": ("Totalt", "Total"),
     "disclosure_note": (
         "Antal mellan 1 och {km1} visas som <{k} för att ingen enskild ska kunna pekas ut.",
-        "Counts between 1 and {km1} are shown as <{k} so that no individual can be singled out."),
+        "Counts between 1 and {km1} are shown as <{k} so that no individual can be singled out.",
+    ),
     "better_higher": ("Högre är bättre", "Higher is better"),
     "better_lower": ("Lägre är bättre", "Lower is better"),
     "better_neutral": ("Varken högre eller lägre är bättre", "Neither direction is better"),

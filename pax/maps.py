@@ -32,8 +32,16 @@ LOCAL_JS = {
 LOCAL_CSS = {"leaflet_css": "vendor/leaflet/leaflet.css"}
 # folium asks for these by default, but nothing we draw uses them (no awesome markers,
 # no Bootstrap popups); dropping them keeps the map light and offline.
-UNUSED = {"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
-          "awesome_markers_font_css", "awesome_markers_css", "awesome_rotate_css"}
+UNUSED = {
+    "jquery",
+    "bootstrap",
+    "awesome_markers",
+    "bootstrap_css",
+    "glyphicons_css",
+    "awesome_markers_font_css",
+    "awesome_markers_css",
+    "awesome_rotate_css",
+}
 PALETTE = ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")  # ColorBrewer OrRd 5
 PALETTE_GOOD = ("#f7fcf5", "#c7e9c0", "#74c476", "#31a354", "#006d2c")
 NO_DATA = "#d9d9d9"
@@ -42,8 +50,13 @@ NO_DATA = "#d9d9d9"
 def safe_text(value) -> str:
     """Text safe inside folium's HTML and JS template literals."""
     text = html.escape(str(value), quote=True)
-    return (text.replace("`", "&#96;").replace("$", "&#36;").replace("{", "&#123;")
-            .replace("}", "&#125;").replace("\\", "&#92;"))
+    return (
+        text.replace("`", "&#96;")
+        .replace("$", "&#36;")
+        .replace("{", "&#123;")
+        .replace("}", "&#125;")
+        .replace("\\", "&#92;")
+    )
 
 
 def _walk(element):
@@ -65,27 +78,39 @@ def localize(m: folium.Map, static_url: str | None = None) -> folium.Map:
                 if name in UNUSED:
                     continue
                 if name not in local:
-                    raise ValueError(f"Kartelementet {type(element).__name__} vill hämta "
-                                     f"{url} utifrån; lägg en lokal kopia i static/vendor/.")
+                    raise ValueError(
+                        f"Kartelementet {type(element).__name__} vill hämta "
+                        f"{url} utifrån; lägg en lokal kopia i static/vendor/."
+                    )
                 kept.append((name, f"{base}/{local[name]}"))
             setattr(element, attr, kept)
     return m
 
 
-def base_map(height: int = 600, zoom: int = 11, center=SODERTALJE_CENTER,
-             font_px: int = 14) -> folium.Map:
+def base_map(
+    height: int = 600, zoom: int = 11, center=SODERTALJE_CENTER, font_px: int = 14
+) -> folium.Map:
     """An offline base map: no tiles unless PAX_TILES_URL is set."""
     tiles_url = config.get("PAX_TILES_URL")
-    m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True,
-                   prefer_canvas=True, height=height)
+    m = folium.Map(
+        location=center,
+        zoom_start=zoom,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=True,
+        height=height,
+    )
     if tiles_url:
-        folium.TileLayer(tiles=tiles_url, attr=config.get("PAX_TILES_ATTRIBUTION") or " ",
-                         name="Bakgrundskarta").add_to(m)
-    style = (f"<style>.leaflet-container{{background:#f4f6f8;font-size:{font_px}px}}"
-             f".pax-legend{{background:#fff;padding:8px 10px;border-radius:4px;"
-             f"box-shadow:0 1px 4px rgba(0,0,0,.3);line-height:1.4}}"
-             f".pax-legend i{{display:inline-block;width:14px;height:14px;margin-right:6px;"
-             f"vertical-align:middle;border:1px solid #999}}</style>")
+        folium.TileLayer(
+            tiles=tiles_url, attr=config.get("PAX_TILES_ATTRIBUTION") or " ", name="Bakgrundskarta"
+        ).add_to(m)
+    style = (
+        f"<style>.leaflet-container{{background:#f4f6f8;font-size:{font_px}px}}"
+        f".pax-legend{{background:#fff;padding:8px 10px;border-radius:4px;"
+        f"box-shadow:0 1px 4px rgba(0,0,0,.3);line-height:1.4}}"
+        f".pax-legend i{{display:inline-block;width:14px;height:14px;margin-right:6px;"
+        f"vertical-align:middle;border:1px solid #999}}</style>"
+    )
     m.get_root().header.add_child(folium.Element(style))
     return m
 
@@ -111,14 +136,25 @@ def color_for(value, breaks: list[float], palette=PALETTE) -> str:
         return NO_DATA
     for i, upper in enumerate(breaks):
         if value <= upper:
-            return palette[min(i, len(palette) - 1) if len(breaks) >= len(palette)
-                           else round(i * (len(palette) - 1) / max(len(breaks) - 1, 1))]
+            return palette[
+                min(i, len(palette) - 1)
+                if len(breaks) >= len(palette)
+                else round(i * (len(palette) - 1) / max(len(breaks) - 1, 1))
+            ]
     return palette[-1]
 
 
-def add_areas(m: folium.Map, areas: pd.DataFrame, name: str, value_col: str | None = None,
-              label_col: str = "label", palette=PALETTE, legend_title: str = "",
-              fmt=lambda v: f"{v:g}", show: bool = True) -> folium.Map:
+def add_areas(
+    m: folium.Map,
+    areas: pd.DataFrame,
+    name: str,
+    value_col: str | None = None,
+    label_col: str = "label",
+    palette=PALETTE,
+    legend_title: str = "",
+    fmt=lambda v: f"{v:g}",
+    show: bool = True,
+) -> folium.Map:
     """Area polygons, optionally coloured by `value_col` in quantile classes.
 
     `areas` has `code`, `name`, `geometry` (GeoJSON text) and `label_col` (our own text,
@@ -127,17 +163,27 @@ def add_areas(m: folium.Map, areas: pd.DataFrame, name: str, value_col: str | No
     features = []
     for _, row in areas.iterrows():
         value = row[value_col] if value_col else None
-        features.append({
-            "type": "Feature",
-            "geometry": json.loads(row["geometry"]),
-            "properties": {"code": safe_text(row["code"]), "label": safe_text(row[label_col]),
-                           "fill": color_for(value, breaks, palette) if value_col else "#ffffff"},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(row["geometry"]),
+                "properties": {
+                    "code": safe_text(row["code"]),
+                    "label": safe_text(row[label_col]),
+                    "fill": color_for(value, breaks, palette) if value_col else "#ffffff",
+                },
+            }
+        )
     layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
-        name=name, show=show,
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#37474f",
-                                  "weight": 1, "fillOpacity": 0.65 if value_col else 0.15},
+        name=name,
+        show=show,
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "color": "#37474f",
+            "weight": 1,
+            "fillOpacity": 0.65 if value_col else 0.15,
+        },
         highlight_function=lambda f: {"weight": 3, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
     )
@@ -150,7 +196,7 @@ def add_areas(m: folium.Map, areas: pd.DataFrame, name: str, value_col: str | No
 def add_legend(m: folium.Map, title: str, breaks: list[float], palette, fmt) -> None:
     rows = []
     lower = None
-    for i, upper in enumerate(breaks):
+    for upper in breaks:
         color = color_for(upper, breaks, palette)
         if lower is None:
             text = fmt(upper) if upper == 0 else f"≤ {fmt(upper)}"
@@ -158,7 +204,9 @@ def add_legend(m: folium.Map, title: str, breaks: list[float], palette, fmt) -> 
             text = f"> {fmt(lower)} – {fmt(upper)}"
         rows.append(f"<div><i style='background:{color}'></i>{safe_text(text)}</div>")
         lower = upper
-    rows.append(f"<div><i style='background:{NO_DATA}'></i>{safe_text('Uppgift saknas/dold')}</div>")
+    rows.append(
+        f"<div><i style='background:{NO_DATA}'></i>{safe_text('Uppgift saknas/dold')}</div>"
+    )
     legend = MacroElement()
     legend._template = Template(
         "{% macro script(this, kwargs) %}"
@@ -167,7 +215,8 @@ def add_legend(m: folium.Map, title: str, breaks: list[float], palette, fmt) -> 
         f"d.innerHTML = {json.dumps('<b>' + safe_text(title) + '</b>' + ''.join(rows))};"
         "return d; };"
         "legend.addTo({{ this._parent.get_name() }});"
-        "{% endmacro %}")
+        "{% endmacro %}"
+    )
     m.add_child(legend)
 
 
@@ -176,33 +225,50 @@ def add_heat(m: folium.Map, points: pd.DataFrame, name: str, radius: int = 18) -
     if points.empty:
         return m
     data = points[["lat", "lon", "weight"]].astype(float).to_numpy().round(6).tolist()
-    HeatMap(data, name=name, radius=radius, blur=15, min_opacity=0.3,
-            max_zoom=14).add_to(m)
+    HeatMap(data, name=name, radius=radius, blur=15, min_opacity=0.3, max_zoom=14).add_to(m)
     return m
 
 
 def add_outlines(m: folium.Map, outlines: pd.DataFrame, name: str, show: bool = True) -> folium.Map:
     """Outlines (e.g. police-listed areas) with a dashed border and an escaped label."""
-    features = [{"type": "Feature", "geometry": json.loads(row["geometry"]),
-                 "properties": {"label": safe_text(row["label"])}}
-                for _, row in outlines.iterrows()]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": json.loads(row["geometry"]),
+            "properties": {"label": safe_text(row["label"])},
+        }
+        for _, row in outlines.iterrows()
+    ]
     folium.GeoJson(
-        {"type": "FeatureCollection", "features": features}, name=name, show=show,
-        style_function=lambda f: {"fill": False, "color": "#6a1b9a", "weight": 3,
-                                  "dashArray": "6 4"},
+        {"type": "FeatureCollection", "features": features},
+        name=name,
+        show=show,
+        style_function=lambda f: {
+            "fill": False,
+            "color": "#6a1b9a",
+            "weight": 3,
+            "dashArray": "6 4",
+        },
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
     ).add_to(m)
     return m
 
 
-def add_points(m: folium.Map, points: pd.DataFrame, name: str, color: str = "#1565c0",
-               show: bool = False) -> folium.Map:
+def add_points(
+    m: folium.Map, points: pd.DataFrame, name: str, color: str = "#1565c0", show: bool = False
+) -> folium.Map:
     """Small circle markers for a few hundred places at most (schools, cameras)."""
     group = folium.FeatureGroup(name=name, show=show)
     for _, row in points.iterrows():
-        folium.CircleMarker((row["lat"], row["lon"]), radius=4, color=color, weight=1,
-                            fill=True, fill_opacity=0.8,
-                            tooltip=safe_text(row["label"])).add_to(group)
+        folium.CircleMarker(
+            (row["lat"], row["lon"]),
+            radius=4,
+            color=color,
+            weight=1,
+            fill=True,
+            fill_opacity=0.8,
+            tooltip=safe_text(row["label"]),
+        ).add_to(group)
     group.add_to(m)
     return m
 
@@ -213,3 +279,26 @@ def finish(m: folium.Map, bounds=None) -> folium.Map:
     if bounds:
         m.fit_bounds(bounds)
     return localize(m)
+
+
+def events_map(
+    counts: pd.DataFrame,
+    heat: pd.DataFrame,
+    police: pd.DataFrame,
+    places: pd.DataFrame,
+    names: dict[str, str],
+    fmt=lambda v: f"{v:g}",
+    height: int = 620,
+) -> folium.Map:
+    """The Här och nu map from protected inputs: area counts (with `label`), heat points,
+    the police-listed areas and schools. `names` holds the layer and legend titles."""
+    m = base_map(height=height)
+    add_areas(m, counts, names["areas"], "count", legend_title=names["legend"], fmt=fmt)
+    if not heat.empty:
+        add_heat(m, heat, names["heat"])
+    outlines = police.drop_duplicates("police_area").assign(
+        label=lambda d: d["police_area"] + " – " + d["status"] + " (" + d["year"].astype(str) + ")"
+    )
+    add_outlines(m, outlines, names["police"])
+    add_points(m, places.assign(label=places["name"]), names["schools"])
+    return finish(m)

@@ -50,8 +50,9 @@ def label(value, k: int, suppressed: bool = False) -> str:
     return f"{int(round(value)):,}".replace(",", "\u00a0")
 
 
-def protect_counts(frame: pd.DataFrame, columns: list[str], policy: Policy,
-                   group_by: list[str] | None = None) -> pd.DataFrame:
+def protect_counts(
+    frame: pd.DataFrame, columns: list[str], policy: Policy, group_by: list[str] | None = None
+) -> pd.DataFrame:
     """Hide small counts (and their complements within `group_by`) in `columns`.
 
     Returns a copy where each hidden cell is <NA>, with a `<col>_label` text column and a
@@ -80,7 +81,9 @@ def _complement(values: pd.Series, hidden: pd.Series, groups: pd.DataFrame) -> p
     return hidden
 
 
-def protect_total(total: float, parts_hidden: int, policy: Policy, base: int = 5) -> tuple[float, str]:
+def protect_total(
+    total: float, parts_hidden: int, policy: Policy, base: int = 5
+) -> tuple[float, str]:
     """A total shown beside hidden parts is rounded to `base` so it cannot reveal them."""
     if total is None or pd.isna(total):
         return total, "–"
@@ -114,8 +117,13 @@ def locations_for_role(points: pd.DataFrame, role: str) -> pd.DataFrame:
     public: none (areas only). council: 250 m grid-cell centres in SWEREF 99 TM, one row
     per cell with the number of events as weight. analyst: the source's points; caches
     are never points below analyst."""
-    empty = pd.DataFrame({"lat": pd.Series(dtype=float), "lon": pd.Series(dtype=float),
-                          "weight": pd.Series(dtype=float)})
+    empty = pd.DataFrame(
+        {
+            "lat": pd.Series(dtype=float),
+            "lon": pd.Series(dtype=float),
+            "weight": pd.Series(dtype=float),
+        }
+    )
     precision = precision_for(role)
     pts = points.dropna(subset=["lat", "lon"])
     pts = pts[pts["precision"].isin(["exact", "snapped"])] if "precision" in pts else pts
@@ -123,7 +131,11 @@ def locations_for_role(points: pd.DataFrame, role: str) -> pd.DataFrame:
         return empty
     weight = pts["n"].astype(float) if "n" in pts else pd.Series(1.0, index=pts.index)
     if precision == "source":
-        return pd.DataFrame({"lat": pts["lat"], "lon": pts["lon"], "weight": weight}).reset_index(drop=True)
+        return pd.DataFrame({"lat": pts["lat"], "lon": pts["lon"], "weight": weight}).reset_index(
+            drop=True
+        )
     lon, lat = geo.snap_to_grid(pts["lon"].to_numpy(), pts["lat"].to_numpy(), GRID_M)
-    cells = pd.DataFrame({"lat": np.round(lat, 6), "lon": np.round(lon, 6), "weight": weight.to_numpy()})
+    cells = pd.DataFrame(
+        {"lat": np.round(lat, 6), "lon": np.round(lon, 6), "weight": weight.to_numpy()}
+    )
     return cells.groupby(["lat", "lon"], as_index=False)["weight"].sum()

@@ -14,8 +14,7 @@ import pandas as pd
 Con = duckdb.DuckDBPyConnection
 
 
-DATE_COLUMNS = ("period_start", "period_end", "start_date", "end_date", "since", "month",
-                "updated")
+DATE_COLUMNS = ("period_start", "period_end", "start_date", "end_date", "since", "month", "updated")
 
 
 def _df(con: Con, sql: str, params: list | None = None) -> pd.DataFrame:
@@ -35,13 +34,18 @@ def sources(con: Con) -> pd.DataFrame:
 
 
 def catalog(con: Con) -> pd.DataFrame:
-    return _df(con, "SELECT c.*, s.fictional FROM catalog c JOIN sources s ON s.id = c.source_id "
-                    "ORDER BY horizon, theme, id")
+    return _df(
+        con,
+        "SELECT c.*, s.fictional FROM catalog c JOIN sources s ON s.id = c.source_id "
+        "ORDER BY horizon, theme, id",
+    )
 
 
 def areas(con: Con, level: str) -> pd.DataFrame:
     """Areas of one level with their GeoJSON geometry and latest population."""
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT a.code, a.name, a.level, a.parent_code, a.category, a.area_km2, a.geometry,
                p.value AS population, p.period AS population_year
         FROM areas a
@@ -50,12 +54,17 @@ def areas(con: Con, level: str) -> pd.DataFrame:
                    row_number() OVER (PARTITION BY area_code ORDER BY period DESC) AS r
             FROM measures WHERE indicator = 'population' AND breakdown = ''
         ) p ON p.area_code = a.code AND p.r = 1
-        WHERE a.level = ? ORDER BY a.name""", [level])
+        WHERE a.level = ? ORDER BY a.name""",
+        [level],
+    )
 
 
 def police_status(con: Con) -> pd.DataFrame:
-    return _df(con, """SELECT s.*, a.name AS area_name, a.level FROM area_status s
-                       JOIN areas a ON a.code = s.area_code ORDER BY s.police_area, a.level""")
+    return _df(
+        con,
+        """SELECT s.*, a.name AS area_name, a.level FROM area_status s
+                       JOIN areas a ON a.code = s.area_code ORDER BY s.police_area, a.level""",
+    )
 
 
 def places(con: Con) -> pd.DataFrame:
@@ -63,13 +72,17 @@ def places(con: Con) -> pd.DataFrame:
 
 
 def events_range(con: Con) -> tuple[dt.date | None, dt.date | None]:
-    first, last = con.cursor().execute(
-        "SELECT min(occurred_at)::DATE, max(occurred_at)::DATE FROM events").fetchone()
+    first, last = (
+        con.cursor()
+        .execute("SELECT min(occurred_at)::DATE, max(occurred_at)::DATE FROM events")
+        .fetchone()
+    )
     return first, last
 
 
-def event_counts(con: Con, start: dt.date, end: dt.date, level: str,
-                 categories: list[str] | None = None) -> pd.DataFrame:
+def event_counts(
+    con: Con, start: dt.date, end: dt.date, level: str, categories: list[str] | None = None
+) -> pd.DataFrame:
     """Events per area of `level` and category in [start, end] (dates inclusive).
 
     Events with only a municipal location count in the municipality's total, not in any
@@ -90,8 +103,9 @@ def event_counts(con: Con, start: dt.date, end: dt.date, level: str,
     return _df(con, sql, [start, end + dt.timedelta(days=1), cats, cats])
 
 
-def category_window_counts(con: Con, windows: dict[str, tuple[dt.date, dt.date]],
-                           categories: list[str] | None = None) -> pd.DataFrame:
+def category_window_counts(
+    con: Con, windows: dict[str, tuple[dt.date, dt.date]], categories: list[str] | None = None
+) -> pd.DataFrame:
     """Municipal count per category for each named window [start, end]."""
     frames = []
     for name, (start, end) in windows.items():
@@ -100,29 +114,44 @@ def category_window_counts(con: Con, windows: dict[str, tuple[dt.date, dt.date]]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def event_points(con: Con, start: dt.date, end: dt.date,
-                 categories: list[str] | None = None) -> pd.DataFrame:
+def event_points(
+    con: Con, start: dt.date, end: dt.date, categories: list[str] | None = None
+) -> pd.DataFrame:
     """Located events (raw; privacy decides what may leave)."""
     cats = list(categories) if categories else None
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT lat, lon, category, precision, n FROM events
         WHERE occurred_at >= ? AND occurred_at < ? AND lat IS NOT NULL
           AND (? IS NULL OR list_contains(?, category))""",
-               [start, end + dt.timedelta(days=1), cats, cats])
+        [start, end + dt.timedelta(days=1), cats, cats],
+    )
 
 
 def monthly_event_counts(con: Con, start: dt.date, end: dt.date) -> pd.DataFrame:
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT date_trunc('month', occurred_at)::DATE AS month, category, sum(n)::BIGINT AS count
         FROM events WHERE occurred_at >= ? AND occurred_at < ?
-        GROUP BY ALL ORDER BY month""", [start, end + dt.timedelta(days=1)])
+        GROUP BY ALL ORDER BY month""",
+        [start, end + dt.timedelta(days=1)],
+    )
 
 
-def measure_values(con: Con, indicator: str, level: str | None = None,
-                   area_codes: list[str] | None = None, breakdown: str | None = "") -> pd.DataFrame:
+def measure_values(
+    con: Con,
+    indicator: str,
+    level: str | None = None,
+    area_codes: list[str] | None = None,
+    breakdown: str | None = "",
+) -> pd.DataFrame:
     """All values of an indicator (optionally for one level or some areas)."""
     codes = list(area_codes) if area_codes else None
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT m.*, a.name AS area_name, a.level
         FROM measures m JOIN areas a ON a.code = m.area_code
         WHERE m.indicator = ?
@@ -130,7 +159,8 @@ def measure_values(con: Con, indicator: str, level: str | None = None,
           AND (? IS NULL OR list_contains(?, m.area_code))
           AND (? IS NULL OR m.breakdown = ?)
         ORDER BY m.period_start, a.name""",
-               [indicator, level, level, codes, codes, breakdown, breakdown])
+        [indicator, level, level, codes, codes, breakdown, breakdown],
+    )
 
 
 def measure_latest(con: Con, indicator: str, level: str) -> pd.DataFrame:
@@ -143,24 +173,37 @@ def measure_latest(con: Con, indicator: str, level: str) -> pd.DataFrame:
 
 def measure_monthly_total(con: Con, indicator: str, area_code: str = "0181") -> pd.DataFrame:
     """Monthly values summed over breakdowns (for indicators kept per department)."""
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT period, period_start, sum(value) AS value
         FROM measures WHERE indicator = ? AND area_code = ? AND length(period) = 7
-        GROUP BY ALL ORDER BY period_start""", [indicator, area_code])
+        GROUP BY ALL ORDER BY period_start""",
+        [indicator, area_code],
+    )
 
 
-def measure_by_breakdown(con: Con, indicator: str, start: dt.date, end: dt.date,
-                         area_code: str = "0181") -> pd.DataFrame:
-    return _df(con, """
+def measure_by_breakdown(
+    con: Con, indicator: str, start: dt.date, end: dt.date, area_code: str = "0181"
+) -> pd.DataFrame:
+    return _df(
+        con,
+        """
         SELECT period, period_start, breakdown, value FROM measures
         WHERE indicator = ? AND area_code = ? AND period_start >= ? AND period_end <= ?
-        ORDER BY period_start, breakdown""", [indicator, area_code, start, end])
+        ORDER BY period_start, breakdown""",
+        [indicator, area_code, start, end],
+    )
 
 
 def interventions(con: Con, day: dt.date | None = None) -> pd.DataFrame:
     """Interventions, optionally only those active on `day`."""
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT i.*, a.name AS area_name FROM interventions i
         LEFT JOIN areas a ON a.code = i.area_code
         WHERE ? IS NULL OR (i.start_date <= ? AND (i.end_date IS NULL OR i.end_date >= ?))
-        ORDER BY start_date""", [day, day, day])
+        ORDER BY start_date""",
+        [day, day, day],
+    )

@@ -11,8 +11,8 @@ import json
 import logging
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import pandas as pd
@@ -57,9 +57,14 @@ def demo_dir(data_dir: Path | None = None) -> Path:
     return (data_dir or config.data_dir()) / DEMO_DIR
 
 
-def generate_demo(data_dir: Path | None = None, end: dt.date | None = None,
-                  events_total: int | None = None, seed: int | None = None,
-                  years: int | None = None, progress: Progress = log.info) -> Path:
+def generate_demo(
+    data_dir: Path | None = None,
+    end: dt.date | None = None,
+    events_total: int | None = None,
+    seed: int | None = None,
+    years: int | None = None,
+    progress: Progress = log.info,
+) -> Path:
     """Write the fictional demo data to `data/demo/` as Parquet plus a manifest."""
     data_dir = data_dir or config.data_dir()
     end = end or config.get("PAX_DEMO_END")
@@ -84,8 +89,13 @@ def generate_demo(data_dir: Path | None = None, end: dt.date | None = None,
     }
     for name, frame in frames.items():
         frame.to_parquet(target / f"{name}.parquet", index=False)
-    manifest = {"end": end.isoformat(), "seed": seed, "years": years,
-                "events": len(frames["events"]), "generated": dt.datetime.now().isoformat()}
+    manifest = {
+        "end": end.isoformat(),
+        "seed": seed,
+        "years": years,
+        "events": len(frames["events"]),
+        "generated": dt.datetime.now().isoformat(),
+    }
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     progress(f"Demodata klara: {len(frames['events']):,} händelser.".replace(",", " "))
     return target
@@ -98,8 +108,9 @@ def demo_manifest(data_dir: Path | None = None) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def build(path: Path | None = None, data_dir: Path | None = None,
-          progress: Progress = log.info) -> dict:
+def build(
+    path: Path | None = None, data_dir: Path | None = None, progress: Progress = log.info
+) -> dict:
     """Rebuild the store from `data/` and `geo/` into a new file, then swap it in."""
     started = time.perf_counter()
     path = Path(path or config.store_path())
@@ -128,8 +139,9 @@ def build(path: Path | None = None, data_dir: Path | None = None,
     return counts
 
 
-def _fill(con: duckdb.DuckDBPyConnection, data_dir: Path, manifest: dict,
-          progress: Progress) -> dict:
+def _fill(
+    con: duckdb.DuckDBPyConnection, data_dir: Path, manifest: dict, progress: Progress
+) -> dict:
     con.execute(model.SCHEMA)
     progress("Läser källregister och indikatorkatalog …")
     sources = catalog.load_sources(data_dir)
@@ -137,8 +149,9 @@ def _fill(con: duckdb.DuckDBPyConnection, data_dir: Path, manifest: dict,
     _insert(con, "catalog", catalog.load_catalog(data_dir))
     progress("Läser geografin (DeSO, RegSO, kommun, Polisens områden, skolor) …")
     areas = geo.load_areas()
-    frame = areas.assign(geometry=[json.dumps(mapping(g)) for g in areas["geometry"]],
-                         source_id="scb_geo")
+    frame = areas.assign(
+        geometry=[json.dumps(mapping(g)) for g in areas["geometry"]], source_id="scb_geo"
+    )
     _insert(con, "areas", frame)
     status = geo.load_police_status(areas).assign(source_id="polisen_uso")
     _insert(con, "area_status", status)
@@ -150,13 +163,21 @@ def _fill(con: duckdb.DuckDBPyConnection, data_dir: Path, manifest: dict,
     con.execute(
         f"INSERT INTO events SELECT * FROM read_parquet('{ddir / 'events.parquet'}')"  # noqa: S608
     )
-    for name, table in (("interventions", "interventions"), ("trust_measures", "measures"),
-                        ("social_measures", "measures")):
+    for name, table in (
+        ("interventions", "interventions"),
+        ("trust_measures", "measures"),
+        ("social_measures", "measures"),
+    ):
         frame = pd.read_parquet(ddir / f"{name}.parquet")
         _insert(con, table, frame)
-    info = {"built_at": dt.datetime.now().isoformat(timespec="seconds"),
-            "demo_end": manifest["end"], "demo_seed": str(manifest["seed"])}
+    info = {
+        "built_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "demo_end": manifest["end"],
+        "demo_seed": str(manifest["seed"]),
+    }
     _insert(con, "build_info", pd.DataFrame(list(info.items()), columns=["key", "value"]))
-    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
-              for t in ("areas", "events", "measures", "interventions", "sources", "catalog")}
+    counts = {
+        t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+        for t in ("areas", "events", "measures", "interventions", "sources", "catalog")
+    }
     return counts

@@ -106,25 +106,29 @@ def places() -> pd.DataFrame:
 @st.cache_data(max_entries=64, show_spinner=False)
 def _window_counts(store_version: str, windows: tuple, categories: tuple | None) -> pd.DataFrame:
     frame = queries.category_window_counts(
-        _connection(store_version), {name: (s, e) for name, s, e in windows},
-        list(categories) if categories else None)
+        _connection(store_version),
+        {name: (s, e) for name, s, e in windows},
+        list(categories) if categories else None,
+    )
     return privacy.protect_counts(frame, ["count"], _policy())
 
 
-def window_counts(windows: dict[str, tuple[dt.date, dt.date]],
-                  categories: list[str] | None = None) -> pd.DataFrame:
+def window_counts(
+    windows: dict[str, tuple[dt.date, dt.date]], categories: list[str] | None = None
+) -> pd.DataFrame:
     """Protected municipal counts per category and named window."""
     key = tuple((n, s, e) for n, (s, e) in windows.items())
     return _window_counts(version(), key, tuple(categories) if categories else None)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _area_counts(store_version: str, start, end, level: str, categories: tuple | None) -> pd.DataFrame:
+def _area_counts(
+    store_version: str, start, end, level: str, categories: tuple | None
+) -> pd.DataFrame:
     con = _connection(store_version)
     raw = queries.event_counts(con, start, end, level, list(categories) if categories else None)
     per_area = raw.groupby("area_code", as_index=False)["count"].sum()
-    shape = queries.areas(con, level)[["code", "name", "population", "population_year",
-                                       "geometry"]]
+    shape = queries.areas(con, level)[["code", "name", "population", "population_year", "geometry"]]
     frame = shape.merge(per_area, left_on="code", right_on="area_code", how="left")
     frame["count"] = frame["count"].fillna(0)
     policy = _policy()
@@ -134,20 +138,24 @@ def _area_counts(store_version: str, start, end, level: str, categories: tuple |
     return frame
 
 
-def area_counts(start: dt.date, end: dt.date, level: str,
-                categories: list[str] | None = None) -> pd.DataFrame:
+def area_counts(
+    start: dt.date, end: dt.date, level: str, categories: list[str] | None = None
+) -> pd.DataFrame:
     """Protected event counts (and rates per 1 000) per area, with geometry."""
     return _area_counts(version(), start, end, level, tuple(categories) if categories else None)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _heat(store_version: str, start, end, categories: tuple | None, role: str) -> pd.DataFrame:
-    points = queries.event_points(_connection(store_version), start, end,
-                                  list(categories) if categories else None)
+    points = queries.event_points(
+        _connection(store_version), start, end, list(categories) if categories else None
+    )
     return privacy.locations_for_role(points, role)
 
 
-def heat_points(start: dt.date, end: dt.date, categories: list[str] | None, role: str) -> pd.DataFrame:
+def heat_points(
+    start: dt.date, end: dt.date, categories: list[str] | None, role: str
+) -> pd.DataFrame:
     return _heat(version(), start, end, tuple(categories) if categories else None, role)
 
 
@@ -169,17 +177,28 @@ def _protect_measure(frame: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def _measure_values(store_version: str, indicator_id: str, level: str | None,
-                    codes: tuple | None, breakdown: str | None) -> pd.DataFrame:
-    frame = queries.measure_values(_connection(store_version), indicator_id, level,
-                                   list(codes) if codes else None, breakdown)
+def _measure_values(
+    store_version: str,
+    indicator_id: str,
+    level: str | None,
+    codes: tuple | None,
+    breakdown: str | None,
+) -> pd.DataFrame:
+    frame = queries.measure_values(
+        _connection(store_version), indicator_id, level, list(codes) if codes else None, breakdown
+    )
     return _protect_measure(frame, indicator_id)
 
 
-def measure_values(indicator_id: str, level: str | None = None,
-                   codes: list[str] | None = None, breakdown: str | None = "") -> pd.DataFrame:
-    return _measure_values(version(), indicator_id, level, tuple(codes) if codes else None,
-                           breakdown)
+def measure_values(
+    indicator_id: str,
+    level: str | None = None,
+    codes: list[str] | None = None,
+    breakdown: str | None = "",
+) -> pd.DataFrame:
+    return _measure_values(
+        version(), indicator_id, level, tuple(codes) if codes else None, breakdown
+    )
 
 
 def measure_latest(indicator_id: str, level: str) -> pd.DataFrame:

@@ -52,8 +52,14 @@ def fictional_notice() -> None:
     st.info(t("fictional_banner"), icon=":material/science:")
 
 
-def tile(label: str, value: str, delta: str | None = None, delta_color: str = "normal",
-         source: str = "", help: str | None = None) -> None:
+def tile(
+    label: str,
+    value: str,
+    delta: str | None = None,
+    delta_color: str = "normal",
+    source: str = "",
+    help: str | None = None,
+) -> None:
     """A headline figure with its change and its source and period underneath."""
     with st.container(border=True):
         st.metric(label, value, delta, delta_color=delta_color, help=help)
@@ -84,13 +90,24 @@ def downloads(frame: pd.DataFrame, name: str) -> None:
     """CSV and Excel downloads of a protected table, formula-neutralised."""
     safe = exports.neutralise(frame)
     c1, c2 = st.columns(2)
-    c1.download_button(t("download_csv"), exports.to_csv(safe), f"{name}.csv", "text/csv",
-                       key=f"dl_csv_{name}", icon=":material/download:")
+    c1.download_button(
+        t("download_csv"),
+        exports.to_csv(safe),
+        f"{name}.csv",
+        "text/csv",
+        key=f"dl_csv_{name}",
+        icon=":material/download:",
+    )
     buf = io.BytesIO()
     safe.to_excel(buf, index=False)
-    c2.download_button(t("download_xlsx"), buf.getvalue(), f"{name}.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"dl_xlsx_{name}", icon=":material/download:")
+    c2.download_button(
+        t("download_xlsx"),
+        buf.getvalue(),
+        f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"dl_xlsx_{name}",
+        icon=":material/download:",
+    )
 
 
 def disclosure_note() -> None:

@@ -38,26 +38,54 @@ def _sync(key: str, param: str) -> None:
         st.query_params[param] = str(value)
 
 
-def select(label: str, options: list[str], param: str, default: str, format_func=str,
-           container=st, **kwargs) -> str:
+def select(
+    label: str,
+    options: list[str],
+    param: str,
+    default: str,
+    format_func=str,
+    container=st,
+    **kwargs,
+) -> str:
     """A selectbox mirrored in the URL (`?param=value`)."""
     current = st.query_params.get(param, default)
     if current not in options:
         current = default
     key = f"_q_{param}"
     st.session_state.setdefault(key, current)
-    return container.selectbox(label, options, key=key, format_func=format_func,
-                               on_change=_sync, args=(key, param), **kwargs)
+    return container.selectbox(
+        label,
+        options,
+        key=key,
+        format_func=format_func,
+        on_change=_sync,
+        args=(key, param),
+        **kwargs,
+    )
 
 
-def multiselect(label: str, options: list[str], param: str, default: list[str],
-                format_func=str, container=st, **kwargs) -> list[str]:
+def multiselect(
+    label: str,
+    options: list[str],
+    param: str,
+    default: list[str],
+    format_func=str,
+    container=st,
+    **kwargs,
+) -> list[str]:
     raw = st.query_params.get(param)
     current = [v for v in raw.split(",") if v in options] if raw else list(default)
     key = f"_q_{param}"
     st.session_state.setdefault(key, current)
-    return container.multiselect(label, options, key=key, format_func=format_func,
-                                 on_change=_sync, args=(key, param), **kwargs)
+    return container.multiselect(
+        label,
+        options,
+        key=key,
+        format_func=format_func,
+        on_change=_sync,
+        args=(key, param),
+        **kwargs,
+    )
 
 
 def period_window(end: dt.date, days: int) -> tuple[dt.date, dt.date]:

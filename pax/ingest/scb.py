@@ -32,24 +32,43 @@ FILES = (
 # year or None for the indicator's own year).
 ALL = None
 RATIOS: dict[str, tuple[tuple, tuple, int]] = {
-    "share_age_0_19": (("population_by_age_group", {"0-4", "5-9", "10-14", "15-19"}),
-                       ("population_by_age_group", ALL), 2022),
-    "share_age_65plus": (("population_by_age_group", {"65-69", "70-74", "75-79", "80+"}),
-                         ("population_by_age_group", ALL), 2022),
+    "share_age_0_19": (
+        ("population_by_age_group", {"0-4", "5-9", "10-14", "15-19"}),
+        ("population_by_age_group", ALL),
+        2022,
+    ),
+    "share_age_65plus": (
+        ("population_by_age_group", {"65-69", "70-74", "75-79", "80+"}),
+        ("population_by_age_group", ALL),
+        2022,
+    ),
     "share_post_secondary_25_64": (
         ("population_25_64_by_education_level", {"post_secondary_lt_3y", "post_secondary_3y_plus"}),
-        ("population_25_64_by_education_level", ALL), 2022),
+        ("population_25_64_by_education_level", ALL),
+        2022,
+    ),
     "share_pre_upper_secondary_25_64": (
         ("population_25_64_by_education_level", {"pre_upper_secondary"}),
-        ("population_25_64_by_education_level", ALL), 2022),
+        ("population_25_64_by_education_level", ALL),
+        2022,
+    ),
     "employment_rate_16_64": (("employed_16_64", ALL), ("population_16_64", ALL), 2022),
     "unemployment_rate_16_64": (("unemployed_16_64", ALL), ("labour_force_16_64", ALL), 2022),
-    "share_rental_dwellings": (("dwellings_by_tenure", {"rental"}), ("dwellings_by_tenure", ALL), 2022),
+    "share_rental_dwellings": (
+        ("dwellings_by_tenure", {"rental"}),
+        ("dwellings_by_tenure", ALL),
+        2022,
+    ),
     "share_population_multi_dwelling": (
         ("population_by_house_type", {"multi_dwelling_building"}),
-        ("population_by_house_type", {"total"}), 2022),
-    "share_single_parent_households": (("households_by_type", {"single_with_children"}),
-                                       ("households", ALL), 2022),
+        ("population_by_house_type", {"total"}),
+        2022,
+    ),
+    "share_single_parent_households": (
+        ("households_by_type", {"single_with_children"}),
+        ("households", ALL),
+        2022,
+    ),
 }
 WEIGHTED = {
     "median_earned_income_20plus": "persons_20plus_in_income_statistics",
@@ -64,8 +83,9 @@ def read_long(scb_dir: Path) -> pd.DataFrame:
     """All SCB long files in one frame (deso_code, indicator, year, breakdown, value)."""
     frames = []
     for name in FILES:
-        frame = pd.read_csv(scb_dir / name, dtype={"deso_code": str, "breakdown": str},
-                            keep_default_na=False)
+        frame = pd.read_csv(
+            scb_dir / name, dtype={"deso_code": str, "breakdown": str}, keep_default_na=False
+        )
         frames.append(frame)
     long = pd.concat(frames, ignore_index=True)
     long["value"] = pd.to_numeric(long["value"], errors="raise")

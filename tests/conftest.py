@@ -1,0 +1,56 @@
+"""Shared fixtures: an isolated store built once per test session from the real
+geography, the real SCB tables and demo data ending on a fixed date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_END = dt.date(2026, 6, 30)
+
+
+def make_data_dir(target: Path) -> Path:
+    """A data folder sharing the project's catalogue and SCB tables, with its own demo/."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("catalog.csv", "sources.csv", "scb"):
+        link = target / name
+        if not link.exists():
+            link.symlink_to(ROOT / "data" / name)
+    (target / "sources").mkdir(exist_ok=True)
+    return target
+
+
+def build_store(target: Path, events: int = 0, end: dt.date = DEMO_END) -> Path:
+    from pax import store
+
+    data_dir = make_data_dir(target / "data")
+    store.generate_demo(
+        data_dir, end=end, events_total=events, seed=7, years=5, progress=lambda m: None
+    )
+    path = target / "pax.duckdb"
+    store.build(path, data_dir, progress=lambda m: None)
+    return path
+
+
+@pytest.fixture(scope="session")
+def store_env(tmp_path_factory) -> dict[str, str]:
+    """Environment pointing the app at a session-wide test store."""
+    base = tmp_path_factory.mktemp("store")
+    path = build_store(base)
+    return {
+        "PAX_STORE": str(path),
+        "PAX_DATA_DIR": str(base / "data"),
+        "PAX_DEMO_END": DEMO_END.isoformat(),
+    }
+
+
+@pytest.fixture
+def app_env(store_env, monkeypatch):
+    for key, value in store_env.items():
+        monkeypatch.setenv(key, value)
+    yield store_env
+    os.environ.pop("PAX_DEFAULT_ROLE", None)
