@@ -1,0 +1,60 @@
+"""Boundaries between rooms: the domain never imports Streamlit, every page is routed."""
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_domain_package_never_imports_streamlit():
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "pax").rglob("*.py")
+        if {"streamlit", "streamlit_folium", "ui"} & _imports(p)
+    ]
+    assert offenders == []
+
+
+def test_every_page_file_is_registered_in_the_navigation():
+    source = (ROOT / "dashboard.py").read_text(encoding="utf-8")
+    registered = set(re.findall(r'\("(\w+\.py)"', source))
+    files = {p.name for p in (ROOT / "app_pages").glob("*.py")}
+    assert files, "no page files found"
+    assert files == registered
+
+
+def test_pages_never_write_sql_or_open_files():
+    for page in (ROOT / "app_pages").glob("*.py"):
+        text = page.read_text(encoding="utf-8")
+        assert "duckdb" not in text and "SELECT " not in text, page.name
+        assert "open(" not in text and "read_csv" not in text, page.name
+
+
+def test_only_ui_cached_uses_streamlit_caches():
+    users = [
+        p.relative_to(ROOT).as_posix()
+        for p in list((ROOT / "ui").glob("*.py")) + list((ROOT / "app_pages").glob("*.py"))
+        if "st.cache_" in p.read_text(encoding="utf-8")
+    ]
+    assert users == ["ui/cached.py"]
+
+
+def test_only_components_calls_st_folium():
+    users = [
+        p.relative_to(ROOT).as_posix()
+        for p in list((ROOT / "ui").glob("*.py")) + list((ROOT / "app_pages").glob("*.py"))
+        if "st_folium(" in p.read_text(encoding="utf-8")
+    ]
+    assert users == ["ui/components.py"]

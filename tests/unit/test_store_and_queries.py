@@ -1,0 +1,75 @@
+import datetime as dt
+import os
+import shutil
+
+import pandas as pd
+import pytest
+
+from pax import queries, store
+from tests.conftest import DEMO_END, make_data_dir
+
+
+def test_the_store_holds_every_table_with_real_and_fictional_sources(store_env):
+    con = store.connect(store_env["PAX_STORE"])
+    counts = {
+        t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("areas", "events", "measures", "interventions", "sources", "catalog", "places")
+    }
+    assert counts["areas"] == 83 and counts["places"] == 87
+    assert counts["events"] > 800 and counts["interventions"] > 20
+    src = queries.sources(con).set_index("id")
+    assert not src.at["scb_deso", "fictional"] and src.at["demo_events", "fictional"]
+    # every measure's indicator is in the catalogue and every source is registered
+    orphans = con.execute(
+        "SELECT count(*) FROM measures m LEFT JOIN catalog c ON c.id = m.indicator "
+        "WHERE c.id IS NULL"
+    ).fetchone()[0]
+    assert orphans == 0
+
+
+def test_event_counts_add_up_across_levels(store_env):
+    con = store.connect(store_env["PAX_STORE"])
+    start, end = DEMO_END - dt.timedelta(days=364), DEMO_END
+    totals = [
+        queries.event_counts(con, start, end, level)["count"].sum()
+        for level in ("deso", "regso", "kommun")
+    ]
+    assert totals[0] == totals[1] == totals[2] > 100
+    shootings = queries.event_counts(con, start, end, "kommun", ["shooting"])
+    assert set(shootings["category"]) <= {"shooting"}
+
+
+def test_dates_arrive_as_dates(store_env):
+    con = store.connect(store_env["PAX_STORE"])
+    frame = queries.measure_values(con, "intel_reports", "kommun", breakdown=None)
+    assert isinstance(frame["period_start"].iloc[0], dt.date)
+
+
+def test_a_failed_build_leaves_the_old_store_untouched(store_env, tmp_path):
+    live = tmp_path / "pax.duckdb"
+    shutil.copy(store_env["PAX_STORE"], live)
+    before = live.read_bytes()
+    data_dir = make_data_dir(tmp_path / "data")
+    shutil.copytree(os.path.join(store_env["PAX_DATA_DIR"], "demo"), data_dir / "demo")
+    (data_dir / "catalog.csv").unlink()
+    (data_dir / "catalog.csv").write_text("id,horizon\nbroken,nowhere\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        store.build(live, data_dir, progress=lambda m: None)
+    assert live.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_building_twice_gives_the_same_content(store_env, tmp_path):
+    data_dir = store_env["PAX_DATA_DIR"]
+    a, b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    store.build(a, pd.io.common.Path(data_dir), progress=lambda m: None)
+    store.build(b, pd.io.common.Path(data_dir), progress=lambda m: None)
+    for table in ("events", "measures", "areas"):
+        fa = store.connect(a).execute(f"SELECT * FROM {table} ORDER BY ALL").df()
+        fb = store.connect(b).execute(f"SELECT * FROM {table} ORDER BY ALL").df()
+        pd.testing.assert_frame_equal(fa, fb)
+
+
+def test_a_missing_store_gives_a_swedish_message(tmp_path):
+    with pytest.raises(FileNotFoundError, match="python -m pax build"):
+        store.connect(tmp_path / "none.duckdb")
