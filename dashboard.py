@@ -13,16 +13,8 @@ if str(ROOT) not in sys.path:  # streamlit runs this file as a script
 
 from pax import i18n  # noqa: E402
 from ui import cached, state  # noqa: E402
+from ui.navigation import PAGES  # noqa: E402
 
-# (file in app_pages/, title key, icon, URL path). A test proves every file in pages/ is here.
-PAGES = (
-    ("oversikt.py", "page_overview", ":material/dashboard:", "oversikt"),
-    ("har_och_nu.py", "page_here_and_now", ":material/location_on:", "har-och-nu"),
-    ("fortroende.py", "page_trust", ":material/handshake:", "fortroende"),
-    ("social_hallbarhet.py", "page_social", ":material/school:", "social-hallbarhet"),
-    ("omraden.py", "page_areas", ":material/holiday_village:", "omraden"),
-    ("om_data.py", "page_about", ":material/info:", "om-data"),
-)
 
 st.set_page_config(
     page_title="Pax lägesbild",

@@ -1,0 +1,141 @@
+"""AppTest for every page: it renders without exceptions, shows its Swedish title, its
+figures and the fictional-data label where demo data appear."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.navigation import PAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+TITLES = {
+    "oversikt.py": "Översikt",
+    "har_och_nu.py": "Här och nu",
+    "fortroende.py": "Förtroende och informationsdelning",
+    "social_hallbarhet.py": "Social hållbarhet",
+    "omraden.py": "Områden",
+    "om_data.py": "Om data",
+}
+
+
+def _run(page: str | None = None, params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(f"app_pages/{page}").run()
+    return at
+
+
+def _text(at: AppTest) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.caption]
+    parts += [e.body for e in at.info] + [e.body for e in at.warning]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_the_title_table_covers_every_page():
+    assert set(TITLES) == {file for file, *_ in PAGES}
+
+
+@pytest.mark.parametrize("page", list(TITLES))
+def test_page_renders_with_its_title_and_no_exception(app_env, page):
+    at = _run(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == TITLES[page]
+
+
+@pytest.mark.parametrize("page", ["oversikt.py", "har_och_nu.py", "fortroende.py", "omraden.py"])
+def test_pages_with_demo_data_say_so(app_env, page):
+    at = _run(page)
+    assert "fiktiva demodata" in _text(at)
+
+
+def test_overview_shows_three_horizons_with_sourced_tiles(app_env):
+    at = _run("oversikt.py")
+    headers = [h.value for h in at.subheader]
+    assert headers[:3] == ["Här och nu", "Medellång sikt", "Lång sikt"]
+    labels = [m.label for m in at.metric]
+    assert "Skottlossning" in labels and "Folkmängd" in labels
+    population = next(m for m in at.metric if m.label == "Folkmängd")
+    assert population.value == "102\u00a0519"  # SCB, 31 Dec 2023
+    assert "Källa: SCB (Statistiska centralbyrån) · 2023" in _text(at)
+
+
+def test_small_counts_never_reach_the_overview(app_env):
+    at = _run("oversikt.py")
+    for metric in at.metric:
+        if metric.label in {"Skottlossning", "Sprängning/detonation", "Vapengömma"}:
+            assert metric.value in {"0", "<3"} or int(metric.value.replace("\u00a0", "")) >= 3
+
+
+def test_here_and_now_filters_come_from_the_url(app_env):
+    at = _run("har_och_nu.py", {"dagar": "28", "kat": "shooting,car_fire", "niva": "deso"})
+    assert not at.exception
+    assert next(s for s in at.selectbox if s.label == "Period").value == "28"
+    chosen = next(s for s in at.multiselect if s.label == "Kategorier")
+    assert chosen.value == ["shooting", "car_fire"]
+    table = at.dataframe[0].value
+    assert len(table) == 51  # DeSO level
+    assert not any(str(v).isdigit() and 1 <= int(v) <= 2 for v in table.iloc[:, 1]), (
+        "a small count leaked into the table"
+    )
+
+
+def test_here_and_now_public_sees_no_heat_layer(app_env):
+    at = _run("har_och_nu.py")
+    assert "Värmekartan visas inte för din roll" in _text(at)
+
+
+def test_here_and_now_council_gets_the_heat_layer(app_env, monkeypatch):
+    monkeypatch.setenv("PAX_DEFAULT_ROLE", "council")
+    at = _run("har_och_nu.py")
+    assert not at.exception
+    assert "Värmekartan visas inte" not in _text(at)
+    assert "Förtroendevald" in _text(at)
+
+
+def test_social_page_shows_real_scb_figures_with_source(app_env):
+    at = _run("social_hallbarhet.py", {"tema": "work", "ind": "employment_rate_16_64"})
+    assert not at.exception
+    assert "Källa: SCB (Statistiska centralbyrån) · 2022" in _text(at)
+    assert "fiktiva demodata" not in _text(at)
+    kommun = next(m for m in at.metric if m.label.startswith("Södertälje kommun"))
+    assert kommun.value.startswith("74,0")
+
+
+def test_social_page_labels_fictional_indicators(app_env):
+    at = _run("social_hallbarhet.py", {"tema": "school", "ind": "merit_value"})
+    assert "fiktiva demodata" in _text(at)
+
+
+def test_areas_page_profiles_the_chosen_area(app_env):
+    at = _run("omraden.py", {"omrade": "hovsjo"})
+    assert not at.exception
+    assert "Särskilt utsatt område" in _text(at)
+    assert any(m.label == "Förtroende för polisen" for m in at.metric)
+
+
+def test_about_page_documents_every_catalogue_entry(app_env):
+    import pandas as pd
+
+    at = _run("om_data.py")
+    text = _text(at)
+    catalog = pd.read_csv(ROOT / "data" / "catalog.csv")
+    missing = [i for i in catalog["id"] if f"`{i}`" not in text]
+    assert missing == []
+    assert "Polismyndigheten" in at.dataframe[0].value.to_string()
+
+
+def test_english_toggle(app_env):
+    at = _run(None, {"lang": "en"})
+    assert at.title[0].value == "Overview"
+
+
+def test_a_missing_store_gives_a_clear_swedish_message(app_env, monkeypatch, tmp_path):
+    monkeypatch.setenv("PAX_STORE", str(tmp_path / "missing.duckdb"))
+    at = _run()
+    assert not at.exception
+    assert "Datalagret är inte byggt ännu" in at.error[0].value
