@@ -15,7 +15,6 @@ from pax import i18n  # noqa: E402
 from ui import cached, state  # noqa: E402
 from ui.navigation import PAGES  # noqa: E402
 
-
 st.set_page_config(
     page_title="Pax lägesbild",
     page_icon=str(ROOT / "static" / "favicon.png"),
