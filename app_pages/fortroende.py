@@ -21,9 +21,10 @@ st.subheader(i18n.name(row, lang()))
 if reports.empty:
     st.info(t("no_data"))
 else:
+    reports = reports.assign(month=[i18n.month_label(p, lang()) for p in reports["period"]])
     fig = figures.stacked_bars(
         reports.fillna({"value": 0}),
-        "period",
+        "month",
         "value",
         "breakdown",
         i18n.name(row, lang()) + " per förvaltning och månad",

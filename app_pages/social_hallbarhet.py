@@ -43,14 +43,14 @@ kommun = cached.measure_values(ind_id, "kommun")
 kommun_value = kommun[kommun["period"] == year]["value"]
 kommun_value = kommun_value.iloc[0] if not kommun_value.empty else None
 decimals = 0 if row["kind"] == "count" else 1
+unit = i18n.unit(row["unit"])
 
 shapes = cached.areas(level)[["code", "name", "geometry"]]
 data = shapes.merge(
     values[["area_code", "value"]], left_on="code", right_on="area_code", how="left"
 )
 data["label"] = [
-    f"{n}: {i18n.number(v, decimals, lang())} {row['unit']}"
-    for n, v in zip(data["name"], data["value"])
+    f"{n}: {i18n.number(v, decimals, lang())} {unit}" for n, v in zip(data["name"], data["value"])
 ]
 palette = maps.PALETTE_GOOD if row["better"] == "higher" else maps.PALETTE
 m = maps.base_map(height=600)
@@ -60,7 +60,7 @@ maps.add_areas(
     i18n.name(row, lang()),
     "value",
     palette=palette,
-    legend_title=f"{i18n.name(row, lang())} ({row['unit']}) – {t('better_' + row['better'])}",
+    legend_title=f"{i18n.name(row, lang())} ({unit}) – {t('better_' + row['better'])}",
     fmt=lambda v: i18n.number(v, decimals, lang()),
 )
 maps.finish(m)
@@ -72,11 +72,17 @@ with map_col:
 with table_col:
     st.metric(
         f"{t('municipality')} {year}",
-        f"{i18n.number(kommun_value, decimals, lang())} {row['unit']}",
+        f"{i18n.number(kommun_value, decimals, lang())} {unit}",
     )
     table = data[["name", "value"]].sort_values("value", ascending=row["better"] == "lower")
-    table = table.rename(columns={"name": t("area"), "value": f"{t('value')} ({row['unit']})"})
-    st.dataframe(table, hide_index=True, height=470)
+    value_col = f"{t('value')} ({unit})"
+    table = table.rename(columns={"name": t("area"), "value": value_col})
+    st.dataframe(
+        table,
+        hide_index=True,
+        height=470,
+        column_config={value_col: st.column_config.NumberColumn(format=f"%.{decimals}f")},
+    )
     c.downloads(table, f"{ind_id}_{level}_{year}")
 c.source_caption([row["source_id"]], year)
 with st.expander(t("indicator") + ": " + i18n.name(row, lang())):

@@ -50,6 +50,8 @@ def stacked_bars(
             hovertemplate=f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
         )
     fig.update_layout(barmode="stack")
+    # Keep the frame's order (e.g. months) even when a trace lacks some categories.
+    fig.update_xaxes(categoryorder="array", categoryarray=list(dict.fromkeys(frame[x])))
     return _layout(fig, title, height, font_size)
 
 

@@ -162,6 +162,21 @@ def date_range(start: dt.date, end: dt.date, lang: str = "sv") -> str:
     return f"{date(start, lang)} – {date(end, lang)}"
 
 
+UNIT_SUFFIX = {"procent": "%", "percent": "%"}
+
+
+def unit(text: str) -> str:
+    """The unit as written after a number (`procent` → `%`)."""
+    return UNIT_SUFFIX.get(text, text)
+
+
+def month_label(period: str, lang: str = "sv") -> str:
+    """`2024-03` → `mar 2024` (Swedish) or `Mar 2024`."""
+    year, month = period.split("-")[:2]
+    months = MONTHS_EN if lang == "en" else MONTHS_SV
+    return f"{months[int(month) - 1][:3]} {year}"
+
+
 def name(row, lang: str = "sv") -> str:
     """Pick `name_sv` or `name_en` from a catalogue row."""
     return row["name_en"] if lang == "en" else row["name_sv"]

@@ -50,7 +50,11 @@ def info() -> dict:
 
 def as_of() -> dt.date:
     """The last day with data: every period on the pages ends here."""
-    return info()["events_last"] or dt.date.today()
+    data = info()
+    days = [d for d in (data.get("events_last"),) if d]
+    if data.get("demo_end"):
+        days.append(dt.date.fromisoformat(data["demo_end"]))
+    return max(days) if days else dt.date.today()
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -62,7 +62,9 @@ def tile(
 ) -> None:
     """A headline figure with its change and its source and period underneath."""
     with st.container(border=True):
-        st.metric(label, value, delta, delta_color=delta_color, help=help)
+        # A comparison with another area is no change: no arrow then.
+        arrow = "off" if delta_color == "off" else "auto"
+        st.metric(label, value, delta, delta_color=delta_color, help=help, delta_arrow=arrow)
         if source:
             st.caption(source)
 
