@@ -27,15 +27,39 @@ def role() -> str:
     return value if value in model.ROLES else "public"
 
 
+def _to_url(value) -> str:
+    return ",".join(value) if isinstance(value, list) else str(value)
+
+
 def _sync(key: str, param: str) -> None:
-    value = st.session_state[key]
-    if isinstance(value, list):
-        if value:
-            st.query_params[param] = ",".join(value)
-        else:
-            st.query_params.pop(param, None)
+    value = _to_url(st.session_state[key])
+    if value:
+        st.query_params[param] = value
     else:
-        st.query_params[param] = str(value)
+        st.query_params.pop(param, None)
+
+
+def _mirrored(
+    widget, label: str, options: list[str], param: str, current, format_func, container, kwargs
+):
+    """Render `widget` with its value kept in the URL: the URL wins when a link is opened,
+    the widget wins when the viewer changes it, and the URL is rewritten on every run so
+    the address bar can always be shared."""
+    key = f"_q_{param}"
+    if param in st.query_params or key not in st.session_state:
+        st.session_state[key] = current
+    value = getattr(container, widget)(
+        label,
+        options,
+        key=key,
+        format_func=format_func,
+        on_change=_sync,
+        args=(key, param),
+        **kwargs,
+    )
+    if _to_url(value):
+        st.query_params[param] = _to_url(value)
+    return value
 
 
 def select(
@@ -48,20 +72,10 @@ def select(
     **kwargs,
 ) -> str:
     """A selectbox mirrored in the URL (`?param=value`)."""
-    current = st.query_params.get(param, default)
+    current = st.query_params.get(param, st.session_state.get(f"_q_{param}", default))
     if current not in options:
         current = default
-    key = f"_q_{param}"
-    st.session_state.setdefault(key, current)
-    return container.selectbox(
-        label,
-        options,
-        key=key,
-        format_func=format_func,
-        on_change=_sync,
-        args=(key, param),
-        **kwargs,
-    )
+    return _mirrored("selectbox", label, options, param, current, format_func, container, kwargs)
 
 
 def multiselect(
@@ -73,19 +87,13 @@ def multiselect(
     container=st,
     **kwargs,
 ) -> list[str]:
+    """A multiselect mirrored in the URL (`?param=a,b`)."""
     raw = st.query_params.get(param)
-    current = [v for v in raw.split(",") if v in options] if raw else list(default)
-    key = f"_q_{param}"
-    st.session_state.setdefault(key, current)
-    return container.multiselect(
-        label,
-        options,
-        key=key,
-        format_func=format_func,
-        on_change=_sync,
-        args=(key, param),
-        **kwargs,
-    )
+    if raw is not None:
+        current = [v for v in raw.split(",") if v in options]
+    else:
+        current = [v for v in st.session_state.get(f"_q_{param}", default) if v in options]
+    return _mirrored("multiselect", label, options, param, current, format_func, container, kwargs)
 
 
 def period_window(end: dt.date, days: int) -> tuple[dt.date, dt.date]:
