@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 from pax import config, store
+from pax.ingest.core import FORMATS, KINDS, ImportError_, Options
+from pax.ingest.run import import_file
 
 
 def _progress(message: str) -> None:
@@ -46,6 +48,22 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--seed", type=int, default=None)
     d.add_argument("--years", type=int, default=None)
     sub.add_parser("bench", help="kör benchmarks/ och skriv en tabell")
+    i = sub.add_parser("import", help="importera en fil till datalagret (med rapport)")
+    i.add_argument("file", type=Path)
+    i.add_argument("--kind", choices=KINDS)
+    i.add_argument("--format", default="auto", choices=("auto", *FORMATS))
+    i.add_argument("--crs", help="koordinaternas referenssystem, t.ex. EPSG:3006")
+    i.add_argument("--source", help="källans namn (utgivare)")
+    i.add_argument("--category", help="en kategori för hela filen (id i katalogen)")
+    i.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="KANONISK=KOLUMN",
+        help="koppla en kolumn i filen till ett kanoniskt namn (upprepningsbar)",
+    )
+    i.add_argument("--dry-run", action="store_true", help="kontrollera utan att skriva")
+    i.add_argument("--json", action="store_true", help="rapporten som JSON")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     try:
@@ -64,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
                 years=args.years,
                 progress=_progress,
             )
+        elif args.command == "import":
+            return _import(args)
         elif args.command == "bench":
             bench = config.ROOT / "benchmarks" / "bench.py"
             return subprocess.call([sys.executable, str(bench)])
@@ -71,6 +91,49 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fel: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _import(args) -> int:
+    mapping = {}
+    for item in args.map:
+        if "=" not in item:
+            print(f"Fel: --map {item!r} ska skrivas KANONISK=KOLUMN.", file=sys.stderr)
+            return 2
+        canonical, column = item.split("=", 1)
+        mapping[canonical.strip()] = column.strip()
+    crs = args.crs.upper() if args.crs else None
+    if crs and not crs.startswith("EPSG:"):
+        crs = f"EPSG:{crs}"
+    opts = Options(
+        kind=args.kind,
+        format=args.format,
+        crs=crs,
+        source=args.source,
+        category=args.category,
+        mapping=mapping,
+        dry_run=args.dry_run,
+    )
+    try:
+        report = import_file(args.file, opts)
+    except ImportError_ as exc:
+        message = str(exc)
+        if args.file.name not in message:
+            message = f"{args.file.name}: {message}"
+        print(f"Fel: {message}", file=sys.stderr)
+        if args.json:
+            print(json.dumps({"file": args.file.name, "error": message}, ensure_ascii=False))
+        return 2
+    print(
+        json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str)
+        if args.json
+        else report.text()
+    )
+    if report.exit_code == 2:
+        print(
+            f"Fel: {args.file.name}: ingen rad kunde importeras; se skälen i rapporten.",
+            file=sys.stderr,
+        )
+    return report.exit_code
 
 
 def stale(path: Path) -> bool:

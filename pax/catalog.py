@@ -48,6 +48,21 @@ def load_catalog(data_dir: Path | None = None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+CATEGORY_COLUMNS = "id label_sv label_en is_cache aliases polisen_types".split()
+
+
+def load_categories(data_dir: Path | None = None) -> pd.DataFrame:
+    """Event categories (`data/event_categories.csv`): the Pax five and any a municipality
+    adds, with the Swedish aliases and Polisen types that map to them."""
+    data_dir = data_dir or config.data_dir()
+    frame = _read(data_dir / "event_categories.csv", CATEGORY_COLUMNS).copy()
+    frame["is_cache"] = frame["is_cache"].str.lower().eq("true")
+    missing = {c.id for c in model.CATEGORIES} - set(frame["id"])
+    if missing:
+        raise ValueError(f"event_categories.csv saknar Pax-kategorierna {sorted(missing)}")
+    return frame
+
+
 def load_sources(data_dir: Path | None = None) -> pd.DataFrame:
     """Read `data/sources.csv` (publisher, licence, period, fictional flag)."""
     data_dir = data_dir or config.data_dir()

@@ -77,6 +77,13 @@ SETTINGS: tuple[Setting, ...] = (
         "URL under which Streamlit serves `static/` (change with a base URL path).",
     ),
     Setting("PAX_LANGUAGE", "sv", "Default language of the interface: sv or en."),
+    Setting("PAX_IMPORT_MAX_MB", "200", "Largest file the importer accepts, in MB.", int),
+    Setting(
+        "PAX_IMPORT_IN_APP",
+        "0",
+        "1 shows the import panel on the Om data page (until roles limit it to analysts).",
+        lambda v: v.strip().lower() in ("1", "true", "yes", "ja"),
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -131,5 +131,12 @@ CREATE TABLE catalog (
     definition_sv VARCHAR NOT NULL,
     definition_en VARCHAR NOT NULL
 );
+CREATE TABLE categories (
+    id VARCHAR PRIMARY KEY,
+    label_sv VARCHAR NOT NULL,
+    label_en VARCHAR NOT NULL,
+    is_cache BOOLEAN NOT NULL,
+    origin VARCHAR NOT NULL
+);
 CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);
 """

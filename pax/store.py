@@ -147,6 +147,12 @@ def _fill(
     sources = catalog.load_sources(data_dir)
     _insert(con, "sources", sources)
     _insert(con, "catalog", catalog.load_catalog(data_dir))
+    cats = catalog.load_categories(data_dir)
+    _insert(
+        con,
+        "categories",
+        cats[["id", "label_sv", "label_en", "is_cache"]].assign(origin="catalogue"),
+    )
     progress("Läser geografin (DeSO, RegSO, kommun, Polisens områden, skolor) …")
     areas = geo.load_areas()
     frame = areas.assign(
@@ -170,7 +176,12 @@ def _fill(
     ):
         frame = pd.read_parquet(ddir / f"{name}.parquet")
         _insert(con, table, frame)
+    progress("Läser om importerade filer i data/sources/ …")
+    from pax.ingest.run import replay
+
+    replayed = replay(con, data_dir, progress)
     info = {
+        "imported_files": str(len(replayed)),
         "built_at": dt.datetime.now().isoformat(timespec="seconds"),
         "demo_end": manifest["end"],
         "demo_seed": str(manifest["seed"]),

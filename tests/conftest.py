@@ -16,7 +16,7 @@ DEMO_END = dt.date(2026, 6, 30)
 def make_data_dir(target: Path) -> Path:
     """A data folder sharing the project's catalogue and SCB tables, with its own demo/."""
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("catalog.csv", "sources.csv", "scb"):
+    for name in ("catalog.csv", "sources.csv", "event_categories.csv", "scb"):
         link = target / name
         if not link.exists():
             link.symlink_to(ROOT / "data" / name)

@@ -1,0 +1,195 @@
+"""Placing imported rows: coordinates in any Swedish CRS to WGS 84 and a DeSO, area names
+and codes to our area keys, and the municipality. Shared by every importer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from pax import geo, model
+from pax.ingest.core import Reject, norm_header
+
+# Plausible coordinate ranges around Södertälje (DATA.md), used to detect the CRS.
+CRS_RANGES = {
+    "EPSG:3006": ((600_000, 700_000), (6_480_000, 6_620_000)),  # SWEREF 99 TM (E, N)
+    "EPSG:3011": ((80_000, 170_000), (6_480_000, 6_620_000)),  # SWEREF 99 18 00
+    "EPSG:3021": ((1_550_000, 1_650_000), (6_480_000, 6_620_000)),  # RT90 2.5 gon V
+}
+CRS_NAMES = {
+    "EPSG:4326": "WGS 84",
+    "EPSG:3006": "SWEREF 99 TM",
+    "EPSG:3011": "SWEREF 99 18 00",
+    "EPSG:3021": "RT90 2.5 gon V",
+}
+# A point this close outside the outline (simplified boundaries, a point on the shore) is
+# accepted and snapped to the nearest DeSO; farther out it is rejected.
+TOLERANCE_M = 300.0
+MUNICIPALITY_NAMES = {"södertälje", "sodertalje", "södertälje kommun", "0181", "181"}
+
+
+@dataclass
+class AreaIndex:
+    """Lookups from what files write to our area keys."""
+
+    areas: pd.DataFrame
+
+    def __post_init__(self) -> None:
+        a = self.areas
+        self.deso_codes = set(a.loc[a["level"] == "deso", "code"])
+        regso = a[a["level"] == "regso"]
+        self.regso_by_name = {norm_header(n): c for n, c in zip(regso["name"], regso["code"])}
+        self.regso_by_name.update({c: c for c in regso["code"]})
+        self.names = dict(zip(a["code"], a["name"]))
+        outline = a.loc[a["level"] == "kommun", "geometry"].iloc[0]
+        self.outline_m = geo.to_metric(outline)
+        shapely.prepare(self.outline_m)
+        deso = a[a["level"] == "deso"]
+        self.deso_m = [geo.to_metric(g) for g in deso["geometry"]]
+        self.deso_list = list(deso["code"])
+
+    def area_key(self, text) -> str | None:
+        """DeSO code, RegSO (name or key), or the municipality → our key; None if unknown."""
+        if text is None or pd.isna(text):
+            return None
+        value = str(text).strip()
+        if value.upper() in self.deso_codes:
+            return value.upper()
+        key = norm_header(value)
+        if key in self.regso_by_name:
+            return self.regso_by_name[key]
+        if key in MUNICIPALITY_NAMES:
+            return model.KOMMUN_CODE
+        if key in {"se", "riket", "sverige", "hela landet"}:
+            return model.SWEDEN_CODE
+        return None
+
+    def nearest_deso(self, x: float, y: float) -> str:
+        point = shapely.Point(x, y)
+        distances = [g.distance(point) for g in self.deso_m]
+        return self.deso_list[int(np.argmin(distances))]
+
+
+def detect_crs(first: np.ndarray, second: np.ndarray) -> tuple[str | None, bool]:
+    """Guess the CRS of coordinate pairs from their ranges.
+
+    Returns (crs, swapped): swapped means the first column holds northings."""
+    a, b = np.nanmedian(first), np.nanmedian(second)
+    if np.isnan(a) or np.isnan(b):
+        return None, False
+    if 55 <= a <= 70 and 10 <= b <= 25:
+        return "EPSG:4326", True  # lat, lon
+    if 10 <= a <= 25 and 55 <= b <= 70:
+        return "EPSG:4326", False  # lon, lat
+    for crs, ((e_lo, e_hi), (n_lo, n_hi)) in CRS_RANGES.items():
+        if e_lo <= a <= e_hi and n_lo <= b <= n_hi:
+            return crs, False
+        if n_lo <= a <= n_hi and e_lo <= b <= e_hi:
+            return crs, True
+    return None, False
+
+
+def place_points(
+    frame: pd.DataFrame, index: AreaIndex, rejects: list[Reject], lon_col: str, lat_col: str
+) -> pd.DataFrame:
+    """Check WGS 84 points against the municipality and assign their DeSO.
+
+    Sets `area_code` and `precision` (`exact`, or `snapped` within the tolerance) for the
+    rows with a point; rows outside are rejected and removed."""
+    has = frame[lon_col].notna() & frame[lat_col].notna()
+    if not has.any():
+        return frame
+    pts = frame[has]
+    located = geo.locate(pts[lon_col].to_numpy(), pts[lat_col].to_numpy(), index.areas)
+    frame.loc[has, "area_code"] = located
+    frame.loc[has, "precision"] = "exact"
+    missing = pts.index[pd.isna(located)]
+    drop = []
+    if len(missing):
+        t = geo.transformer(geo.WGS84, geo.SWEREF99TM)
+        xs, ys = t.transform(
+            frame.loc[missing, lon_col].to_numpy(), frame.loc[missing, lat_col].to_numpy()
+        )
+        for i, x, y in zip(missing, np.asarray(xs), np.asarray(ys)):
+            distance = index.outline_m.distance(shapely.Point(x, y))
+            if distance <= TOLERANCE_M:
+                frame.loc[i, "area_code"] = index.nearest_deso(x, y)
+                frame.loc[i, "precision"] = "snapped"
+            else:
+                value = f"{frame.at[i, lat_col]:.5f}, {frame.at[i, lon_col]:.5f}"
+                rejects.append(
+                    Reject(
+                        int(frame.at[i, "row"]),
+                        "lat/lon",
+                        value,
+                        f"punkten ligger utanför kommunen ({distance / 1000:.1f} km från gränsen)",
+                    )
+                )
+                drop.append(i)
+    return frame.drop(index=drop)
+
+
+def to_wgs84(
+    first: pd.Series,
+    second: pd.Series,
+    crs: str | None,
+    rows: pd.Series,
+    rejects: list[Reject],
+    notes: list[str],
+) -> tuple[pd.Series, pd.Series]:
+    """Convert a coordinate pair (in either order) to lon, lat in WGS 84.
+
+    The CRS is the declared one or detected from the value ranges (and reported); pairs
+    given in the other order are detected per row and swapped (and reported)."""
+    a = pd.to_numeric(first.astype(str).str.replace(",", ".").str.replace(" ", ""), errors="coerce")
+    b = pd.to_numeric(
+        second.astype(str).str.replace(",", ".").str.replace(" ", ""), errors="coerce"
+    )
+    detected, _ = detect_crs(a.to_numpy(dtype=float), b.to_numpy(dtype=float))
+    use = crs or detected
+    if use is None:
+        raise ValueError("koordinaternas referenssystem gick inte att avgöra; ange --crs")
+    if not crs:
+        notes.append(f"Koordinatsystem upptäckt: {CRS_NAMES.get(use, use)} ({use}).")
+    lon = pd.Series(np.nan, index=a.index)
+    lat = pd.Series(np.nan, index=a.index)
+    swapped = 0
+    for i in a.index:
+        x, y = a.at[i], b.at[i]
+        if pd.isna(x) or pd.isna(y):
+            if not (pd.isna(x) and pd.isna(y)):
+                rejects.append(
+                    Reject(
+                        int(rows.at[i]),
+                        "koordinater",
+                        f"{first.at[i]}, {second.at[i]}",
+                        "ofullständiga eller icke-numeriska koordinater",
+                    )
+                )
+            continue
+        row_crs, row_swapped = detect_crs(np.array([x]), np.array([y]))
+        if row_crs is not None and row_crs != use and crs:
+            rejects.append(
+                Reject(
+                    int(rows.at[i]),
+                    "koordinater",
+                    f"{x}, {y}",
+                    f"koordinaterna passar inte {CRS_NAMES.get(use, use)}",
+                )
+            )
+            continue
+        if row_swapped:
+            x, y = y, x
+            swapped += 1
+        if use == "EPSG:4326":
+            lon.at[i], lat.at[i] = x, y
+        else:
+            lx, ly = geo.transformer(use, geo.WGS84).transform(x, y)
+            lon.at[i], lat.at[i] = lx, ly
+    if swapped and use == "EPSG:4326":
+        notes.append(f"Latitud och longitud var omkastade på {swapped} rader; de har vänts rätt.")
+    elif swapped:
+        notes.append(f"Nord- och östkoordinat var omkastade på {swapped} rader; de har vänts rätt.")
+    return lon, lat

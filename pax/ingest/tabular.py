@@ -1,0 +1,563 @@
+"""Municipal CSV and Excel exports: incident logs, EST reports, monthly counts, action
+ledgers. Swedish Excel writes `;` with decimal comma in Windows-1252 or UTF-8 with BOM;
+column names may be English (canonical) or Swedish (the list below, documented in
+`data/README.md`)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pax import model
+from pax.i18n import MONTHS_SV
+from pax.ingest import places
+from pax.ingest.core import ImportError_, Options, Parsed, Reject, content_ids, norm_header
+from pax.periods import parse_period
+
+# Canonical column → the headers that mean it (compared after norm_header).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "händelse-id", "handelse-id", "händelseid", "ärendenummer", "ärende", "löpnummer"),
+    "occurred_at": ("occurred_at", "datum och tid", "tidpunkt", "datetime", "händelsetid"),
+    "date": ("date", "datum", "dag", "brottsdatum", "händelsedatum"),
+    "time": ("time", "tid", "klockslag", "kl"),
+    "category": (
+        "category",
+        "kategori",
+        "händelsetyp",
+        "handelsetyp",
+        "typ av händelse",
+        "brottstyp",
+        "brottskategori",
+    ),
+    "lat": ("lat", "latitude", "latitud"),
+    "lon": ("lon", "lng", "long", "longitude", "longitud"),
+    "x": ("x", "x-koordinat", "x_koordinat"),
+    "y": ("y", "y-koordinat", "y_koordinat"),
+    "n_coord": ("n", "northing", "nord", "n-koordinat"),
+    "e_coord": ("e", "easting", "öst", "ost", "e-koordinat"),
+    "area_code": (
+        "area_code",
+        "område",
+        "omrade",
+        "deso",
+        "deso-kod",
+        "desokod",
+        "regso",
+        "stadsdel",
+        "områdeskod",
+    ),
+    "municipality": ("municipality", "kommun", "kommunkod", "kommunnamn"),
+    "count": ("count", "antal", "antal händelser", "antal brott", "n_events"),
+    "source_ref": ("source_ref", "referens", "källreferens", "diarienummer", "dnr"),
+    "indicator": ("indicator", "indikator", "nyckeltal", "kpi"),
+    "period": ("period", "år", "ar", "månad", "manad", "year", "month", "kvartal", "vecka"),
+    "value": ("value", "värde", "varde", "utfall"),
+    "numerator": ("numerator", "täljare", "taljare"),
+    "denominator": ("denominator", "nämnare", "namnare", "urval", "antal svarande"),
+    "breakdown": (
+        "breakdown",
+        "uppdelning",
+        "förvaltning",
+        "forvaltning",
+        "verksamhet",
+        "aktör",
+        "aktor",
+    ),
+    "type": ("type", "insatstyp", "typ av insats", "insats"),
+    "start": ("start", "startdatum", "från", "fran", "from"),
+    "end": ("end", "slutdatum", "till", "to", "tom", "t.o.m."),
+    "intensity": ("intensity", "intensitet", "omfattning", "timmar"),
+    "owner": ("owner", "ansvarig", "ägare", "agare", "huvudman"),
+}
+KIND_COLUMNS = {
+    "measures": {"indicator", "value"},
+    "interventions": {"type", "start"},
+    "events": {"category"},
+}
+MONTH_NUMBERS = {name[:3]: i + 1 for i, name in enumerate(MONTHS_SV)}
+MONTH_NUMBERS.update({name: i + 1 for i, name in enumerate(MONTHS_SV)})
+MONTH_NUMBERS.update({"maj": 5, "juni": 6, "juli": 7, "sept": 9})
+SWEDISH_DATE = re.compile(
+    r"^(\d{1,2})\s+([a-zåäö]+)\.?\s+(\d{4})(?:,?\s+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?$"
+)
+ISO_DATE = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\.\d+)?)?$"
+)
+EARLIEST = dt.datetime(2000, 1, 1)
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """Text and the encoding found: UTF-8 (with or without BOM), UTF-16, or Windows-1252."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8"), "UTF-8 med BOM"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "UTF-16"
+    try:
+        return raw.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), "Windows-1252"
+
+
+def sniff_delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=";,\t|").delimiter
+    except csv.Error:
+        counts = {d: sample.count(d) for d in ";,\t|"}
+        return max(counts, key=counts.get)
+
+
+def read_table(path: Path, fmt: str, notes: list[str]) -> pd.DataFrame:
+    """All cells as text; row numbers as in a spreadsheet (header = row 1)."""
+    if fmt == "xlsx":
+        try:
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many types for a broken workbook
+            raise ImportError_(f"Excel-filen {path.name} gick inte att läsa ({exc}).") from exc
+    else:
+        text, encoding = decode(path.read_bytes())
+        delimiter = sniff_delimiter(text)
+        names = {";": "semikolon", ",": "komma", "\t": "tabb", "|": "lodstreck"}
+        notes.append(f"Teckenkodning {encoding}, avgränsare {names[delimiter]}.")
+        try:
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=delimiter,
+                dtype=str,
+                keep_default_na=False,
+                skipinitialspace=True,
+            )
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise ImportError_(f"Filen {path.name} gick inte att läsa som CSV ({exc}).") from exc
+    if frame.empty and len(frame.columns) == 0:
+        raise ImportError_(f"Filen {path.name} är tom.")
+    frame = frame.dropna(how="all")
+    frame = frame[~(frame.astype(str).apply(lambda c: c.str.strip()) == "").all(axis=1)]
+    frame.insert(0, "row", frame.index + 2)
+    return frame.reset_index(drop=True)
+
+
+def map_columns(frame: pd.DataFrame, mapping: dict[str, str], notes: list[str]) -> pd.DataFrame:
+    """Rename recognised headers to canonical names; report the ones left unknown."""
+    lookup = {alias: canon for canon, aliases in ALIASES.items() for alias in aliases}
+    renamed, unknown = {}, []
+    explicit = {norm_header(col): canon for canon, col in mapping.items()}
+    for col in frame.columns:
+        if col == "row":
+            continue
+        key = norm_header(col)
+        canon = explicit.get(key) or lookup.get(key)
+        if canon and canon not in renamed.values():
+            renamed[col] = canon
+        else:
+            unknown.append(str(col))
+    missing_maps = set(explicit) - {norm_header(c) for c in frame.columns}
+    if missing_maps:
+        raise ImportError_(f"--map anger kolumner som inte finns i filen: {sorted(missing_maps)}.")
+    if unknown:
+        notes.append(f"Okända kolumner (lästes inte): {', '.join(unknown)}.")
+    out = frame.rename(columns=renamed)[["row", *renamed.values()]]
+    out.attrs["original"] = {canon: str(col) for col, canon in renamed.items()}
+    return out
+
+
+def detect_kind(columns: set[str]) -> str | None:
+    for kind, needed in KIND_COLUMNS.items():
+        if needed <= columns:
+            return kind
+    if columns & {"date", "occurred_at"} and columns & {"lat", "x", "area_code", "n_coord"}:
+        return "events"
+    return None
+
+
+def parse_datetime(text: str) -> dt.datetime | None:
+    """ISO (`2024-03-05`, `2024-03-05 21.30`) or Swedish (`5 mars 2024`, `5 mars 2024 21.30`)."""
+    value = str(text).strip().lower()
+    if not value:
+        return None
+    m = ISO_DATE.match(value)
+    if m:
+        y, mo, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
+    else:
+        m = SWEDISH_DATE.match(value)
+        if not m or m.group(2) not in MONTH_NUMBERS:
+            return None
+        d, y = int(m.group(1)), int(m.group(3))
+        mo = MONTH_NUMBERS[m.group(2)]
+        h, mi, s = (int(g) if g else 0 for g in m.groups()[3:])
+    try:
+        return dt.datetime(y, mo, d, h, mi, s)
+    except ValueError:
+        return None
+
+
+def parse_time(text: str) -> tuple[int, int] | None:
+    m = re.match(r"^(\d{1,2})[:.](\d{2})(?:[:.]\d{2})?$", str(text).strip())
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        return None
+    return int(m.group(1)), int(m.group(2))
+
+
+def parse_number(series: pd.Series) -> pd.Series:
+    """Swedish or English numbers: `1 234,5`, `1234.5`, `12 %`; blanks are missing."""
+    text = series.astype(str).str.strip().str.replace("\u00a0", "").str.replace(" ", "")
+    text = text.str.rstrip("%").str.replace("−", "-")
+    both = text.str.contains(",") & text.str.contains(r"\.")
+    text = text.where(~both, text.str.replace(".", "", regex=False))
+    text = text.str.replace(",", ".", regex=False)
+    return pd.to_numeric(text.replace("", np.nan), errors="coerce")
+
+
+def _reject_rows(
+    frame: pd.DataFrame,
+    mask: pd.Series,
+    column: str,
+    values: pd.Series,
+    reason,
+    rejects: list[Reject],
+) -> pd.DataFrame:
+    for i in frame.index[mask]:
+        why = reason(values.at[i]) if callable(reason) else reason
+        rejects.append(Reject(int(frame.at[i, "row"]), column, str(values.at[i]), why))
+    return frame[~mask]
+
+
+def _place(
+    frame: pd.DataFrame,
+    index: places.AreaIndex,
+    opts: Options,
+    rejects: list[Reject],
+    notes: list[str],
+) -> pd.DataFrame:
+    """Point, area or municipality for each row; rows with no place are rejected."""
+    frame["precision"] = None
+    frame["lat_wgs"], frame["lon_wgs"] = np.nan, np.nan
+    pairs = [("lon", "lat"), ("e_coord", "n_coord"), ("y", "x")]
+    for first, second in pairs:
+        if first in frame and second in frame:
+            try:
+                lon, lat = places.to_wgs84(
+                    frame[first], frame[second], opts.crs, frame["row"], rejects, notes
+                )
+            except ValueError as exc:
+                raise ImportError_(f"Koordinaterna i kolumnerna {first}/{second}: {exc}.") from exc
+            frame["lon_wgs"], frame["lat_wgs"] = lon, lat
+            break
+    bad_coord_rows = {r.row for r in rejects if r.column == "koordinater"}
+    frame = frame[~frame["row"].isin(bad_coord_rows)].copy()
+    given = (
+        frame["area_code"].astype(str).str.strip()
+        if "area_code" in frame
+        else pd.Series("", index=frame.index)
+    )
+    given = given.where(~given.isin(["nan", "None"]), "")
+    frame["area_code"] = None
+    frame = places.place_points(frame, index, rejects, "lon_wgs", "lat_wgs")
+    given = given.reindex(frame.index)
+    keys = given.map(index.area_key)
+    unknown = frame["precision"].isna() & given.ne("") & keys.isna()
+    frame = _reject_rows(
+        frame,
+        unknown,
+        "area_code",
+        given,
+        lambda v: f"okänt område {v!r} (ange DeSO-kod eller RegSO-namn)",
+        rejects,
+    )
+    keys = keys.reindex(frame.index)
+    use = frame["precision"].isna() & keys.notna()
+    frame.loc[use, "area_code"] = keys[use]
+    frame.loc[use, "precision"] = np.where(keys[use] == model.KOMMUN_CODE, "municipality", "area")
+    if "municipality" in frame:
+        muni = frame["municipality"].astype(str).str.strip()
+        no_place = frame["precision"].isna()
+        ours = muni.map(lambda v: places.norm_header(v) in places.MUNICIPALITY_NAMES)
+        other = no_place & muni.ne("") & ~ours
+        frame = _reject_rows(
+            frame,
+            other,
+            "municipality",
+            muni,
+            lambda v: f"raden gäller en annan kommun ({v})",
+            rejects,
+        )
+        use = frame["precision"].isna() & ours.reindex(frame.index).fillna(False).astype(bool)
+        frame.loc[use, "area_code"] = model.KOMMUN_CODE
+        frame.loc[use, "precision"] = "municipality"
+    missing = frame["precision"].isna()
+    return _reject_rows(
+        frame,
+        missing,
+        "plats",
+        pd.Series("", index=frame.index),
+        "raden saknar plats: ange punkt, område eller kommun",
+        rejects,
+    )
+
+
+def _events(
+    frame: pd.DataFrame,
+    opts: Options,
+    categories: dict[str, str],
+    index: places.AreaIndex,
+    rejects: list[Reject],
+    notes: list[str],
+) -> pd.DataFrame:
+    # When: occurred_at, or date plus an optional time column.
+    if "occurred_at" in frame:
+        raw = frame["occurred_at"].astype(str)
+    elif "date" in frame:
+        raw = frame["date"].astype(str)
+    else:
+        raise ImportError_("Filen saknar datum (kolumnen datum eller occurred_at).")
+    when = raw.map(parse_datetime)
+    frame = _reject_rows(
+        frame,
+        when.isna(),
+        "datum",
+        raw,
+        lambda v: f"datumet {v!r} går inte att tolka (använd 2024-03-05 eller 5 mars 2024)",
+        rejects,
+    )
+    when = when[frame.index]
+    if "time" in frame and "occurred_at" not in frame:
+        times = frame["time"].astype(str)
+        parsed = times.map(lambda v: parse_time(v) if v.strip() else (None, None))
+        bad = parsed.isna()
+        frame = _reject_rows(
+            frame, bad, "tid", times, lambda v: f"klockslaget {v!r} går inte att tolka", rejects
+        )
+        parsed = parsed[frame.index]
+        when = pd.Series(
+            [
+                w.replace(hour=p[0], minute=p[1]) if p[0] is not None else w
+                for w, p in zip(when[frame.index], parsed)
+            ],
+            index=frame.index,
+        )
+    frame = frame.assign(occurred_at=pd.to_datetime(when[frame.index]))
+    # What: a category from the catalogue (by id, Swedish or English label or alias).
+    if opts.category:
+        if opts.category not in categories.values():
+            raise ImportError_(f"--category {opts.category!r} finns inte i katalogen.")
+        frame["category"] = opts.category
+    elif "category" not in frame:
+        raise ImportError_(
+            "Filen saknar kategori (kolumnen kategori eller händelsetyp); "
+            "ange --category för hela filen."
+        )
+    else:
+        raw_cat = frame["category"].astype(str)
+        mapped = raw_cat.map(lambda v: categories.get(norm_header(v)))
+        frame = _reject_rows(
+            frame, mapped.isna(), "kategori", raw_cat, lambda v: f"okänd kategori {v!r}", rejects
+        )
+        frame["category"] = mapped[frame.index]
+    # How many: a count column means the row stands for that many events.
+    if "count" in frame:
+        counts = parse_number(frame["count"]).fillna(1)  # a blank count is one event
+        bad = counts.isna() | (counts < 1) | (counts != counts.round())
+        frame = _reject_rows(
+            frame,
+            bad,
+            "antal",
+            frame["count"],
+            lambda v: f"antalet {v!r} måste vara ett heltal, minst 1",
+            rejects,
+        )
+        frame["n"] = counts[frame.index].astype(int)
+    else:
+        frame["n"] = 1
+    frame = _place(frame, index, opts, rejects, notes)
+    out = pd.DataFrame(
+        {
+            "row": frame["row"],
+            "occurred_at": frame["occurred_at"],
+            "category": frame["category"],
+            "lat": frame["lat_wgs"].where(frame["precision"].isin(["exact", "snapped"])),
+            "lon": frame["lon_wgs"].where(frame["precision"].isin(["exact", "snapped"])),
+            "area_code": frame["area_code"],
+            "precision": frame["precision"],
+            "n": frame["n"],
+            "source_ref": frame["source_ref"].astype(str) if "source_ref" in frame else None,
+        }
+    )
+    if "id" in frame and frame["id"].astype(str).str.strip().ne("").all():
+        out.insert(0, "id", frame["id"].astype(str).str.strip())
+    else:
+        out.insert(
+            0,
+            "id",
+            content_ids(out, ["occurred_at", "category", "lat", "lon", "area_code", "n"], "imp-"),
+        )
+    return out.reset_index(drop=True)
+
+
+def _measures(frame: pd.DataFrame, index: places.AreaIndex, rejects: list[Reject]) -> pd.DataFrame:
+    for col in ("indicator", "value", "period"):
+        if col not in frame:
+            raise ImportError_(
+                f"Filen saknar kolumnen {col} (mått kräver indikator, område, period och värde)."
+            )
+    if "area_code" not in frame:
+        frame["area_code"] = model.KOMMUN_CODE
+    area = frame["area_code"].astype(str)
+    keys = area.map(index.area_key)
+    frame = _reject_rows(
+        frame, keys.isna(), "area_code", area, lambda v: f"okänt område {v!r}", rejects
+    )
+    frame["area_code"] = keys[frame.index]
+    periods = frame["period"].astype(str).map(_safe_period)
+    frame = _reject_rows(
+        frame,
+        periods.isna(),
+        "period",
+        frame["period"],
+        lambda v: f"okänd period {v!r} (använd 2024, 2024-Q1, 2024-03 eller 2024-W09)",
+        rejects,
+    )
+    values = parse_number(frame["value"])
+    frame = _reject_rows(
+        frame,
+        values.isna(),
+        "value",
+        frame["value"],
+        lambda v: f"värdet {v!r} är inte ett tal",
+        rejects,
+    )
+    out = pd.DataFrame(
+        {
+            "row": frame["row"],
+            "indicator": frame["indicator"].astype(str).str.strip(),
+            "area_code": frame["area_code"],
+            "period": frame["period"].astype(str).str.strip(),
+            "value": values[frame.index],
+            "numerator": parse_number(frame["numerator"]) if "numerator" in frame else np.nan,
+            "denominator": parse_number(frame["denominator"]) if "denominator" in frame else np.nan,
+            "breakdown": frame["breakdown"].astype(str).str.strip() if "breakdown" in frame else "",
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def _safe_period(text: str):
+    try:
+        return parse_period(text)
+    except ValueError:
+        return None
+
+
+def _interventions(
+    frame: pd.DataFrame,
+    opts: Options,
+    index: places.AreaIndex,
+    rejects: list[Reject],
+    notes: list[str],
+) -> pd.DataFrame:
+    labels = {}
+    for key, (sv, en) in model.INTERVENTION_TYPES.items():
+        labels.update({key: key, norm_header(sv): key, norm_header(en): key})
+    raw = frame["type"].astype(str)
+    types = raw.map(lambda v: labels.get(norm_header(v)))
+    frame = _reject_rows(
+        frame, types.isna(), "type", raw, lambda v: f"okänd insatstyp {v!r}", rejects
+    )
+    frame["type"] = types[frame.index]
+    starts = frame["start"].astype(str).map(parse_datetime)
+    frame = _reject_rows(
+        frame,
+        starts.isna(),
+        "start",
+        frame["start"],
+        lambda v: f"startdatumet {v!r} går inte att tolka",
+        rejects,
+    )
+    ends = (
+        frame["end"].astype(str).map(lambda v: parse_datetime(v) if v.strip() else None)
+        if "end" in frame
+        else pd.Series(None, index=frame.index)
+    )
+    bad_end = (
+        frame["end"].astype(str).str.strip().ne("") & ends.isna()
+        if "end" in frame
+        else pd.Series(False, index=frame.index)
+    )
+    frame = _reject_rows(
+        frame,
+        bad_end,
+        "end",
+        frame.get("end", pd.Series("", index=frame.index)),
+        lambda v: f"slutdatumet {v!r} går inte att tolka",
+        rejects,
+    )
+    frame = _place(frame, index, opts, rejects, notes)
+    out = pd.DataFrame(
+        {
+            "row": frame["row"],
+            "type": frame["type"],
+            "area_code": frame["area_code"],
+            "lat": frame["lat_wgs"].where(frame["precision"].isin(["exact", "snapped"])),
+            "lon": frame["lon_wgs"].where(frame["precision"].isin(["exact", "snapped"])),
+            "start_date": pd.to_datetime(starts[frame.index]).dt.date,
+            "end_date": pd.to_datetime(ends.reindex(frame.index)).dt.date,
+            "intensity": parse_number(frame["intensity"]) if "intensity" in frame else np.nan,
+            "owner": frame["owner"].astype(str) if "owner" in frame else None,
+        }
+    )
+    out.insert(
+        0,
+        "id",
+        content_ids(
+            out, ["type", "area_code", "lat", "lon", "start_date", "end_date", "owner"], "imp-int-"
+        ),
+    )
+    return out.reset_index(drop=True)
+
+
+def read(
+    path: Path, fmt: str, opts: Options, categories: dict[str, str], index: places.AreaIndex
+) -> Parsed:
+    """Read a municipal CSV/XLSX file into canonical rows of the detected kind."""
+    notes: list[str] = []
+    rejects: list[Reject] = []
+    table = read_table(path, fmt, notes)
+    rows_read = len(table)
+    if rows_read == 0:
+        raise ImportError_(f"Filen {path.name} har rubriker men inga rader.")
+    table = map_columns(table, opts.mapping, notes)
+    kind = opts.kind or detect_kind(set(table.columns))
+    if kind is None:
+        raise ImportError_(
+            f"Filen {path.name}: kunde inte avgöra vad den innehåller – kolumnerna "
+            f"{', '.join(c for c in table.columns if c != 'row') or '(inga kända)'} räcker inte. "
+            "Ange --kind och vid behov --map KANONISK=KOLUMN."
+        )
+    if not opts.kind:
+        notes.append(f"Innehåll upptäckt: {kind}.")
+    if kind == "events":
+        frame = _events(table, opts, categories, index, rejects, notes)
+    elif kind == "measures":
+        frame = _measures(table, index, rejects)
+    elif kind == "interventions":
+        if "type" not in table or "start" not in table:
+            raise ImportError_(
+                "Insatser kräver kolumnerna type (insatstyp) och start (startdatum)."
+            )
+        frame = _interventions(table, opts, index, rejects, notes)
+    else:
+        raise ImportError_(f"Typen {kind} kan inte läsas från {fmt}; använd geojson eller gpkg.")
+    return Parsed(
+        kind=kind,
+        format=fmt,
+        frame=frame,
+        rows_read=rows_read,
+        rejects=rejects,
+        notes=notes,
+        columns=table.attrs.get("original", {}),
+    )
