@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pax import i18n, maps, model
+from pax import i18n, maps
 from ui import cached, state
 from ui import components as c
 from ui.state import lang, t
@@ -21,12 +21,14 @@ days = state.select(
     format_func=lambda d: t("last_days", n=d),
     container=left,
 )
-cat_label = {cat.id: (cat.label_en if lang() == "en" else cat.label_sv) for cat in model.CATEGORIES}
+known = cached.categories()
+cat_label = dict(zip(known["id"], known["label_en" if lang() == "en" else "label_sv"]))
+core = known.loc[known["origin"] == "catalogue", "id"].tolist()
 categories = state.multiselect(
     t("categories"),
     list(cat_label),
     "kat",
-    list(cat_label),
+    core,
     format_func=cat_label.get,
     container=mid,
 )

@@ -85,12 +85,13 @@ def event_counts(
 ) -> pd.DataFrame:
     """Events per area of `level` and category in [start, end] (dates inclusive).
 
-    Events with only a municipal location count in the municipality's total, not in any
-    area; `level = 'kommun'` returns the municipal totals."""
+    An event counts in the finest area its precision allows: a point or DeSO event in its
+    DeSO and RegSO, a RegSO-level event only in its RegSO, a municipality-level event only
+    in the municipal total (`level = 'kommun'`), never in an area."""
     area_expr = {
-        "deso": "e.area_code",
-        "regso": "d.parent_code",
-        "kommun": "'0181'",
+        "deso": "CASE WHEN d.level = 'deso' THEN d.code END",
+        "regso": "CASE d.level WHEN 'deso' THEN d.parent_code WHEN 'regso' THEN d.code END",
+        "kommun": "CASE WHEN d.code IS NOT NULL THEN '0181' END",
     }[level]
     sql = f"""
         SELECT {area_expr} AS area_code, e.category, sum(e.n)::BIGINT AS count
@@ -207,3 +208,8 @@ def interventions(con: Con, day: dt.date | None = None) -> pd.DataFrame:
         ORDER BY start_date""",
         [day, day, day],
     )
+
+
+def categories(con: Con) -> pd.DataFrame:
+    """Event categories: the catalogue's first (in file order), then imported ones."""
+    return _df(con, "SELECT * FROM categories ORDER BY origin <> 'catalogue', label_sv")

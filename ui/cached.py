@@ -243,3 +243,18 @@ def interventions(day: dt.date | None = None) -> pd.DataFrame:
 
 def privacy_policy() -> privacy.Policy:
     return _policy()
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _categories(store_version: str) -> pd.DataFrame:
+    return queries.categories(_connection(store_version))
+
+
+def categories() -> pd.DataFrame:
+    return _categories(version())
+
+
+def clear() -> None:
+    """Forget every cached figure (after an import changed the store)."""
+    st.cache_data.clear()
+    st.cache_resource.clear()

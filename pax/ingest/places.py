@@ -138,6 +138,7 @@ def to_wgs84(
     rows: pd.Series,
     rejects: list[Reject],
     notes: list[str],
+    default: str | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """Convert a coordinate pair (in either order) to lon, lat in WGS 84.
 
@@ -147,14 +148,16 @@ def to_wgs84(
     b = pd.to_numeric(
         second.astype(str).str.replace(",", ".").str.replace(" ", ""), errors="coerce"
     )
+    lon = pd.Series(np.nan, index=a.index)
+    lat = pd.Series(np.nan, index=a.index)
+    if a.isna().all() and b.isna().all() and first.astype(str).str.strip().eq("").all():
+        return lon, lat  # the columns exist but hold nothing: rows are placed otherwise
     detected, _ = detect_crs(a.to_numpy(dtype=float), b.to_numpy(dtype=float))
-    use = crs or detected
+    use = crs or detected or default
     if use is None:
         raise ValueError("koordinaternas referenssystem gick inte att avgöra; ange --crs")
     if not crs:
         notes.append(f"Koordinatsystem upptäckt: {CRS_NAMES.get(use, use)} ({use}).")
-    lon = pd.Series(np.nan, index=a.index)
-    lat = pd.Series(np.nan, index=a.index)
     swapped = 0
     for i in a.index:
         x, y = a.at[i], b.at[i]
@@ -170,7 +173,7 @@ def to_wgs84(
                 )
             continue
         row_crs, row_swapped = detect_crs(np.array([x]), np.array([y]))
-        if row_crs is not None and row_crs != use and crs:
+        if row_crs != use:
             rejects.append(
                 Reject(
                     int(rows.at[i]),

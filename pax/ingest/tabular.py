@@ -243,7 +243,13 @@ def _place(
         if first in frame and second in frame:
             try:
                 lon, lat = places.to_wgs84(
-                    frame[first], frame[second], opts.crs, frame["row"], rejects, notes
+                    frame[first],
+                    frame[second],
+                    opts.crs,
+                    frame["row"],
+                    rejects,
+                    notes,
+                    default="EPSG:4326" if first == "lon" else None,
                 )
             except ValueError as exc:
                 raise ImportError_(f"Koordinaterna i kolumnerna {first}/{second}: {exc}.") from exc
