@@ -139,3 +139,44 @@ def test_a_missing_store_gives_a_clear_swedish_message(app_env, monkeypatch, tmp
     at = _run()
     assert not at.exception
     assert "Datalagret är inte byggt ännu" in at.error[0].value
+
+
+def test_import_panel_is_hidden_unless_enabled(app_env):
+    at = _run("om_data.py")
+    assert not at.file_uploader
+
+
+def test_import_panel_imports_an_uploaded_file_and_shows_the_report(app_env, monkeypatch, tmp_path):
+    import shutil
+
+    from pax import store
+
+    live = tmp_path / "pax.duckdb"
+    shutil.copy(app_env["PAX_STORE"], live)
+    monkeypatch.setenv("PAX_STORE", str(live))
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("catalog.csv", "sources.csv", "event_categories.csv", "scb"):
+        (data / name).symlink_to(ROOT / "data" / name)
+    monkeypatch.setenv("PAX_DATA_DIR", str(data))
+    monkeypatch.setenv("PAX_IMPORT_IN_APP", "1")
+    at = _run("om_data.py")
+    content = (
+        "datum;kategori;område\n2025-03-05;Bilbrand;Hovsjö\n2031-01-01;Bilbrand;Hovsjö\n"
+        "2025-03-06;<img src=x onerror=alert(1)>;Hovsjö\n"
+    ).encode()
+    at.file_uploader[0].set_value(("logg.csv", content, "text/csv"))
+    at.run()
+    at.button(key="import_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Lästa rader"] == "3"
+    assert metrics["Importerade"] == "1" and metrics["Avvisade"] == "2"
+    rejected = at.dataframe[-1].value
+    assert list(rejected["Rad"]) == [3, 4]
+    con = store.connect(live)
+    assert (
+        con.execute("SELECT count(*) FROM events WHERE source_id = 'import_logg'").fetchall()[0][0]
+        == 1
+    )
+    assert (data / "sources" / "logg.csv").exists()
