@@ -115,8 +115,11 @@ def detect_format(path: Path) -> str:
             if polisen.looks_like(path):
                 return "polisen"
             raise ImportError_(f"Filen {path.name} är inte giltig JSON.") from None
-        if isinstance(data, list) and data and isinstance(data[0], dict) and "datetime" in data[0]:
-            return "polisen"
+        if isinstance(data, list):
+            from pax.ingest import polisen
+
+            if polisen.looks_like(path):  # one malformed object must not hide the file's kind
+                return "polisen"
         if isinstance(data, dict):
             if data.get("type") == "FeatureCollection":
                 return "geojson"
