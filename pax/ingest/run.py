@@ -400,6 +400,10 @@ def _dry_counts(con, parsed: Parsed, source: dict) -> tuple[int, int]:
             [sid, ids],
         ).fetchall()[0][0]
         return len(ids) - existing, existing
+    if parsed.kind == "areas":
+        from pax.ingest import geofile
+
+        return geofile.count_new(con, parsed.frame)
     return len(parsed.frame), 0
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -87,9 +88,11 @@ SWEDISH_DATE = re.compile(
     r"^(\d{1,2})\s+([a-zåäö]+)\.?\s+(\d{4})(?:,?\s+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?$"
 )
 ISO_DATE = re.compile(
-    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\.\d+)?)?$"
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt\s]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\.\d+)?)?"
+    r"\s*(z|[+-]\d{2}:?\d{2})?$"
 )
 EARLIEST = dt.datetime(2000, 1, 1)
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -182,8 +185,10 @@ def parse_datetime(text: str) -> dt.datetime | None:
     if not value:
         return None
     m = ISO_DATE.match(value)
+    zone = None
     if m:
-        y, mo, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
+        y, mo, d, h, mi, s = (int(g) if g else 0 for g in m.groups()[:6])
+        zone = m.group(7)
     else:
         m = SWEDISH_DATE.match(value)
         if not m or m.group(2) not in MONTH_NUMBERS:
@@ -192,9 +197,18 @@ def parse_datetime(text: str) -> dt.datetime | None:
         mo = MONTH_NUMBERS[m.group(2)]
         h, mi, s = (int(g) if g else 0 for g in m.groups()[3:])
     try:
-        return dt.datetime(y, mo, d, h, mi, s)
+        when = dt.datetime(y, mo, d, h, mi, s)
     except ValueError:
         return None
+    if zone:  # an explicit offset: store Swedish wall-clock time, like every other row
+        offset = (
+            dt.UTC
+            if zone == "z"
+            else dt.datetime.strptime(zone.replace(":", ""), "%z").tzinfo
+        )
+        local = when.replace(tzinfo=offset).astimezone(STOCKHOLM)
+        when = local.replace(tzinfo=None)
+    return when
 
 
 def parse_time(text: str) -> tuple[int, int] | None:
