@@ -127,6 +127,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "theme_information": ("Informationsflöde", "Information flow"),
     "theme_survey": ("Trygghet och tystnadskultur", "Safety and the culture of silence"),
     "theme_police_actions": ("Polisens åtgärder", "Police actions"),
+    "theme_crime_statistics": ("Anmälda brott (BRÅ)", "Reported crime (BRÅ)"),
     "theme_municipal_actions": ("Kommunkoncernens åtgärder", "Municipal actions"),
     "compared_with": ("jämfört med", "compared with"),
     "unchanged": ("oförändrat", "unchanged"),

@@ -216,9 +216,18 @@ def source_row(path: Path, opts: Options, parsed: Parsed) -> dict:
         "coverage": f"Importerad fil ({parsed.kind})",
     }
     base.update(parsed.source)
-    name = opts.source or base.get("id") or path.stem
-    base["id"] = "import_" + slug(name)
-    base["updated"] = dt.date.today()
+    if opts.source or not parsed.source.get("id"):
+        # A file of our own: its source is named by the user or after the file.
+        base["id"] = "import_" + slug(opts.source or path.stem)
+    # A publisher's format (Polisen, Kolada, SCB, BRÅ) keeps the reader's source id, so
+    # repeated imports of the same publisher share one source row.
+    updated = base.get("updated")
+    if isinstance(updated, str):
+        try:
+            updated = dt.date.fromisoformat(updated[:10])
+        except ValueError:
+            updated = None
+    base["updated"] = updated or dt.date.today()
     base["fictional"] = False
     base.setdefault("period", "")
     return base

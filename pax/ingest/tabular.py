@@ -201,11 +201,7 @@ def parse_datetime(text: str) -> dt.datetime | None:
     except ValueError:
         return None
     if zone:  # an explicit offset: store Swedish wall-clock time, like every other row
-        offset = (
-            dt.UTC
-            if zone == "z"
-            else dt.datetime.strptime(zone.replace(":", ""), "%z").tzinfo
-        )
+        offset = dt.UTC if zone == "z" else dt.datetime.strptime(zone.replace(":", ""), "%z").tzinfo
         local = when.replace(tzinfo=offset).astimezone(STOCKHOLM)
         when = local.replace(tzinfo=None)
     return when
