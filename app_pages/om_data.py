@@ -11,10 +11,10 @@ c.require_store()
 c.page_header("page_about")
 info = cached.info()
 st.markdown(
-    f"Datalagret byggdes **{info.get('built_at', '–')}**. Fiktiva demodata slutar "
+    f"Datalagret byggdes **{str(info.get('built_at', '–')).replace('T', ' ')}**. Fiktiva demodata slutar "
     f"**{info.get('demo_end', '–')}** (frö {info.get('demo_seed', '–')})."
     if lang() == "sv"
-    else f"The store was built **{info.get('built_at', '–')}**. Fictional demo data end "
+    else f"The store was built **{str(info.get('built_at', '–')).replace('T', ' ')}**. Fictional demo data end "
     f"**{info.get('demo_end', '–')}** (seed {info.get('demo_seed', '–')})."
 )
 
@@ -25,7 +25,7 @@ table = sources.assign(
         {True: t("fictional"), False: "verklig" if lang() == "sv" else "real"}
     )
 )
-table = table[["title", "publisher", "licence", "period", "updated", "coverage", "fictional"]]
+table = table[["title", "fictional", "publisher", "licence", "period", "updated", "coverage"]]
 st.dataframe(
     table,
     hide_index=True,
