@@ -50,7 +50,7 @@ for column, theme in ((left, "police_actions"), (right, "municipal_actions")):
             prev_v = prev.median() if how == "median" else prev.sum()
             c.tile(
                 i18n.name(ind, lang()),
-                f"{i18n.number(now_v, 0, lang())} {ind['unit']}",
+                f"{i18n.number(now_v, 0, lang())} {i18n.unit(ind['unit'], lang())}".strip(),
                 c.change_text(now_v, prev_v),
                 delta_color="inverse" if ind["better"] == "lower" else "normal",
                 source=c.source_line([ind["source_id"]], t("ytd")),

@@ -79,7 +79,7 @@ with col3:
             continue
         latest = values[values["period"] == values["period"].max()].set_index("area_code")
         decimals = 0 if row["kind"] == "count" else 1
-        unit = "" if row["kind"] == "count" else f" {i18n.unit(row['unit'])}"
+        unit = "" if row["kind"] == "count" else f" {i18n.unit(row['unit'], lang())}"
         whole = latest["value"].get(model.KOMMUN_CODE)
         c.tile(
             i18n.name(row, lang()),

@@ -52,7 +52,7 @@ with col2:
         ]["value"].sum()
         c.tile(
             i18n.name(row, lang()),
-            i18n.number(this, 0, lang()) + f" {row['unit']}",
+            (i18n.number(this, 0, lang()) + f" {i18n.unit(row['unit'], lang())}").strip(),
             c.change_text(this, prev),
             source=c.source_line([row["source_id"]], i18n.date_range(year_start, end, lang())),
         )

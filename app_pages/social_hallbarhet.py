@@ -43,7 +43,7 @@ kommun = cached.measure_values(ind_id, "kommun")
 kommun_value = kommun[kommun["period"] == year]["value"]
 kommun_value = kommun_value.iloc[0] if not kommun_value.empty else None
 decimals = 0 if row["kind"] == "count" else 1
-unit = i18n.unit(row["unit"])
+unit = i18n.unit(row["unit"], lang())
 
 shapes = cached.areas(level)[["code", "name", "geometry"]]
 data = shapes.merge(
@@ -75,7 +75,7 @@ with table_col:
         f"{i18n.number(kommun_value, decimals, lang())} {unit}",
     )
     table = data[["name", "value"]].sort_values("value", ascending=row["better"] == "lower")
-    value_col = f"{t('value')} ({unit})"
+    value_col = f"{t('value')} ({unit})" if unit else t("value")
     table = table.rename(columns={"name": t("area"), "value": value_col})
     st.dataframe(
         table,

@@ -163,12 +163,23 @@ def date_range(start: dt.date, end: dt.date, lang: str = "sv") -> str:
     return f"{date(start, lang)} – {date(end, lang)}"
 
 
-UNIT_SUFFIX = {"procent": "%", "percent": "%"}
+UNIT_SUFFIX = {
+    "procent": ("%", "%"),
+    "percent": ("%", "%"),
+    "antal": ("", ""),
+    "personer": ("personer", "persons"),
+    "dagar": ("dagar", "days"),
+    "besök": ("besök", "visits"),
+    "poäng": ("poäng", "points"),
+    "personer per hushåll": ("personer per hushåll", "persons per household"),
+    "per 100 000 invånare": ("per 100 000 inv.", "per 100,000 inhabitants"),
+}
 
 
-def unit(text: str) -> str:
-    """The unit as written after a number (`procent` → `%`)."""
-    return UNIT_SUFFIX.get(text, text)
+def unit(text: str, lang: str = "sv") -> str:
+    """The unit as written after a number (`procent` → `%`, `antal` → nothing)."""
+    sv, en = UNIT_SUFFIX.get(text, (text, text))
+    return en if lang == "en" else sv
 
 
 def month_label(period: str, lang: str = "sv") -> str:
