@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pax import config, i18n
+from pax import geo, i18n
 from ui import cached, upload
 from ui import components as c
 from ui.state import lang, t
@@ -60,7 +60,7 @@ for horizon in ("here_and_now", "trust", "social"):
         )
 
 st.header("Geografi" if lang() == "sv" else "Geography")
-st.markdown((config.geo_dir() / "README.md").read_text(encoding="utf-8"))
+st.markdown(geo.provenance_markdown())
 
 st.header("Röjandeskydd" if lang() == "sv" else "Disclosure control")
 k = cached.privacy_policy().k

@@ -192,3 +192,12 @@ def to_metric(geom):
     """A WGS 84 geometry in SWEREF 99 TM (metres), for areas, distances and grids."""
     t = transformer(WGS84, SWEREF99TM)
     return shapely.transform(geom, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+
+
+def provenance_markdown(geo_dir: Path | None = None) -> str:
+    """`geo/README.md` without its title, to show under a heading of the caller's."""
+    text = ((geo_dir or config.geo_dir()) / "README.md").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    return "\n".join(lines).strip()

@@ -138,7 +138,8 @@ def _area_counts(
     policy = _policy()
     frame = privacy.protect_counts(frame.drop(columns="area_code"), ["count"], policy)
     allowed = privacy.rate_allowed(frame["population"], policy)
-    frame["rate_per_1000"] = (frame["count"] / frame["population"] * 1000).where(allowed)
+    rate = frame["count"].astype(float) / frame["population"].astype(float) * 1000
+    frame["rate_per_1000"] = rate.where(allowed).astype(float)
     return frame
 
 

@@ -63,7 +63,9 @@ def tile(
     """A headline figure with its change and its source and period underneath."""
     with st.container(border=True):
         # A comparison with another area is no change: no arrow then.
-        arrow = "off" if delta_color == "off" else "auto"
+        unchanged = bool(delta) and delta.startswith(t("unchanged"))
+        arrow = "off" if delta_color == "off" or unchanged else "auto"
+        delta_color = "off" if unchanged else delta_color
         st.metric(label, value, delta, delta_color=delta_color, help=help, delta_arrow=arrow)
         if source:
             st.caption(source)
@@ -74,6 +76,8 @@ def change_text(now: float | None, before: float | None, unit: str = "") -> str 
     if now is None or before is None or pd.isna(now) or pd.isna(before):
         return None
     diff = now - before
+    if diff == 0:
+        return f"{t('unchanged')} {t('vs_last_year')}"
     # An ASCII sign first: st.metric reads it to choose the arrow and colour.
     sign = "+" if diff > 0 else "-" if diff < 0 else ""
     text = f"{sign}{i18n.number(abs(diff), 0 if float(diff).is_integer() else 1, lang())}{unit}"

@@ -10,8 +10,11 @@ NO_CHROMIUM = "Chromium saknas: installera Debians paket chromium för webbläsa
 
 def find_chromium() -> str | None:
     """PAX_CHROMIUM, Debian's /usr/bin/chromium, or the first chromium on PATH."""
-    for candidate in (os.environ.get("PAX_CHROMIUM"), "/usr/bin/chromium",
-                      shutil.which("chromium")):
+    for candidate in (
+        os.environ.get("PAX_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+    ):
         if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return candidate
     return None

@@ -25,9 +25,15 @@ from tests.e2e.chromium import NO_CHROMIUM, find_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORT = {"width": 1920, "height": 1080}
 STARTUP_TIMEOUT_S = 60
 PAGE_TIMEOUT_MS = 60_000
@@ -76,11 +82,27 @@ def app_url(chromium_path, store_env, tmp_path_factory) -> Iterator[str]:
     logs = tmp_path_factory.mktemp("streamlit")
     # The parent's PAX_* settings (tiles, role, language…) must not leak into the app.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAX_")} | store_env
-    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py",
-           "--server.port", str(port), "--server.headless", "true"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "dashboard.py",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+    ]
     with open(logs / "stdout.txt", "wb") as out, open(logs / "stderr.txt", "wb") as err:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=err,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
@@ -88,11 +110,16 @@ def app_url(chromium_path, store_env, tmp_path_factory) -> Iterator[str]:
             exit_code = proc.poll()
             if exit_code is not None or time.monotonic() > deadline:
                 _stop(proc)
-                why = (f"exited with code {exit_code}" if exit_code is not None
-                       else f"did not answer within {STARTUP_TIMEOUT_S} s")
+                why = (
+                    f"exited with code {exit_code}"
+                    if exit_code is not None
+                    else f"did not answer within {STARTUP_TIMEOUT_S} s"
+                )
                 stderr = (logs / "stderr.txt").read_text(encoding="utf-8", errors="replace")
-                pytest.fail(f"Streamlit server {why} at {base}/_stcore/health; "
-                            f"stderr:\n{stderr}", pytrace=False)
+                pytest.fail(
+                    f"Streamlit server {why} at {base}/_stcore/health; stderr:\n{stderr}",
+                    pytrace=False,
+                )
             time.sleep(0.2)  # poll interval, not a fixed wait
         yield base
     finally:
@@ -102,8 +129,9 @@ def app_url(chromium_path, store_env, tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser(chromium_path) -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 

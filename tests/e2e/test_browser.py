@@ -70,6 +70,13 @@ def open_page(page: Page, base: str, path: str, title: str) -> None:
     # The first h1 is the page title (Om data also renders a README with its own h1).
     expect(page.locator(TITLE).first).to_have_text(title)
     page.wait_for_selector(SCRIPT_DONE)  # a rerun may have started after the first run
+    assert_no_exception(page)
+
+
+def assert_no_exception(page: Page) -> None:
+    """No Streamlit error box; the message holds the app's traceback."""
+    exceptions = page.locator(EXCEPTION)
+    assert exceptions.count() == 0, "\n\n".join(exceptions.all_inner_texts())
 
 
 def map_frame(page: Page) -> Frame:
@@ -111,20 +118,19 @@ def test_deep_link_sets_the_period_filter(page, app_url):
     assert "dagar=28" in page.url
 
 
-@pytest.mark.parametrize(("path", "title", "name", "has_map"), PAGES,
-                         ids=[p[2] for p in PAGES])
+@pytest.mark.parametrize(("path", "title", "name", "has_map"), PAGES, ids=[p[2] for p in PAGES])
 def test_page_renders_without_exception(page, app_url, artifacts, path, title, name, has_map):
     open_page(page, app_url, path, title)
     if has_map:
         wait_for_map(page)
-    exceptions = page.locator(EXCEPTION)
-    assert exceptions.count() == 0, exceptions.all_inner_texts()
+    assert_no_exception(page)
     save_full_page(page, artifacts / f"{name}.png")
     assert (artifacts / f"{name}.png").stat().st_size > 10_000
 
 
-@pytest.mark.parametrize(("path", "title"), [p[:2] for p in MAP_PAGES],
-                         ids=[p[2] for p in MAP_PAGES])
+@pytest.mark.parametrize(
+    ("path", "title"), [p[:2] for p in MAP_PAGES], ids=[p[2] for p in MAP_PAGES]
+)
 def test_leaflet_map_draws_the_areas(page, app_url, path, title):
     open_page(page, app_url, path, title)
     frame = map_frame(page)
@@ -133,8 +139,11 @@ def test_leaflet_map_draws_the_areas(page, app_url, path, title):
     assert drawn["svgPaths"] > 0 or drawn["polygons"] > 0, drawn
 
 
-@pytest.mark.parametrize(("path", "title"), [("", "Översikt"), ("har-och-nu", "Här och nu")],
-                         ids=["oversikt", "har-och-nu"])
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [("", "Översikt"), ("har-och-nu", "Här och nu")],
+    ids=["oversikt", "har-och-nu"],
+)
 def test_fictional_data_notice_is_shown(page, app_url, path, title):
     open_page(page, app_url, path, title)
     notice = page.locator('[data-testid="stAlert"]', has_text="fiktiva demodata")
@@ -153,7 +162,12 @@ def test_no_request_leaves_localhost(page, app_url, request_log):
         if has_map:
             wait_for_map(page)
     assert request_log, "no requests were recorded"
-    outside = sorted({url for url in request_log
-                      if urlsplit(url).scheme not in LOCAL_SCHEMES
-                      and urlsplit(url).hostname not in LOCAL_HOSTS})
+    outside = sorted(
+        {
+            url
+            for url in request_log
+            if urlsplit(url).scheme not in LOCAL_SCHEMES
+            and urlsplit(url).hostname not in LOCAL_HOSTS
+        }
+    )
     assert outside == [], f"{len(outside)} request(s) left localhost:\n" + "\n".join(outside)
