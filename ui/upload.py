@@ -26,6 +26,15 @@ KIND_LABELS = {
 }
 
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: str) -> str:
+    """Text from a file, escaped so that Streamlit's markdown shows it literally (no links,
+    images, HTML or formulas)."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
 def allowed() -> bool:
     """Until sign-in and roles exist (issue 8), the panel is behind PAX_IMPORT_IN_APP."""
     return bool(config.get("PAX_IMPORT_IN_APP"))
@@ -87,7 +96,7 @@ def panel() -> None:
                 report = import_file(path, opts)
             except ImportError_ as exc:
                 status.update(label="Filen kunde inte importeras", state="error")
-                st.error(str(exc))
+                st.error(plain(str(exc)))
                 return
         state = "error" if report.exit_code == 2 else "complete"
         status.update(
@@ -113,7 +122,7 @@ def _show(report) -> None:
     ):
         col.metric(label, value)
     for note in report.notes:
-        st.caption(note)
+        st.caption(plain(note))  # notes may quote the file's own headers
     if report.errors:
         st.subheader("Avvisade rader")
         # Values from the file are shown as plain table cells, never as HTML or markdown.

@@ -162,8 +162,9 @@ def test_import_panel_imports_an_uploaded_file_and_shows_the_report(app_env, mon
     monkeypatch.setenv("PAX_IMPORT_IN_APP", "1")
     at = _run("om_data.py")
     content = (
-        "datum;kategori;område\n2025-03-05;Bilbrand;Hovsjö\n2031-01-01;Bilbrand;Hovsjö\n"
-        "2025-03-06;<img src=x onerror=alert(1)>;Hovsjö\n"
+        "datum;kategori;område;![bild](http://evil.example/x.png)\n"
+        "2025-03-05;Bilbrand;Hovsjö;a\n2031-01-01;Bilbrand;Hovsjö;b\n"
+        "2025-03-06;<img src=x onerror=alert(1)>;Hovsjö;c\n"
     ).encode()
     at.file_uploader[0].set_value(("logg.csv", content, "text/csv"))
     at.run()
@@ -172,6 +173,9 @@ def test_import_panel_imports_an_uploaded_file_and_shows_the_report(app_env, mon
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Lästa rader"] == "3"
     assert metrics["Importerade"] == "1" and metrics["Avvisade"] == "2"
+    # The file's own header is quoted in a note, escaped so markdown cannot make it an image.
+    notes = [c.value for c in at.caption if "Okända kolumner" in c.value]
+    assert notes and "\\!\\[bild\\]" in notes[0]
     rejected = at.dataframe[-1].value
     assert list(rejected["Rad"]) == [3, 4]
     con = store.connect(live)
