@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,15 @@ def store_env(tmp_path_factory) -> dict[str, str]:
         "PAX_DATA_DIR": str(base / "data"),
         "PAX_DEMO_END": DEMO_END.isoformat(),
     }
+
+
+@pytest.fixture
+def import_env(store_env, tmp_path) -> dict[str, Path]:
+    """A private copy of the session store and a data folder of its own, for one test
+    that imports files (the copy keeps tests independent of each other's imports)."""
+    path = tmp_path / "pax.duckdb"
+    shutil.copy(store_env["PAX_STORE"], path)
+    return {"store": path, "data": make_data_dir(tmp_path / "data")}
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pax import store
 from pax.ingest import bra, kolada, pxweb
 from pax.ingest.core import ImportError_, Options
 from pax.ingest.run import Context, detect_format, import_file
-from tests.conftest import ROOT, build_store
+from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -22,21 +22,9 @@ def ctx():
     return Context.load(ROOT / "data")
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    return build_store(tmp_path_factory.mktemp("statistics"))
-
-
 @pytest.fixture
-def env(base, tmp_path):
-    """A fresh copy of the module's store and a data folder of its own, per test."""
-    path = tmp_path / "pax.duckdb"
-    path.write_bytes(base.read_bytes())
-    data = tmp_path / "data"
-    data.mkdir()
-    for name in ("catalog.csv", "sources.csv", "event_categories.csv", "scb"):
-        (data / name).symlink_to(ROOT / "data" / name)
-    return {"store": path, "data": data}
+def env(import_env):
+    return import_env
 
 
 def run(env, file: Path, **opts):

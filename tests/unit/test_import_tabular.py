@@ -13,7 +13,7 @@ from pyproj import Transformer
 from pax import store
 from pax.ingest.core import ImportError_, Options
 from pax.ingest.run import import_file
-from tests.conftest import ROOT, build_store
+from tests.conftest import ROOT
 
 # A point in Hovsjö and one in central Södertälje (WGS 84 lon, lat).
 HOVSJO = (17.5795, 59.1680)
@@ -21,21 +21,9 @@ CENTRE = (17.6260, 59.1960)
 HEADER = "datum;tid;kategori;område;antal;latitud;longitud"
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    return build_store(tmp_path_factory.mktemp("imp"))
-
-
 @pytest.fixture
-def env(base, tmp_path):
-    """A fresh copy of the store and data folder per test."""
-    path = tmp_path / "pax.duckdb"
-    path.write_bytes(base.read_bytes())
-    data = tmp_path / "data"
-    data.mkdir()
-    for name in ("catalog.csv", "sources.csv", "event_categories.csv", "scb"):
-        (data / name).symlink_to(ROOT / "data" / name)
-    return {"store": path, "data": data}
+def env(import_env):
+    return import_env
 
 
 def run(env, file: Path, **opts):
