@@ -37,24 +37,8 @@ for column, theme in ((left, "police_actions"), (right, "municipal_actions")):
     with column:
         st.subheader(t(f"theme_{theme}"))
         cat = cached.catalog()
-        year_start = dt.date(end.year, 1, 1)
-        for _, ind in cat[cat["theme"] == theme].iterrows():
-            series = cached.measure_monthly_total(ind["id"])
-            this = series[series["period_start"] >= year_start]["value"]
-            prev = series[
-                (series["period_start"] >= year_start.replace(year=end.year - 1))
-                & (series["period_start"] <= end.replace(year=end.year - 1))
-            ]["value"]
-            how = "median" if "median" in ind["id"] else "sum"
-            now_v = this.median() if how == "median" else this.sum()
-            prev_v = prev.median() if how == "median" else prev.sum()
-            c.tile(
-                i18n.name(ind, lang()),
-                f"{i18n.number(now_v, 0, lang())} {i18n.unit(ind['unit'], lang())}".strip(),
-                c.change_text(now_v, prev_v),
-                delta_color="inverse" if ind["better"] == "lower" else "normal",
-                source=c.source_line([ind["source_id"]], t("ytd")),
-            )
+        for indicator_id in cat.loc[cat["theme"] == theme, "id"]:
+            c.year_to_date_tile(indicator_id, end)
 
 st.subheader(t("theme_survey"))
 trust = cached.measure_latest("trust_police", "regso")

@@ -1,7 +1,5 @@
 """Översikt: the three horizons side by side (the start page and the big screen)."""
 
-import datetime as dt
-
 import streamlit as st
 
 from pax import i18n, model
@@ -41,21 +39,8 @@ with col1:
 with col2:
     st.subheader(t("horizon_trust"))
     st.caption(t("horizon_trust_sub") + " · " + t("ytd"))
-    year_start = dt.date(end.year, 1, 1)
     for ind in ("intel_reports", "money_seized_sek", "illicit_rentals_stopped"):
-        row = cached.indicator(ind)
-        series = cached.measure_monthly_total(ind)
-        this = series[series["period_start"] >= year_start]["value"].sum()
-        prev = series[
-            (series["period_start"] >= year_start.replace(year=end.year - 1))
-            & (series["period_start"] <= end.replace(year=end.year - 1))
-        ]["value"].sum()
-        c.tile(
-            i18n.name(row, lang()),
-            (i18n.number(this, 0, lang()) + f" {i18n.unit(row['unit'], lang())}").strip(),
-            c.change_text(this, prev),
-            source=c.source_line([row["source_id"]], i18n.date_range(year_start, end, lang())),
-        )
+        c.year_to_date_tile(ind, end)
     trust = cached.measure_values("trust_police", "kommun")
     if not trust.empty:
         latest = trust.iloc[-1]

@@ -213,3 +213,24 @@ def interventions(con: Con, day: dt.date | None = None) -> pd.DataFrame:
 def categories(con: Con) -> pd.DataFrame:
     """Event categories: the catalogue's first (in file order), then imported ones."""
     return _df(con, "SELECT * FROM categories ORDER BY origin <> 'catalogue', label_sv")
+
+
+def measure_total(
+    con: Con,
+    indicator: str,
+    start: dt.date,
+    end: dt.date,
+    area_code: str = "0181",
+    statistic: str = "sum",
+) -> float | None:
+    """Sum (or median) of an indicator's monthly values whose month starts in [start, end],
+    over all breakdowns: totals are computed from raw values, then protected once."""
+    agg = {"sum": "sum", "median": "median"}[statistic]
+    sql = f"""
+        SELECT {agg}(value) FROM (
+            SELECT period, sum(value) AS value FROM measures
+            WHERE indicator = ? AND area_code = ? AND length(period) = 7
+              AND period_start >= ? AND period_start <= ?
+            GROUP BY period)"""  # noqa: S608 - agg comes from the fixed mapping above
+    value = con.cursor().execute(sql, [indicator, area_code, start, end]).fetchall()[0][0]
+    return None if value is None else float(value)

@@ -259,3 +259,23 @@ def clear() -> None:
     """Forget every cached figure (after an import changed the store)."""
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _measure_total(store_version: str, indicator_id: str, start, end, statistic: str):
+    value = queries.measure_total(
+        _connection(store_version), indicator_id, start, end, statistic=statistic
+    )
+    row = indicator(indicator_id)
+    if statistic == "sum" and row["kind"] == "count" and row["unit"] in PROTECTED_UNITS:
+        shown = privacy.protect_counts(pd.DataFrame({"v": [value]}), ["v"], _policy())
+        return shown["v"].iloc[0], shown["v_label"].iloc[0]
+    return value, None
+
+
+def measure_total(
+    indicator_id: str, start: dt.date, end: dt.date, statistic: str = "sum"
+) -> tuple[float | None, str | None]:
+    """A protected total (or median) over a window, with its label when it was protected."""
+    value, label = _measure_total(version(), indicator_id, start, end, statistic)
+    return (None if value is None or pd.isna(value) else float(value)), label

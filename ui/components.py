@@ -3,6 +3,7 @@ the app's only st_folium call."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable
 
@@ -119,3 +120,31 @@ def downloads(frame: pd.DataFrame, name: str) -> None:
 def disclosure_note() -> None:
     k = privacy.Policy.from_config().k
     st.caption(t("disclosure_note", k=k, km1=k - 1))
+
+
+def year_to_date_tile(indicator_id: str, end: dt.date) -> None:
+    """Year to date against the same months last year; counts are summed from raw values
+    and protected once, medians (days) are the median of the monthly values."""
+    row = cached.indicator(indicator_id)
+    statistic = "sum" if row["kind"] == "count" else "median"
+    start = dt.date(end.year, 1, 1)
+    now, now_label = cached.measure_total(indicator_id, start, end, statistic)
+    before, _ = cached.measure_total(
+        indicator_id, start.replace(year=end.year - 1), _year_earlier(end), statistic
+    )
+    unit = i18n.unit(row["unit"], lang())
+    value = now_label or i18n.number(now, 0, lang())
+    tile(
+        i18n.name(row, lang()),
+        f"{value} {unit}".strip(),
+        change_text(now, before),
+        delta_color="inverse" if row["better"] == "lower" else "normal",
+        source=source_line([row["source_id"]], i18n.date_range(start, end, lang())),
+    )
+
+
+def _year_earlier(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
