@@ -91,13 +91,15 @@ def panel() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / _safe_name(upload.name)
             path.write_bytes(upload.getvalue())
-            st.write(f"Läser {path.name} ({len(upload.getvalue()) / 1024:.0f} kB) …")
+            st.write(f"{path.name} ({len(upload.getvalue()) / 1024:.0f} kB)")
+            bar = st.progress(0.0, text="Startar …")
             try:
-                report = import_file(path, opts)
+                report = import_file(path, opts, progress=lambda f, text: bar.progress(f, text))
             except ImportError_ as exc:
                 status.update(label="Filen kunde inte importeras", state="error")
                 st.error(plain(str(exc)))
                 return
+        bar.progress(1.0, text="Klart")
         state = "error" if report.exit_code == 2 else "complete"
         status.update(
             label="Klart" if state == "complete" else "Ingen rad importerades", state=state

@@ -322,8 +322,12 @@ def import_file(
     store_path: Path | None = None,
     data_dir: Path | None = None,
     keep_copy: bool = True,
+    progress=None,
 ) -> Report:
-    """Import `path` into the store; raises ImportError_ when nothing can be imported."""
+    """Import `path` into the store; raises ImportError_ when nothing can be imported.
+
+    `progress(fraction, text)` is told about each step (for a progress bar)."""
+    step = progress or (lambda fraction, text: None)
     path = Path(path)
     store_path = Path(store_path or config.store_path())
     data_dir = data_dir or config.data_dir()
@@ -340,7 +344,10 @@ def import_file(
         )
     with duckdb.connect(str(store_path), read_only=True) as con:
         ctx = Context.load(data_dir, con)
-    parsed = _schema_check(parse(path, opts, ctx), ctx)
+    step(0.1, "Läser och tolkar filen …")
+    parsed = parse(path, opts, ctx)
+    step(0.5, f"Kontrollerar {len(parsed.frame)} rader mot schemat …")
+    parsed = _schema_check(parsed, ctx)
     report = Report(
         file=path.name,
         kind=parsed.kind,
@@ -369,6 +376,7 @@ def import_file(
                 _run(con, "ROLLBACK")
         return report
     tmp = store_path.with_name(f".{store_path.name}.import-{os.getpid()}")
+    step(0.7, "Skriver till en kopia av datalagret …")
     shutil.copy2(store_path, tmp)
     try:
         with duckdb.connect(str(tmp)) as con:
@@ -382,6 +390,7 @@ def import_file(
     finally:
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
+    step(0.9, "Sparar avvisade rader och en kopia av filen …")
     quarantine = write_quarantine(parsed.rejects, path, store_path)
     report.quarantine = str(quarantine) if quarantine else None
     if keep_copy and (report.imported or report.duplicates):
