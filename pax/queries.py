@@ -191,7 +191,7 @@ def measure_by_breakdown(
         con,
         """
         SELECT period, period_start, breakdown, value FROM measures
-        WHERE indicator = ? AND area_code = ? AND period_start >= ? AND period_end <= ?
+        WHERE indicator = ? AND area_code = ? AND period_start >= ? AND period_start <= ?
         ORDER BY period_start, breakdown""",
         [indicator, area_code, start, end],
     )
