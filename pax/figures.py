@@ -116,3 +116,84 @@ def lines(
             hovertemplate=f"{name}<br>%{{x}}: %{{y:{fmt}}}<extra></extra>",
         )
     return _layout(fig, title, height, font_size)
+
+
+def monthly_trend(
+    frame: pd.DataFrame,
+    labels: dict[str, str],
+    title: str,
+    shaded: list[tuple] | None = None,
+    rolling_label: str = "",
+    height: int = 380,
+    font_size: int = 14,
+) -> go.Figure:
+    """Monthly bars per category (hidden counts shown as `<k` markers, not values), a
+    12-month rolling mean of the shown total, and shaded intervention periods."""
+    fig = go.Figure()
+    for i, (cat, part) in enumerate(frame.groupby("category", sort=True)):
+        name = html.escape(str(labels.get(cat, cat)))
+        fig.add_bar(
+            x=part["month"],
+            y=part["count"],
+            name=name,
+            marker_color=COLORS[i % len(COLORS)],
+            customdata=part["count_label"],
+            hovertemplate=f"{name}<br>%{{x|%b %Y}}: %{{customdata}}<extra></extra>",
+        )
+    total = frame.groupby("month")["count"].sum(min_count=1).sort_index()
+    if len(total) >= 12:
+        rolling = total.rolling(12, min_periods=12).mean()
+        fig.add_scatter(
+            x=rolling.index,
+            y=rolling.values,
+            name=html.escape(rolling_label),
+            mode="lines",
+            line=dict(color="#000000", width=3),
+            hovertemplate="%{x|%b %Y}: %{y:.1f}<extra></extra>",
+        )
+    for start, end, label in shaded or []:
+        fig.add_vrect(
+            x0=start,
+            x1=end,
+            fillcolor="#2e7d32",
+            opacity=0.08,
+            line_width=0,
+            annotation_text=html.escape(label),
+            annotation_position="top left",
+            annotation_font_size=max(font_size - 4, 9),
+        )
+    fig.update_layout(barmode="stack")
+    return _layout(fig, title, height, font_size)
+
+
+def weekday_hour_grid(
+    frame: pd.DataFrame,
+    weekdays: list[str],
+    block_hours: int,
+    title: str,
+    height: int = 340,
+    font_size: int = 14,
+) -> go.Figure:
+    """A weekday × time-of-day grid; hidden cells are blank and labelled `<k`."""
+    hours = list(range(0, 24, block_hours))
+    grid = frame.pivot_table(index="weekday", columns="hour", values="count", aggfunc="sum")
+    grid = grid.reindex(index=range(1, 8), columns=hours)
+    text = frame.pivot_table(
+        index="weekday", columns="hour", values="count_label", aggfunc="first"
+    ).reindex(index=range(1, 8), columns=hours)
+    x = [f"{h:02d}–{h + block_hours:02d}" for h in hours]
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(dtype=float),
+            x=x,
+            y=weekdays,
+            text=text.fillna("0").to_numpy(),
+            texttemplate="%{text}",
+            colorscale="OrRd",
+            hoverongaps=False,
+            showscale=False,
+            hovertemplate="%{y} %{x}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, title, height, font_size)

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import html
 import json
+import warnings
 
 import folium
+import mapclassify
 import numpy as np
 import pandas as pd
 from branca.element import MacroElement, Template
@@ -116,7 +118,7 @@ def base_map(
 
 
 def class_breaks(values, k: int = 5) -> list[float]:
-    """Quantile class breaks (upper bounds) over the non-missing values.
+    """Natural-breaks classes (Fisher–Jenks, mapclassify) as upper bounds.
 
     Zero gets a class of its own when present, so that many empty areas do not swallow
     the lower classes of a count map."""
@@ -127,8 +129,14 @@ def class_breaks(values, k: int = 5) -> list[float]:
     rest = v[v > 0] if zero else v
     if rest.size == 0:
         return [0.0]
-    qs = np.unique(np.quantile(rest, np.linspace(0, 1, (k - zero) + 1)[1:]))
-    return ([0.0] if zero else []) + [float(q) for q in qs]
+    classes = min(k - zero, len(np.unique(rest)))
+    if classes < 2:
+        bins = [float(rest.max())]
+    else:
+        with warnings.catch_warnings():  # "Numba not installed": the pure version is fine here
+            warnings.simplefilter("ignore", UserWarning)
+            bins = [float(b) for b in mapclassify.FisherJenks(rest, k=classes).bins]
+    return ([0.0] if zero else []) + sorted(set(bins))
 
 
 def color_for(value, breaks: list[float], palette=PALETTE) -> str:
@@ -207,17 +215,7 @@ def add_legend(m: folium.Map, title: str, breaks: list[float], palette, fmt) -> 
     rows.append(
         f"<div><i style='background:{NO_DATA}'></i>{safe_text('Uppgift saknas/dold')}</div>"
     )
-    legend = MacroElement()
-    legend._template = Template(
-        "{% macro script(this, kwargs) %}"
-        "var legend = L.control({position: 'bottomright'});"
-        "legend.onAdd = function () { var d = L.DomUtil.create('div', 'pax-legend');"
-        f"d.innerHTML = {json.dumps('<b>' + safe_text(title) + '</b>' + ''.join(rows))};"
-        "return d; };"
-        "legend.addTo({{ this._parent.get_name() }});"
-        "{% endmacro %}"
-    )
-    m.add_child(legend)
+    _control(m, "<b>" + safe_text(title) + "</b>" + "".join(rows), "bottomright")
 
 
 def add_heat(m: folium.Map, points: pd.DataFrame, name: str, radius: int = 18) -> folium.Map:
@@ -229,7 +227,14 @@ def add_heat(m: folium.Map, points: pd.DataFrame, name: str, radius: int = 18) -
     return m
 
 
-def add_outlines(m: folium.Map, outlines: pd.DataFrame, name: str, show: bool = True) -> folium.Map:
+def add_outlines(
+    m: folium.Map,
+    outlines: pd.DataFrame,
+    name: str,
+    show: bool = True,
+    color: str = "#6a1b9a",
+    dash: str | None = "6 4",
+) -> folium.Map:
     """Outlines (e.g. police-listed areas) with a dashed border and an escaped label."""
     features = [
         {
@@ -245,9 +250,9 @@ def add_outlines(m: folium.Map, outlines: pd.DataFrame, name: str, show: bool = 
         show=show,
         style_function=lambda f: {
             "fill": False,
-            "color": "#6a1b9a",
+            "color": color,
             "weight": 3,
-            "dashArray": "6 4",
+            "dashArray": dash,
         },
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
     ).add_to(m)
@@ -281,6 +286,118 @@ def finish(m: folium.Map, bounds=None) -> folium.Map:
     return localize(m)
 
 
+# Gi* classes: −3 cold 99 % … +3 hot 99 %; 0 (not significant) is not drawn.
+HOTSPOT_COLORS = {
+    3: "#b2182b",
+    2: "#ef8a62",
+    1: "#fddbc7",
+    -1: "#d1e5f0",
+    -2: "#67a9cf",
+    -3: "#2166ac",
+}
+HOTSPOT_LABELS = {
+    3: "Hotspot 99 %",
+    2: "Hotspot 95 %",
+    1: "Hotspot 90 %",
+    -1: "Coldspot 90 %",
+    -2: "Coldspot 95 %",
+    -3: "Coldspot 99 %",
+}
+PRESENCE_COLORS = {
+    "camera": "#37474f",
+    "police_presence": "#1565c0",
+    "guards": "#6a1b9a",
+    "field_workers": "#2e7d32",
+    "night_walks": "#ef6c00",
+    "safety_walk": "#00838f",
+}
+
+
+def add_hotspots(
+    m: folium.Map,
+    cells: pd.DataFrame,
+    name: str,
+    method: str,
+    show: bool = True,
+    outline: bool = False,
+    legend: bool = True,
+) -> folium.Map:
+    """Significant Gi* cells or areas (`geometry` GeoJSON, `cls`, `label`), with a legend
+    naming the method. Areas are drawn as thick coloured borders (`outline`) so that the
+    choropleth underneath stays readable; grid cells are filled squares."""
+    sig = cells[cells["cls"] != 0]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": json.loads(row["geometry"]),
+            "properties": {
+                "label": safe_text(row["label"]),
+                "fill": HOTSPOT_COLORS[int(row["cls"])],
+            },
+        }
+        for _, row in sig.iterrows()
+    ]
+    if outline:
+
+        def style(f):
+            return {"fill": False, "color": f["properties"]["fill"], "weight": 5, "opacity": 0.95}
+    else:
+
+        def style(f):
+            return {
+                "fillColor": f["properties"]["fill"],
+                "color": "#555555",
+                "weight": 0.5,
+                "fillOpacity": 0.75,
+            }
+
+    group = folium.FeatureGroup(name=name, show=show)
+    if features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            style_function=style,
+            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        ).add_to(group)
+    group.add_to(m)
+    if legend:
+        rows = "".join(
+            f"<div><i style='background:{HOTSPOT_COLORS[c]}'></i>{HOTSPOT_LABELS[c]}</div>"
+            for c in (3, 2, 1, -1, -2, -3)
+        )
+        _control(m, f"<b>{safe_text(method)}</b>{rows}", "bottomleft")
+    return m
+
+
+def add_presence(m: folium.Map, presence: pd.DataFrame, name: str) -> folium.Map:
+    """Preventive presence (`lat`, `lon`, `type`, `label`): a few hundred markers at most."""
+    group = folium.FeatureGroup(name=name, show=True)
+    for _, row in presence.dropna(subset=["lat", "lon"]).iterrows():
+        folium.CircleMarker(
+            (row["lat"], row["lon"]),
+            radius=6,
+            weight=2,
+            fill=True,
+            color=PRESENCE_COLORS.get(row["type"], "#000000"),
+            fill_opacity=0.9,
+            tooltip=safe_text(row["label"]),
+        ).add_to(group)
+    group.add_to(m)
+    return m
+
+
+def _control(m: folium.Map, inner_html: str, position: str) -> None:
+    control = MacroElement()
+    control._template = Template(
+        "{% macro script(this, kwargs) %}"
+        f"var c = L.control({{position: '{position}'}});"
+        "c.onAdd = function () { var d = L.DomUtil.create('div', 'pax-legend');"
+        f"d.innerHTML = {json.dumps(inner_html)}; return d; }};"
+        "c.addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+    m.add_child(control)
+
+
 def events_map(
     counts: pd.DataFrame,
     heat: pd.DataFrame,
@@ -289,13 +406,40 @@ def events_map(
     names: dict[str, str],
     fmt=lambda v: f"{v:g}",
     height: int = 620,
+    value_col: str = "count",
+    hot_areas: pd.DataFrame | None = None,
+    hot_grid: pd.DataFrame | None = None,
+    presence: pd.DataFrame | None = None,
+    selected: str | None = None,
 ) -> folium.Map:
-    """The Här och nu map from protected inputs: area counts (with `label`), heat points,
-    the police-listed areas and schools. `names` holds the layer and legend titles."""
+    """The Här och nu map from protected inputs: area values (with `label`), heat points,
+    tested hotspots, preventive presence, the police-listed areas and schools. `names`
+    holds the layer and legend titles. Nothing here is drawn per event."""
     m = base_map(height=height)
-    add_areas(m, counts, names["areas"], "count", legend_title=names["legend"], fmt=fmt)
+    add_areas(m, counts, names["areas"], value_col, legend_title=names["legend"], fmt=fmt)
+    if selected is not None and (counts["code"] == selected).any():
+        add_outlines(
+            m,
+            counts[counts["code"] == selected].assign(label=lambda d: d["label"]),
+            names.get("selected", "Valt område"),
+            color="#000000",
+            dash=None,
+        )
     if not heat.empty:
         add_heat(m, heat, names["heat"])
+    if hot_areas is not None and not hot_areas.empty:
+        add_hotspots(m, hot_areas, names["hot_areas"], names["method"], outline=True)
+    if hot_grid is not None and not hot_grid.empty:
+        add_hotspots(
+            m,
+            hot_grid,
+            names["hot_grid"],
+            names["method"],
+            show=False,
+            legend=hot_areas is None or hot_areas.empty,
+        )
+    if presence is not None and not presence.empty:
+        add_presence(m, presence, names["presence"])
     outlines = police.drop_duplicates("police_area").assign(
         label=lambda d: d["police_area"] + " – " + d["status"] + " (" + d["year"].astype(str) + ")"
     )

@@ -234,3 +234,131 @@ def measure_total(
             GROUP BY period)"""  # noqa: S608 - agg comes from the fixed mapping above
     value = con.cursor().execute(sql, [indicator, area_code, start, end]).fetchall()[0][0]
     return None if value is None else float(value)
+
+
+def _area_filter(areas: list[str] | None) -> tuple[str, list]:
+    """SQL condition on events `e` (joined to `d`) for a set of DeSO and RegSO codes: an
+    event is in a RegSO when its DeSO is, or when it was placed on the RegSO itself."""
+    if not areas:
+        return "TRUE", []
+    codes = list(areas)
+    return "(list_contains(?, e.area_code) OR list_contains(?, d.parent_code))", [codes, codes]
+
+
+def category_counts(
+    con: Con,
+    start: dt.date,
+    end: dt.date,
+    categories: list[str] | None,
+    areas: list[str] | None = None,
+) -> pd.DataFrame:
+    """Events per category in [start, end] within the given areas (all when None)."""
+    cond, params = _area_filter(areas)
+    cats = list(categories) if categories else None
+    return _df(
+        con,
+        f"""
+        SELECT e.category, sum(e.n)::BIGINT AS count
+        FROM events e LEFT JOIN areas d ON d.code = e.area_code
+        WHERE e.occurred_at >= ? AND e.occurred_at < ?
+          AND (? IS NULL OR list_contains(?, e.category)) AND {cond}
+        GROUP BY ALL""",  # noqa: S608 - cond is built from fixed SQL text above
+        [start, end + dt.timedelta(days=1), cats, cats, *params],
+    )
+
+
+def monthly_counts(
+    con: Con,
+    start: dt.date,
+    end: dt.date,
+    categories: list[str] | None,
+    areas: list[str] | None = None,
+) -> pd.DataFrame:
+    cond, params = _area_filter(areas)
+    cats = list(categories) if categories else None
+    return _df(
+        con,
+        f"""
+        SELECT date_trunc('month', e.occurred_at)::DATE AS month, e.category,
+               sum(e.n)::BIGINT AS count
+        FROM events e LEFT JOIN areas d ON d.code = e.area_code
+        WHERE e.occurred_at >= ? AND e.occurred_at < ?
+          AND (? IS NULL OR list_contains(?, e.category)) AND {cond}
+        GROUP BY ALL ORDER BY month""",  # noqa: S608
+        [start, end + dt.timedelta(days=1), cats, cats, *params],
+    )
+
+
+def weekday_hour_counts(
+    con: Con,
+    start: dt.date,
+    end: dt.date,
+    categories: list[str] | None,
+    areas: list[str] | None = None,
+    block_hours: int = 3,
+) -> pd.DataFrame:
+    """Events by ISO weekday (1 = Monday) and block of `block_hours` hours."""
+    cond, params = _area_filter(areas)
+    cats = list(categories) if categories else None
+    return _df(
+        con,
+        f"""
+        SELECT isodow(e.occurred_at) AS weekday,
+               (hour(e.occurred_at) // ?) * ? AS hour, sum(e.n)::BIGINT AS count
+        FROM events e LEFT JOIN areas d ON d.code = e.area_code
+        WHERE e.occurred_at >= ? AND e.occurred_at < ? AND e.precision <> 'municipality'
+          AND (? IS NULL OR list_contains(?, e.category)) AND {cond}
+        GROUP BY ALL""",  # noqa: S608
+        [block_hours, block_hours, start, end + dt.timedelta(days=1), cats, cats, *params],
+    )
+
+
+def located_events(
+    con: Con,
+    start: dt.date,
+    end: dt.date,
+    categories: list[str] | None,
+    areas: list[str] | None = None,
+) -> pd.DataFrame:
+    """Events with a point (for hotspots and near repeats; raw, never drawn as points)."""
+    cond, params = _area_filter(areas)
+    cats = list(categories) if categories else None
+    return _df(
+        con,
+        f"""
+        SELECT e.id, e.occurred_at, e.category, e.lat, e.lon, e.area_code, e.n
+        FROM events e LEFT JOIN areas d ON d.code = e.area_code
+        WHERE e.occurred_at >= ? AND e.occurred_at < ? AND e.lat IS NOT NULL
+          AND (? IS NULL OR list_contains(?, e.category)) AND {cond}""",  # noqa: S608
+        [start, end + dt.timedelta(days=1), cats, cats, *params],
+    )
+
+
+def deso_category_rates(con: Con, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Usual events per day and km² by DeSO and category over [start, end] (the baseline
+    for near-repeat tests)."""
+    days = (end - start).days + 1
+    return _df(
+        con,
+        """
+        SELECT e.area_code, e.category, sum(e.n) / ? / max(d.area_km2) AS rate
+        FROM events e JOIN areas d ON d.code = e.area_code AND d.level = 'deso'
+        WHERE e.occurred_at >= ? AND e.occurred_at < ?
+        GROUP BY ALL""",
+        [days, start, end + dt.timedelta(days=1)],
+    )
+
+
+def area_children(con: Con, codes: list[str]) -> list[str]:
+    """The DeSO of the given RegSO codes plus the codes themselves."""
+    if not codes:
+        return []
+    rows = (
+        con.cursor()
+        .execute(
+            "SELECT code FROM areas WHERE list_contains(?, code) OR list_contains(?, parent_code)",
+            [list(codes), list(codes)],
+        )
+        .fetchall()
+    )
+    return sorted({r[0] for r in rows})

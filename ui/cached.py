@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import shapely
 import streamlit as st
 
-from pax import config, privacy, queries, store
+from pax import config, geo, privacy, queries, stats, store
 
 PROTECTED_UNITS = {"antal", "personer"}
 
@@ -279,3 +280,241 @@ def measure_total(
     """A protected total (or median) over a window, with its label when it was protected."""
     value, label = _measure_total(version(), indicator_id, start, end, statistic)
     return (None if value is None or pd.isna(value) else float(value)), label
+
+
+# --- Här och nu -------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _selection(store_version: str, areas: tuple, police_listed: bool) -> tuple | None:
+    con = _connection(store_version)
+    codes = list(areas)
+    if police_listed:
+        codes += queries.police_status(con)["area_code"].tolist()
+    return tuple(queries.area_children(con, codes)) if codes else None
+
+
+def selection(areas: list[str], police_listed: bool) -> list[str] | None:
+    """The DeSO and RegSO codes an area filter stands for (None = the whole municipality)."""
+    result = _selection(version(), tuple(sorted(areas)), police_listed)
+    return list(result) if result else None
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _compstat(store_version: str, end, categories: tuple | None, areas: tuple | None):
+    con = _connection(store_version)
+    policy = _policy()
+    rows = []
+    population = _selection_population(con, areas)
+    for window in stats.compstat_windows(end):
+        now = queries.category_counts(con, window.start, window.end, categories, areas)
+        before = queries.category_counts(con, window.prev_start, window.prev_end, categories, areas)
+        merged = pd.merge(now, before, on="category", how="outer", suffixes=("_now", "_before"))
+        for cat in categories or merged["category"].tolist():
+            hit = merged[merged["category"] == cat]
+            n_now = int(hit["count_now"].fillna(0).sum())
+            n_before = int(hit["count_before"].fillna(0).sum())
+            days_now = (window.end - window.start).days + 1
+            days_before = (window.prev_end - window.prev_start).days + 1
+            rows.append(
+                {
+                    "category": cat,
+                    "window": window.name,
+                    "now": n_now,
+                    "before": n_before,
+                    "verdict": stats.change_verdict(n_now, n_before, days_now / days_before),
+                    "p": stats.poisson_test(n_now, n_before, days_now / days_before),
+                    "rate_now": n_now / population * 1000 if population else None,
+                }
+            )
+    order = {"week": 0, "28d": 1, "ytd": 2}
+    frame = pd.DataFrame(rows)
+    frame = frame.sort_values(
+        ["category", "window"],
+        key=lambda s: s.map(order).fillna(s) if s.name == "window" else s,
+        kind="stable",
+    ).reset_index(drop=True)
+    frame = privacy.protect_counts(frame, ["now", "before"], policy)
+    hidden = frame["now_suppressed"] | frame["before_suppressed"]
+    frame["diff"] = (frame["now"] - frame["before"]).where(~hidden)
+    base = frame["before"].where(frame["before"] > 0)
+    frame["pct"] = ((frame["now"] - frame["before"]) / base * 100).where(~hidden)
+    # A verdict on hidden counts would hint at them; it is only given when both are shown.
+    frame["verdict"] = frame["verdict"].where(~hidden)
+    frame["rate_now"] = frame["rate_now"].where(~frame["now_suppressed"])
+    if population is None or population < policy.min_population_for_rate:
+        frame["rate_now"] = None
+    return frame
+
+
+def _selection_population(con, areas: tuple | None) -> float | None:
+    regso = queries.areas(con, "regso")
+    deso = queries.areas(con, "deso")
+    if not areas:
+        return float(regso["population"].sum())
+    chosen_regso = regso[regso["code"].isin(areas)]
+    chosen_deso = deso[deso["code"].isin(areas) & ~deso["parent_code"].isin(chosen_regso["code"])]
+    total = chosen_regso["population"].sum() + chosen_deso["population"].sum()
+    return float(total) if total else None
+
+
+def compstat(end: dt.date, categories: list[str], areas: list[str] | None) -> pd.DataFrame:
+    """CompStat rows (category × window) with protected counts, difference, %, verdict."""
+    return _compstat(
+        version(), end, tuple(categories) if categories else None, tuple(areas) if areas else None
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _hot_areas(store_version: str, start, end, level: str, categories: tuple | None):
+    con = _connection(store_version)
+    raw = queries.event_counts(con, start, end, level, list(categories) if categories else None)
+    shapes = queries.areas(con, level)
+    counts = shapes["code"].map(raw.groupby("area_code")["count"].sum()).fillna(0)
+    geoms = [shapely.from_geojson(g) for g in shapes["geometry"]]
+    result = stats.hotspots_areas(shapes["code"].tolist(), geoms, counts.to_numpy(dtype=float))
+    result = result.merge(shapes[["code", "name", "geometry"]], on="code")
+    return result.drop(columns=["value"])  # classes only: no raw count leaves this function
+
+
+def hot_areas(start: dt.date, end: dt.date, level: str, categories: list[str]) -> pd.DataFrame:
+    return _hot_areas(version(), start, end, level, tuple(categories) if categories else None)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _hot_grid(store_version: str, start, end, categories: tuple | None, role: str):
+    if privacy.precision_for(role) == "area":
+        return pd.DataFrame()
+    con = _connection(store_version)
+    points = queries.located_events(con, start, end, list(categories) if categories else None)
+    outline = shapely.from_geojson(queries.areas(con, "kommun")["geometry"].iloc[0])
+    cells = stats.hotspots_grid(
+        points["lon"].to_numpy(),
+        points["lat"].to_numpy(),
+        points["n"].to_numpy(dtype=float),
+        outline,
+        privacy.GRID_M,
+    )
+    return cells.drop(columns=["count"])  # the grid's counts are not shown
+
+
+def hot_grid(start: dt.date, end: dt.date, categories: list[str], role: str) -> pd.DataFrame:
+    """Gi* on a 250 m grid, for roles that may see grid precision (empty for the public)."""
+    return _hot_grid(version(), start, end, tuple(categories) if categories else None, role)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _presence(store_version: str, start, end) -> pd.DataFrame:
+    con = _connection(store_version)
+    frame = queries.interventions(con)
+    active = frame[
+        (frame["start_date"] <= end) & (frame["end_date"].isna() | (frame["end_date"] >= start))
+    ].copy()
+    centroids = {}
+    for level in ("deso", "regso"):
+        for code, geometry in queries.areas(con, level)[["code", "geometry"]].itertuples(
+            index=False
+        ):
+            point = shapely.from_geojson(geometry).representative_point()
+            centroids[code] = (point.y, point.x)
+    missing = active["lat"].isna()
+    active.loc[missing, "lat"] = active.loc[missing, "area_code"].map(
+        lambda c: centroids.get(c, (None, None))[0]
+    )
+    active.loc[missing, "lon"] = active.loc[missing, "area_code"].map(
+        lambda c: centroids.get(c, (None, None))[1]
+    )
+    # Owner and other free text from the source are dropped here: only our own labels leave.
+    return active[
+        ["type", "area_code", "area_name", "lat", "lon", "start_date", "end_date", "source_id"]
+    ].reset_index(drop=True)
+
+
+def presence(start: dt.date, end: dt.date) -> pd.DataFrame:
+    return _presence(version(), start, end)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _monthly(store_version: str, start, end, categories: tuple | None, areas: tuple | None):
+    frame = queries.monthly_counts(
+        _connection(store_version),
+        start,
+        end,
+        list(categories) if categories else None,
+        list(areas) if areas else None,
+    )
+    return privacy.protect_counts(frame, ["count"], _policy())
+
+
+def monthly(start: dt.date, end: dt.date, categories: list[str], areas: list[str] | None):
+    return _monthly(
+        version(),
+        start,
+        end,
+        tuple(categories) if categories else None,
+        tuple(areas) if areas else None,
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _weekday_hour(store_version: str, start, end, categories: tuple | None, areas: tuple | None):
+    frame = queries.weekday_hour_counts(
+        _connection(store_version),
+        start,
+        end,
+        list(categories) if categories else None,
+        list(areas) if areas else None,
+    )
+    return privacy.protect_counts(frame, ["count"], _policy())
+
+
+def weekday_hour(start: dt.date, end: dt.date, categories: list[str], areas: list[str] | None):
+    return _weekday_hour(
+        version(),
+        start,
+        end,
+        tuple(categories) if categories else None,
+        tuple(areas) if areas else None,
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _near_repeats(store_version: str, end, categories: tuple | None, areas: tuple | None):
+    con = _connection(store_version)
+    start = end - dt.timedelta(days=27)
+    events = queries.located_events(
+        con, start, end, list(categories) if categories else None, list(areas) if areas else None
+    )
+    if events.empty:
+        return pd.DataFrame()
+    x, y = geo.transformer(geo.WGS84, geo.SWEREF99TM).transform(
+        events["lon"].to_numpy(), events["lat"].to_numpy()
+    )
+    events = events.assign(x=x, y=y)
+    base_end = start - dt.timedelta(days=1)
+    rates = queries.deso_category_rates(con, base_end - dt.timedelta(days=364), base_end)
+    rates = rates.set_index(["area_code", "category"])["rate"]
+    # An area with no events of a kind last year gets the municipal rate for that kind,
+    # not zero: with λ = 0 any pair of events would count as a warning.
+    deso = queries.areas(con, "deso")
+    municipal = rates.groupby(level="category").sum() / max(len(deso), 1)
+    full = pd.MultiIndex.from_product(
+        [deso["code"], municipal.index], names=["area_code", "category"]
+    )
+    rates = rates.reindex(full)
+    rates = rates.fillna(
+        pd.Series(rates.index.get_level_values("category").map(municipal), index=rates.index)
+    )
+    flagged = stats.near_repeats(events, rates)
+    if flagged.empty:
+        return flagged
+    flagged = privacy.protect_counts(flagged, ["events"], _policy())
+    names = queries.areas(con, "deso").set_index("code")["name"]
+    return flagged.assign(area_name=flagged["area_code"].map(names))
+
+
+def near_repeats(end: dt.date, categories: list[str], areas: list[str] | None) -> pd.DataFrame:
+    """Near-repeat clusters in the last 28 days that are unlikely under the usual rate."""
+    return _near_repeats(
+        version(), end, tuple(categories) if categories else None, tuple(areas) if areas else None
+    )

@@ -88,9 +88,21 @@ def change_text(now: float | None, before: float | None, unit: str = "") -> str 
     return f"{text} {t('vs_last_year')}"
 
 
-def render_map(m, key: str, height: int = 560) -> None:
-    """Draw a folium map without re-running the script on pan and zoom."""
-    st_folium(m, key=key, height=height, width="stretch", returned_objects=[])
+def render_map(m, key: str, height: int = 560, clickable: bool = False) -> str | None:
+    """Draw a folium map without re-running the script on pan and zoom.
+
+    With `clickable`, a click on an area reruns the page and returns that area's code
+    (only the clicked feature is sent back, never the map's view)."""
+    returned = ["last_active_drawing"] if clickable else []
+    # st_folium's own use_container_width (not Streamlit's): the map fills its column.
+    result = st_folium(
+        m, key=key, height=height, use_container_width=True, returned_objects=returned
+    )
+    if clickable and result:
+        feature = result.get("last_active_drawing") or {}
+        code = (feature.get("properties") or {}).get("code")
+        return str(code) if code else None
+    return None
 
 
 def downloads(frame: pd.DataFrame, name: str) -> None:
@@ -148,3 +160,72 @@ def _year_earlier(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
         return day.replace(year=day.year - 1, day=28)
+
+
+def trend_sentence(monthly: pd.DataFrame, end: dt.date) -> str:
+    """One sentence on the last 12 months against the 12 before, from shown counts only."""
+    shown = monthly.dropna(subset=["count"])
+    months = pd.to_datetime(shown["month"])
+    cut = pd.Timestamp(end.year - 1, end.month, 1) + pd.offsets.MonthBegin(1)
+    last = shown[months >= cut]["count"].sum()
+    prior = shown[(months >= cut - pd.DateOffset(years=1)) & (months < cut)]["count"].sum()
+    hidden = int(monthly["count_suppressed"].sum())
+    note = (
+        f" ({hidden} månadsvärden under {privacy.Policy.from_config().k} är dolda och ingår inte.)"
+        if hidden
+        else ""
+    )
+    if lang() == "en":
+        note = note.replace("månadsvärden under", "monthly values below").replace(
+            "är dolda och ingår inte", "are hidden and not included"
+        )
+        if not prior:
+            return f"Last 12 months: {i18n.number(last, 0, 'en')} events.{note}"
+        pct = (last - prior) / prior * 100
+        return (
+            f"Last 12 months: {i18n.number(last, 0, 'en')} events, "
+            f"{i18n.number(abs(pct), 0, 'en')} % {'more' if pct > 0 else 'fewer'} than the "
+            f"12 months before.{note}"
+        )
+    if not prior:
+        return f"Senaste 12 månaderna: {i18n.number(last)} händelser.{note}"
+    pct = (last - prior) / prior * 100
+    direction = "fler" if pct > 0 else "färre"
+    return (
+        f"Senaste 12 månaderna: {i18n.number(last)} händelser, {i18n.number(abs(pct))} % "
+        f"{direction} än de 12 månaderna innan.{note}"
+    )
+
+
+def pattern_sentence(grid: pd.DataFrame, days: list[str]) -> str:
+    """Which weekday and time block had the most events (shown cells only)."""
+    shown = grid.dropna(subset=["count"])
+    if shown.empty:
+        return (
+            "Alla celler är dolda (för få händelser); välj en längre period."
+            if lang() != "en"
+            else "Every cell is hidden (too few events); choose a longer period."
+        )
+    top = shown.sort_values("count", ascending=False).iloc[0]
+    by_day = shown.groupby("weekday")["count"].sum().sort_values(ascending=False)
+    day = days[int(by_day.index[0]) - 1]
+    hour = int(top["hour"])
+    if lang() == "en":
+        return (
+            f"Most events on {day}; the busiest block was {days[int(top['weekday']) - 1]} "
+            f"{hour:02d}–{hour + 3:02d}."
+        )
+    return (
+        f"Flest händelser på {day}ar; flest i ett enskilt block "
+        f"{days[int(top['weekday']) - 1]} kl. {hour:02d}–{hour + 3:02d}."
+    )
+
+
+def when_text(first, last, exact: bool) -> str:
+    """Dates for analysts; ISO weeks for everyone else (a date and a small area together can
+    point at a single case)."""
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    if exact:
+        return f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+    a, b = first.isocalendar().week, last.isocalendar().week
+    return f"v. {a}" if a == b else f"v. {a}–{b}"

@@ -1,15 +1,23 @@
 """Viewer state that survives a reload and can be shared as a link: language, role and
-filters live in the URL query string (st.query_params)."""
+filters live in the URL query string (st.query_params).
+
+Every filter widget is *mirrored*: opening a link sets the widget from the URL, changing
+the widget rewrites the URL, and the URL is rewritten on every run so the address bar can
+always be copied. Values are checked against the widget's options; a bad value in a link
+falls back to the default instead of raising."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import streamlit as st
 
-from pax import config, i18n, model
+from pax import config, i18n, model, stats
 
 PERIODS = {"7": 7, "28": 28, "90": 90, "365": 365}
+PERIOD_OPTIONS = ["7", "28", "90", "365", "ytd", "custom"]
 
 
 def lang() -> str:
@@ -27,39 +35,43 @@ def role() -> str:
     return value if value in model.ROLES else "public"
 
 
-def _to_url(value) -> str:
-    return ",".join(value) if isinstance(value, list) else str(value)
+def _encode(value) -> str:
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def _sync(key: str, param: str) -> None:
-    value = _to_url(st.session_state[key])
+    value = _encode(st.session_state[key])
     if value:
         st.query_params[param] = value
     else:
         st.query_params.pop(param, None)
 
 
-def _mirrored(
-    widget, label: str, options: list[str], param: str, current, format_func, container, kwargs
-):
-    """Render `widget` with its value kept in the URL: the URL wins when a link is opened,
-    the widget wins when the viewer changes it, and the URL is rewritten on every run so
-    the address bar can always be shared."""
+def _mirrored(param: str, current, render: Callable[[str], object]):
+    """Render a widget (via `render(key)`) whose value is kept in the URL as `param`."""
     key = f"_q_{param}"
     if param in st.query_params or key not in st.session_state:
         st.session_state[key] = current
-    value = getattr(container, widget)(
-        label,
-        options,
-        key=key,
-        format_func=format_func,
-        on_change=_sync,
-        args=(key, param),
-        **kwargs,
-    )
-    if _to_url(value):
-        st.query_params[param] = _to_url(value)
+    value = render(key)
+    encoded = _encode(value)
+    if encoded:
+        st.query_params[param] = encoded
+    else:
+        st.query_params.pop(param, None)
     return value
+
+
+def _remembered(param: str, default):
+    """The URL's value, else this session's last value, else the default."""
+    if param in st.query_params:
+        return st.query_params.get(param)
+    return st.session_state.get(f"_q_{param}", default)
 
 
 def select(
@@ -72,10 +84,22 @@ def select(
     **kwargs,
 ) -> str:
     """A selectbox mirrored in the URL (`?param=value`)."""
-    current = st.query_params.get(param, st.session_state.get(f"_q_{param}", default))
+    current = _remembered(param, default)
     if current not in options:
         current = default
-    return _mirrored("selectbox", label, options, param, current, format_func, container, kwargs)
+    return _mirrored(
+        param,
+        current,
+        lambda key: container.selectbox(
+            label,
+            options,
+            key=key,
+            format_func=format_func,
+            on_change=_sync,
+            args=(key, param),
+            **kwargs,
+        ),
+    )
 
 
 def multiselect(
@@ -88,13 +112,92 @@ def multiselect(
     **kwargs,
 ) -> list[str]:
     """A multiselect mirrored in the URL (`?param=a,b`)."""
-    raw = st.query_params.get(param)
-    if raw is not None:
-        current = [v for v in raw.split(",") if v in options]
-    else:
-        current = [v for v in st.session_state.get(f"_q_{param}", default) if v in options]
-    return _mirrored("multiselect", label, options, param, current, format_func, container, kwargs)
+    raw = _remembered(param, default)
+    values = raw.split(",") if isinstance(raw, str) else list(raw)
+    current = [v for v in values if v in options]
+    return _mirrored(
+        param,
+        current,
+        lambda key: container.multiselect(
+            label,
+            options,
+            key=key,
+            format_func=format_func,
+            on_change=_sync,
+            args=(key, param),
+            **kwargs,
+        ),
+    )
+
+
+def checkbox(label: str, param: str, default: bool = False, container=st, **kwargs) -> bool:
+    raw = _remembered(param, default)
+    current = raw in ("1", "true", True)
+    return _mirrored(
+        param,
+        current,
+        lambda key: container.checkbox(
+            label, key=key, on_change=_sync, args=(key, param), **kwargs
+        ),
+    )
+
+
+def date_input(
+    label: str, param: str, default: dt.date, min_value: dt.date, max_value: dt.date, container=st
+) -> dt.date:
+    raw = _remembered(param, default)
+    try:
+        current = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
+    except ValueError:
+        current = default
+    current = min(max(current, min_value), max_value)
+    return _mirrored(
+        param,
+        current,
+        lambda key: container.date_input(
+            label,
+            key=key,
+            min_value=min_value,
+            max_value=max_value,
+            format="YYYY-MM-DD",
+            on_change=_sync,
+            args=(key, param),
+        ),
+    )
 
 
 def period_window(end: dt.date, days: int) -> tuple[dt.date, dt.date]:
     return end - dt.timedelta(days=days - 1), end
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    start: dt.date
+    end: dt.date
+
+    def label(self) -> str:
+        return i18n.date_range(self.start, self.end, lang())
+
+
+def period_filter(end: dt.date, first: dt.date, container=st, default: str = "90") -> Period:
+    """Period: last 7/28/90/365 days, year to date, or a custom range (all in the URL)."""
+    names = {"ytd": t("ytd").capitalize(), "custom": t("custom_range")}
+    kind = select(
+        t("period"),
+        PERIOD_OPTIONS,
+        "dagar",
+        default,
+        container=container,
+        format_func=lambda d: names.get(d) or t("last_days", n=d),
+    )
+    if kind == "custom":
+        a, b = container.columns(2)
+        start = date_input(t("from"), "fran", end - dt.timedelta(days=27), first, end, a)
+        stop = date_input(t("to"), "till", end, first, end, b)
+        if start > stop:
+            container.warning(t("bad_range"))
+            start, stop = stop, start
+        return Period(kind, start, stop)
+    start, stop = stats.period_window(kind, end)
+    return Period(kind, start, stop)

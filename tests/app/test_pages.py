@@ -71,17 +71,74 @@ def test_small_counts_never_reach_the_overview(app_env):
             assert metric.value in {"0", "<3"} or int(metric.value.replace("\u00a0", "")) >= 3
 
 
+def _widget(at, kind: str, label: str):
+    return next(w for w in getattr(at, kind) if w.label == label)
+
+
+def _compstat(at):
+    return next(d.value for d in at.dataframe if "Bedömning" in d.value.columns)
+
+
 def test_here_and_now_filters_come_from_the_url(app_env):
-    at = _run("har_och_nu.py", {"dagar": "28", "kat": "shooting,car_fire", "niva": "deso"})
-    assert not at.exception
-    assert next(s for s in at.selectbox if s.label == "Period").value == "28"
-    chosen = next(s for s in at.multiselect if s.label == "Kategorier")
-    assert chosen.value == ["shooting", "car_fire"]
-    table = at.dataframe[0].value
-    assert len(table) == 51  # DeSO level
-    assert not any(str(v).isdigit() and 1 <= int(v) <= 2 for v in table.iloc[:, 1]), (
-        "a small count leaked into the table"
+    at = _run(
+        "har_och_nu.py",
+        {
+            "dagar": "28",
+            "kat": "shooting,car_fire",
+            "niva": "deso",
+            "matt": "rate",
+            "omr": "hovsjo",
+            "utsatta": "1",
+        },
     )
+    assert not at.exception, [e.value for e in at.exception]
+    assert _widget(at, "selectbox", "Period").value == "28"
+    assert _widget(at, "multiselect", "Kategorier").value == ["shooting", "car_fire"]
+    assert _widget(at, "selectbox", "Områdesnivå").value == "deso"
+    assert _widget(at, "selectbox", "Visa").value == "rate"
+    assert _widget(at, "multiselect", "Områden").value == ["hovsjo"]
+    assert _widget(at, "checkbox", "Bara Polisens utsatta områden").value is True
+    table = _compstat(at)
+    assert set(table["Kategori"]) == {"Skottlossning", "Bilbrand"}
+    assert len(table) == 6  # two categories × three windows
+
+
+def test_here_and_now_custom_range_and_year_to_date(app_env):
+    at = _run("har_och_nu.py", {"dagar": "custom", "fran": "2026-03-01", "till": "2026-03-31"})
+    assert not at.exception
+    dates = [d.value for d in at.date_input]
+    assert [str(d) for d in dates] == ["2026-03-01", "2026-03-31"]
+    at = _run("har_och_nu.py", {"dagar": "ytd"})
+    assert not at.exception and _widget(at, "selectbox", "Period").value == "ytd"
+
+
+def test_changing_a_filter_updates_the_url(app_env):
+    at = _run("har_och_nu.py")
+    _widget(at, "selectbox", "Period").set_value("365").run()
+    assert at.query_params["dagar"] == ["365"] or at.query_params["dagar"] == "365"
+
+
+def test_the_area_select_box_scopes_the_compstat_table(app_env):
+    whole = _compstat(_run("har_och_nu.py", {"dagar": "365"}))
+    at = _run("har_och_nu.py", {"dagar": "365", "valt": "hovsjo"})
+    assert _widget(at, "selectbox", "Valt område").value == "hovsjo"
+    part = _compstat(at)
+    assert any("Hovsjö" in c.value for c in at.caption)
+
+    def total(t):
+        shown = t["Nu"][t["Period"] == "Hittills i år"]
+        return sum(int(v) for v in shown if v.isdigit())
+
+    assert total(part) <= total(whole)
+
+
+def test_compstat_never_shows_small_counts_or_infinite_change(app_env):
+    table = _compstat(_run("har_och_nu.py", {"valt": "hovsjo", "niva": "regso"}))
+    for col in ("Nu", "I fjol"):
+        assert not any(v in {"1", "2"} for v in table[col])
+    assert not any("inf" in str(v) for v in table["Förändring %"])
+    hidden = table[(table["Nu"] == "<3") | (table["I fjol"] == "<3")]
+    assert (hidden["Skillnad"] == "").all() and (hidden["Bedömning"] == "–").all()
 
 
 def test_here_and_now_public_sees_no_heat_layer(app_env):

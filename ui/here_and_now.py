@@ -1,0 +1,304 @@
+"""The sections of the Här och nu page: filters, map, CompStat, trend, patterns and early
+warning. Each reads protected figures from `ui.cached` and draws them with their source."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from pax import figures, i18n, maps, model, stats
+from ui import cached, state
+from ui import components as c
+from ui.state import lang, t
+
+WEEKDAYS = {
+    "sv": ["mån", "tis", "ons", "tor", "fre", "lör", "sön"],
+    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+}
+
+
+@dataclass
+class View:
+    """What the viewer chose: the filters, resolved."""
+
+    end: dt.date
+    period: state.Period
+    categories: list[str]
+    cat_label: dict[str, str]
+    level: str
+    names: dict[str, str]
+    all_names: dict[str, str]
+    chosen: list[str]
+    selection: list[str] | None
+    measure: str
+    role: str
+
+
+def filters() -> View | None:
+    info = cached.info()
+    end = cached.as_of()
+    first = info["events_first"] or end - dt.timedelta(days=365)
+    known = cached.categories()
+    cat_label = dict(zip(known["id"], known["label_en" if lang() == "en" else "label_sv"]))
+    core = known.loc[known["origin"] == "catalogue", "id"].tolist()
+    f1, f2, f3, f4, f5 = st.columns([1.2, 2.2, 2, 1, 1])
+    period = state.period_filter(end, first, container=f1)
+    categories = state.multiselect(
+        t("categories"), list(cat_label), "kat", core, format_func=cat_label.get, container=f2
+    )
+    level = state.select(
+        t("level"),
+        ["regso", "deso"],
+        "niva",
+        "regso",
+        format_func=lambda v: t(f"level_{v}"),
+        container=f4,
+    )
+    regso, deso = cached.areas("regso"), cached.areas("deso")
+    all_names = {**dict(zip(regso["code"], regso["name"])), **dict(zip(deso["code"], deso["name"]))}
+    chosen = state.multiselect(
+        t("areas"),
+        sorted(all_names, key=all_names.get),
+        "omr",
+        [],
+        format_func=all_names.get,
+        container=f3,
+        placeholder=t("no_area"),
+    )
+    police_only = state.checkbox(t("police_listed"), "utsatta", container=f3)
+    measure = state.select(
+        t("measure"),
+        ["count", "rate"],
+        "matt",
+        "count",
+        format_func=lambda v: t(f"measure_{v}"),
+        container=f5,
+    )
+    if not categories:
+        st.warning(t("no_data"))
+        return None
+    level_areas = regso if level == "regso" else deso
+    return View(
+        end,
+        period,
+        categories,
+        cat_label,
+        level,
+        dict(zip(level_areas["code"], level_areas["name"])),
+        all_names,
+        chosen,
+        cached.selection(chosen, police_only),
+        measure,
+        state.role(),
+    )
+
+
+def _type_labels() -> dict[str, str]:
+    return {k: v[1] if lang() == "en" else v[0] for k, v in model.INTERVENTION_TYPES.items()}
+
+
+def map_section(v: View) -> None:
+    """The map: choropleth, heat (by role), tested hotspots, presence, police areas."""
+    counts = cached.area_counts(v.period.start, v.period.end, v.level, v.categories)
+    value_col = "count" if v.measure == "count" else "rate_per_1000"
+    decimals = 0 if v.measure == "count" else 2
+    counts["label"] = [
+        f"{n}: {lbl}"
+        if v.measure == "count"
+        else f"{n}: {i18n.number(r, 2, lang())} per 1 000 inv."
+        for n, lbl, r in zip(counts["name"], counts["count_label"], counts["rate_per_1000"])
+    ]
+    hot_areas = cached.hot_areas(v.period.start, v.period.end, v.level, v.categories)
+    hot_areas["label"] = [
+        f"{n}: {maps.HOTSPOT_LABELS.get(int(k), 'ej signifikant')}"
+        for n, k in zip(hot_areas["name"], hot_areas["cls"])
+    ]
+    hot_grid = cached.hot_grid(v.period.start, v.period.end, v.categories, v.role)
+    if not hot_grid.empty:
+        hot_grid["label"] = [maps.HOTSPOT_LABELS.get(int(k), "") for k in hot_grid["cls"]]
+    presence = cached.presence(v.period.start, v.period.end)
+    labels = _type_labels()
+    presence["label"] = [
+        f"{labels.get(ty, ty)} – {area or ''} ({i18n.date(s, lang())} – "
+        + (f"{i18n.date(e, lang())})" if pd.notna(e) else ")")
+        for ty, area, s, e in zip(
+            presence["type"], presence["area_name"], presence["start_date"], presence["end_date"]
+        )
+    ]
+    heat = cached.heat_points(v.period.start, v.period.end, v.categories, v.role)
+    selected = st.query_params.get("valt")
+    m = maps.events_map(
+        counts,
+        heat,
+        cached.police_status(),
+        cached.places(),
+        {
+            "areas": t("layer_areas") if v.level == "regso" else "DeSO",
+            "legend": t("events") if v.measure == "count" else t("measure_rate"),
+            "heat": t("layer_heat"),
+            "police": t("layer_police"),
+            "schools": t("layer_schools"),
+            "hot_areas": t("layer_hot_areas"),
+            "hot_grid": t("layer_hot_grid"),
+            "presence": t("layer_presence"),
+            "selected": t("selected_area"),
+            "method": "Getis-Ord Gi* (queen-grannskap, analytiskt z)",
+        },
+        fmt=lambda x: i18n.number(x, decimals, lang()),
+        value_col=value_col,
+        hot_areas=hot_areas,
+        hot_grid=None if hot_grid.empty else hot_grid,
+        presence=presence,
+        selected=selected if selected in v.names else None,
+    )
+    clicked = c.render_map(m, key=f"har_och_nu_map_{v.level}", height=640, clickable=True)
+    if clicked and clicked in v.names and clicked != selected:
+        st.query_params["valt"] = clicked
+        st.session_state["_q_valt"] = clicked
+        st.rerun()
+    if heat.empty:
+        st.caption(t("heat_hidden"))
+    c.source_caption(
+        ["demo_events", "scb_geo", "polisen_uso", "demo_interventions"], v.period.label()
+    )
+    st.caption(
+        "Hotspots: Getis-Ord Gi* på antal händelser per område"
+        + (" och per 250 m-ruta (SWEREF 99 TM)" if not hot_grid.empty else "")
+        + "; grannar som delar gräns eller hörn (queen). Färgade områden avviker från "
+        "kommunens genomsnitt med 90, 95 eller 99 % säkerhet."
+    )
+
+
+def scope(v: View) -> tuple[list[str] | None, str]:
+    """The area the tables and charts describe: the selected area, else the filter."""
+    area_code = state.select(
+        t("selected_area"),
+        ["", *sorted(v.names, key=v.names.get)],
+        "valt",
+        "",
+        format_func=lambda x: v.names.get(x, t("no_area")),
+    )
+    if area_code:
+        return [area_code], v.names[area_code]
+    if not v.selection:
+        return None, t("no_area")
+    named = ", ".join(v.all_names.get(a, a) for a in v.chosen)
+    return v.selection, named or t("police_listed")
+
+
+def compstat_section(v: View, codes: list[str] | None, scope_name: str) -> None:
+    st.subheader(t("compstat"))
+    st.caption(f"{scope_name} · t.o.m. {i18n.date(v.end, lang())}")
+    table = cached.compstat(v.end, v.categories, codes)
+    windows = {"week": t("window_week"), "28d": t("window_28d"), "ytd": t("window_ytd")}
+    shown = table.assign(
+        category=table["category"].map(v.cat_label),
+        window=table["window"].map(windows),
+        diff=[
+            ("+" if d > 0 else "") + i18n.number(d, 0, lang()) if pd.notna(d) else ""
+            for d in table["diff"]
+        ],
+        pct=[i18n.number(p, 0, lang()) + " %" if pd.notna(p) else "" for p in table["pct"]],
+        verdict=[
+            stats.verdict_text(x, lang()) if isinstance(x, str) else "–" for x in table["verdict"]
+        ],
+    )[["category", "window", "now_label", "before_label", "diff", "pct", "verdict", "rate_now"]]
+    shown.columns = [
+        "Kategori",
+        "Period",
+        t("now"),
+        t("last_year"),
+        t("difference"),
+        t("change_pct"),
+        t("assessment"),
+        t("rate_now"),
+    ]
+    st.dataframe(
+        shown,
+        hide_index=True,
+        height=500,
+        column_config={t("rate_now"): st.column_config.NumberColumn(format="%.2f")},
+    )
+    st.caption(
+        "Bedömning: exakt test för två Poisson-fördelade antal (villkorligt "
+        "binomialtest, tvåsidigt, 5 % nivå). Procent visas inte när fjolårets antal är 0."
+    )
+    c.source_caption(["demo_events", "scb_deso"], i18n.date(v.end, lang()))
+    c.downloads(shown, f"compstat_{v.end}")
+
+
+def trend_section(v: View, codes: list[str] | None, scope_name: str) -> None:
+    start = dt.date(v.end.year - 3, v.end.month, 1)
+    monthly = cached.monthly(start, v.end, v.categories, codes)
+    st.subheader(t("trend"))
+    if monthly.empty:
+        st.info(t("no_data"))
+        return
+    shaded = []
+    if codes:
+        active = cached.presence(start, v.end)
+        labels = _type_labels()
+        for _, row in active[active["area_code"].isin(codes)].head(20).iterrows():
+            shaded.append(
+                (
+                    row["start_date"],
+                    row["end_date"] if pd.notna(row["end_date"]) else v.end,
+                    labels.get(row["type"], row["type"]),
+                )
+            )
+    st.plotly_chart(
+        figures.monthly_trend(
+            monthly, v.cat_label, f"{t('trend')} – {scope_name}", shaded, t("rolling")
+        ),
+        width="stretch",
+    )
+    st.markdown(c.trend_sentence(monthly, v.end))
+    with st.expander(t("show_table")):
+        table = monthly.assign(category=monthly["category"].map(v.cat_label))[
+            ["month", "category", "count_label"]
+        ]
+        table.columns = ["Månad", "Kategori", "Antal"]
+        st.dataframe(table, hide_index=True, width="stretch")
+        c.downloads(table, f"trend_{v.end}")
+    c.source_caption(["demo_events"], i18n.date_range(start, v.end, lang()))
+
+
+def patterns_section(v: View, codes: list[str] | None) -> None:
+    grid = cached.weekday_hour(v.period.start, v.period.end, v.categories, codes)
+    st.subheader(t("patterns"))
+    days = WEEKDAYS["en" if lang() == "en" else "sv"]
+    if grid.empty:
+        st.info(t("no_data"))
+        return
+    st.plotly_chart(figures.weekday_hour_grid(grid, days, 3, v.period.label()), width="stretch")
+    st.markdown(c.pattern_sentence(grid, days))
+    with st.expander(t("show_table")):
+        table = grid.assign(weekday=grid["weekday"].map(lambda d: days[d - 1]))[
+            ["weekday", "hour", "count_label"]
+        ]
+        table.columns = ["Veckodag", "Från timme", "Antal"]
+        st.dataframe(table, hide_index=True, width="stretch")
+        c.downloads(table, f"veckodag_tid_{v.period.start}_{v.period.end}")
+    c.source_caption(["demo_events"], v.period.label())
+
+
+def warning_section(v: View, codes: list[str] | None) -> None:
+    st.subheader(t("early_warning"))
+    warnings = cached.near_repeats(v.end, v.categories, codes)
+    if warnings.empty:
+        st.success(t("no_warnings"))
+    else:
+        exact = v.role == "analyst"
+        rows = warnings.assign(
+            category=warnings["category"].map(v.cat_label),
+            when=[c.when_text(a, b, exact) for a, b in zip(warnings["first"], warnings["last"])],
+            expected=[i18n.number(x, 2, lang()) for x in warnings["expected"]],
+            p=[i18n.number(p, 3, lang()) for p in warnings["p"]],
+        )[["area_name", "category", "when", "events_label", "expected", "p"]]
+        rows.columns = [t("area"), "Kategori", "När", "Händelser", "Väntat antal", "p"]
+        st.dataframe(rows, hide_index=True, width="stretch")
+    st.caption(stats.NEAR_REPEAT_METHOD_SV)
+    c.source_caption(["demo_events"], i18n.date_range(v.end - dt.timedelta(days=27), v.end, lang()))
