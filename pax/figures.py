@@ -120,36 +120,43 @@ def lines(
 
 def monthly_trend(
     frame: pd.DataFrame,
-    labels: dict[str, str],
     title: str,
+    bar_label: str,
+    rolling_label: str,
     shaded: list[tuple] | None = None,
-    rolling_label: str = "",
     height: int = 380,
     font_size: int = 14,
 ) -> go.Figure:
-    """Monthly bars per category (hidden counts shown as `<k` markers, not values), a
-    12-month rolling mean of the shown total, and shaded intervention periods."""
+    """Monthly bars (hidden months drawn as a low grey bar labelled `<k`, never as a value),
+    a 12-month rolling mean, and shaded intervention periods."""
     fig = go.Figure()
-    for i, (cat, part) in enumerate(frame.groupby("category", sort=True)):
-        name = html.escape(str(labels.get(cat, cat)))
+    hidden = frame["count_suppressed"].to_numpy()
+    shown_y = frame["count"].astype(float).to_numpy()
+    fig.add_bar(
+        x=frame["month"],
+        y=[None if h else y for h, y in zip(hidden, shown_y)],
+        name=html.escape(bar_label),
+        marker_color=COLORS[0],
+        customdata=frame["count_label"],
+        hovertemplate="%{x|%Y-%m}: %{customdata}<extra></extra>",
+    )
+    if hidden.any():
         fig.add_bar(
-            x=part["month"],
-            y=part["count"],
-            name=name,
-            marker_color=COLORS[i % len(COLORS)],
-            customdata=part["count_label"],
-            hovertemplate=f"{name}<br>%{{x|%b %Y}}: %{{customdata}}<extra></extra>",
+            x=frame["month"][hidden],
+            y=[0.5] * int(hidden.sum()),
+            name=html.escape(f"{bar_label} ({frame['count_label'][hidden].iloc[0]})"),
+            marker_color="#bdbdbd",
+            customdata=frame["count_label"][hidden],
+            hovertemplate="%{x|%Y-%m}: %{customdata}<extra></extra>",
         )
-    total = frame.groupby("month")["count"].sum(min_count=1).sort_index()
-    if len(total) >= 12:
-        rolling = total.rolling(12, min_periods=12).mean()
+    if frame["rolling"].notna().any():
         fig.add_scatter(
-            x=rolling.index,
-            y=rolling.values,
+            x=frame["month"],
+            y=frame["rolling"],
             name=html.escape(rolling_label),
             mode="lines",
             line=dict(color="#000000", width=3),
-            hovertemplate="%{x|%b %Y}: %{y:.1f}<extra></extra>",
+            hovertemplate="%{x|%Y-%m}: %{y:.1f}<extra></extra>",
         )
     for start, end, label in shaded or []:
         fig.add_vrect(
@@ -162,7 +169,7 @@ def monthly_trend(
             annotation_position="top left",
             annotation_font_size=max(font_size - 4, 9),
         )
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="overlay")
     return _layout(fig, title, height, font_size)
 
 

@@ -130,17 +130,6 @@ def event_points(
     )
 
 
-def monthly_event_counts(con: Con, start: dt.date, end: dt.date) -> pd.DataFrame:
-    return _df(
-        con,
-        """
-        SELECT date_trunc('month', occurred_at)::DATE AS month, category, sum(n)::BIGINT AS count
-        FROM events WHERE occurred_at >= ? AND occurred_at < ?
-        GROUP BY ALL ORDER BY month""",
-        [start, end + dt.timedelta(days=1)],
-    )
-
-
 def measure_values(
     con: Con,
     indicator: str,
@@ -170,18 +159,6 @@ def measure_latest(con: Con, indicator: str, level: str) -> pd.DataFrame:
     if frame.empty:
         return frame
     return frame[frame["period"] == frame["period"].max()].reset_index(drop=True)
-
-
-def measure_monthly_total(con: Con, indicator: str, area_code: str = "0181") -> pd.DataFrame:
-    """Monthly values summed over breakdowns (for indicators kept per department)."""
-    return _df(
-        con,
-        """
-        SELECT period, period_start, sum(value) AS value
-        FROM measures WHERE indicator = ? AND area_code = ? AND length(period) = 7
-        GROUP BY ALL ORDER BY period_start""",
-        [indicator, area_code],
-    )
 
 
 def measure_by_breakdown(

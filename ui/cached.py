@@ -165,16 +165,6 @@ def heat_points(
     return _heat(version(), start, end, tuple(categories) if categories else None, role)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _monthly_events(store_version: str, start, end) -> pd.DataFrame:
-    frame = queries.monthly_event_counts(_connection(store_version), start, end)
-    return privacy.protect_counts(frame, ["count"], _policy(), group_by=["month"])
-
-
-def monthly_events(start: dt.date, end: dt.date) -> pd.DataFrame:
-    return _monthly_events(version(), start, end)
-
-
 def _protect_measure(frame: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     row = indicator(indicator_id)
     if row["kind"] == "count" and row["unit"] in PROTECTED_UNITS and not frame.empty:
@@ -222,16 +212,6 @@ def _by_breakdown(store_version: str, indicator_id: str, start, end) -> pd.DataF
 
 def measure_by_breakdown(indicator_id: str, start: dt.date, end: dt.date) -> pd.DataFrame:
     return _by_breakdown(version(), indicator_id, start, end)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _monthly_total(store_version: str, indicator_id: str) -> pd.DataFrame:
-    frame = queries.measure_monthly_total(_connection(store_version), indicator_id)
-    return _protect_measure(frame, indicator_id)
-
-
-def measure_monthly_total(indicator_id: str) -> pd.DataFrame:
-    return _monthly_total(version(), indicator_id)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -435,28 +415,6 @@ def presence(start: dt.date, end: dt.date) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _monthly(store_version: str, start, end, categories: tuple | None, areas: tuple | None):
-    frame = queries.monthly_counts(
-        _connection(store_version),
-        start,
-        end,
-        list(categories) if categories else None,
-        list(areas) if areas else None,
-    )
-    return privacy.protect_counts(frame, ["count"], _policy())
-
-
-def monthly(start: dt.date, end: dt.date, categories: list[str], areas: list[str] | None):
-    return _monthly(
-        version(),
-        start,
-        end,
-        tuple(categories) if categories else None,
-        tuple(areas) if areas else None,
-    )
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
 def _weekday_hour(store_version: str, start, end, categories: tuple | None, areas: tuple | None):
     frame = queries.weekday_hour_counts(
         _connection(store_version),
@@ -517,4 +475,40 @@ def near_repeats(end: dt.date, categories: list[str], areas: list[str] | None) -
     """Near-repeat clusters in the last 28 days that are unlikely under the usual rate."""
     return _near_repeats(
         version(), end, tuple(categories) if categories else None, tuple(areas) if areas else None
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _monthly_total(store_version: str, start, end, categories: tuple | None, areas: tuple | None):
+    raw = queries.monthly_counts(
+        _connection(store_version),
+        start,
+        end,
+        list(categories) if categories else None,
+        list(areas) if areas else None,
+    )
+    months = pd.date_range(pd.Timestamp(start).replace(day=1), end, freq="MS").date
+    total = raw.groupby("month")["count"].sum().reindex(months, fill_value=0)
+    frame = pd.DataFrame({"month": months, "count": total.to_numpy()})
+    # The 12-month rolling mean comes from raw counts, but its 12-month sum is rounded to
+    # a multiple of 5 first: consecutive exact sums would differ by exactly one hidden month.
+    sums = frame["count"].rolling(12, min_periods=12).sum()
+    frame["rolling"] = (5 * (sums / 5).round()) / 12
+    frame = privacy.protect_counts(frame, ["count"], _policy())
+    last12 = int(total.iloc[-12:].sum()) if len(total) >= 12 else None
+    prior12 = int(total.iloc[-24:-12].sum()) if len(total) >= 24 else None
+    frame.attrs["last12"] = privacy.protect_total(last12, 1, _policy())
+    frame.attrs["prior12"] = privacy.protect_total(prior12, 1, _policy())
+    return frame
+
+
+def monthly_total(start: dt.date, end: dt.date, categories: list[str], areas: list[str] | None):
+    """Monthly events of the chosen categories (protected), a safe 12-month rolling mean,
+    and the protected totals of the last 12 and the 12 months before (in `attrs`)."""
+    return _monthly_total(
+        version(),
+        start,
+        end,
+        tuple(categories) if categories else None,
+        tuple(areas) if areas else None,
     )

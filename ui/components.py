@@ -162,38 +162,36 @@ def _year_earlier(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def trend_sentence(monthly: pd.DataFrame, end: dt.date) -> str:
-    """One sentence on the last 12 months against the 12 before, from shown counts only."""
-    shown = monthly.dropna(subset=["count"])
-    months = pd.to_datetime(shown["month"])
-    cut = pd.Timestamp(end.year - 1, end.month, 1) + pd.offsets.MonthBegin(1)
-    last = shown[months >= cut]["count"].sum()
-    prior = shown[(months >= cut - pd.DateOffset(years=1)) & (months < cut)]["count"].sum()
-    hidden = int(monthly["count_suppressed"].sum())
-    note = (
-        f" ({hidden} månadsvärden under {privacy.Policy.from_config().k} är dolda och ingår inte.)"
-        if hidden
-        else ""
-    )
-    if lang() == "en":
-        note = note.replace("månadsvärden under", "monthly values below").replace(
-            "är dolda och ingår inte", "are hidden and not included"
-        )
-        if not prior:
-            return f"Last 12 months: {i18n.number(last, 0, 'en')} events.{note}"
-        pct = (last - prior) / prior * 100
+def trend_sentence(last: tuple, prior: tuple) -> str:
+    """One sentence on the last 12 months against the 12 before, from protected totals
+    (value, label) as returned by privacy.protect_total."""
+    (last_v, last_label), (prior_v, prior_label) = last, prior
+    en = lang() == "en"
+    if last_v is None or pd.isna(last_v):
         return (
-            f"Last 12 months: {i18n.number(last, 0, 'en')} events, "
-            f"{i18n.number(abs(pct), 0, 'en')} % {'more' if pct > 0 else 'fewer'} than the "
-            f"12 months before.{note}"
+            f"Last 12 months: {last_label} events."
+            if en
+            else f"Senaste 12 månaderna: {last_label} händelser."
         )
-    if not prior:
-        return f"Senaste 12 månaderna: {i18n.number(last)} händelser.{note}"
-    pct = (last - prior) / prior * 100
-    direction = "fler" if pct > 0 else "färre"
+    if prior_v is None or pd.isna(prior_v) or prior_v == 0:
+        return (
+            f"Last 12 months: {last_label} events; the 12 months before: {prior_label}."
+            if en
+            else f"Senaste 12 månaderna: {last_label} händelser; "
+            f"de 12 månaderna innan: {prior_label}."
+        )
+    pct = (last_v - prior_v) / prior_v * 100
+    if en:
+        word = "more" if pct > 0 else "fewer"
+        return (
+            f"Last 12 months: {last_label} events, about {i18n.number(abs(pct), 0, 'en')} % "
+            f"{word} than the 12 months before ({prior_label})."
+        )
+    word = "fler" if pct > 0 else "färre"
     return (
-        f"Senaste 12 månaderna: {i18n.number(last)} händelser, {i18n.number(abs(pct))} % "
-        f"{direction} än de 12 månaderna innan.{note}"
+        f"Senaste 12 månaderna: {last_label} händelser, cirka {i18n.number(abs(pct))} % "
+        f"{word} än de 12 månaderna innan ({prior_label}). Summorna är avrundade till "
+        "närmaste femtal när enskilda månader är dolda."
     )
 
 

@@ -232,9 +232,9 @@ def compstat_section(v: View, codes: list[str] | None, scope_name: str) -> None:
 
 def trend_section(v: View, codes: list[str] | None, scope_name: str) -> None:
     start = dt.date(v.end.year - 3, v.end.month, 1)
-    monthly = cached.monthly(start, v.end, v.categories, codes)
+    monthly = cached.monthly_total(start, v.end, v.categories, codes)
     st.subheader(t("trend"))
-    if monthly.empty:
+    if monthly["count"].fillna(0).sum() == 0 and not monthly["count_suppressed"].any():
         st.info(t("no_data"))
         return
     shaded = []
@@ -242,26 +242,25 @@ def trend_section(v: View, codes: list[str] | None, scope_name: str) -> None:
         active = cached.presence(start, v.end)
         labels = _type_labels()
         for _, row in active[active["area_code"].isin(codes)].head(20).iterrows():
-            shaded.append(
-                (
-                    row["start_date"],
-                    row["end_date"] if pd.notna(row["end_date"]) else v.end,
-                    labels.get(row["type"], row["type"]),
-                )
-            )
+            last = row["end_date"] if pd.notna(row["end_date"]) else v.end
+            shaded.append((row["start_date"], last, labels.get(row["type"], row["type"])))
+    chosen = ", ".join(v.cat_label.get(x, x) for x in v.categories)
     st.plotly_chart(
         figures.monthly_trend(
-            monthly, v.cat_label, f"{t('trend')} – {scope_name}", shaded, t("rolling")
+            monthly, f"{t('trend')} – {scope_name}", chosen, t("rolling"), shaded
         ),
         width="stretch",
     )
-    st.markdown(c.trend_sentence(monthly, v.end))
+    st.markdown(c.trend_sentence(monthly.attrs["last12"], monthly.attrs["prior12"]))
     with st.expander(t("show_table")):
-        table = monthly.assign(category=monthly["category"].map(v.cat_label))[
-            ["month", "category", "count_label"]
-        ]
-        table.columns = ["Månad", "Kategori", "Antal"]
-        st.dataframe(table, hide_index=True, width="stretch")
+        table = monthly[["month", "count_label", "rolling"]].copy()
+        table.columns = ["Månad", "Antal", t("rolling")]
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={t("rolling"): st.column_config.NumberColumn(format="%.1f")},
+        )
         c.downloads(table, f"trend_{v.end}")
     c.source_caption(["demo_events"], i18n.date_range(start, v.end, lang()))
 
