@@ -213,8 +213,11 @@ def pattern_sentence(grid: pd.DataFrame, days: list[str]) -> str:
             f"Most events on {day}; the busiest block was {days[int(top['weekday']) - 1]} "
             f"{hour:02d}–{hour + 3:02d}."
         )
+    plural = ("måndagar", "tisdagar", "onsdagar", "torsdagar", "fredagar", "lördagar", "söndagar")[
+        int(by_day.index[0]) - 1
+    ]
     return (
-        f"Flest händelser på {day}ar; flest i ett enskilt block "
+        f"Flest händelser på {plural}; flest i ett enskilt block "
         f"{days[int(top['weekday']) - 1]} kl. {hour:02d}–{hour + 3:02d}."
     )
 
