@@ -73,3 +73,32 @@ def test_building_twice_gives_the_same_content(store_env, tmp_path):
 def test_a_missing_store_gives_a_swedish_message(tmp_path):
     with pytest.raises(FileNotFoundError, match="python -m pax build"):
         store.connect(tmp_path / "none.duckdb")
+
+
+def test_area_filters_count_deso_and_regso_events(store_env):
+    con = store.connect(store_env["PAX_STORE"])
+    start, end = DEMO_END - dt.timedelta(days=364), DEMO_END
+    whole = queries.category_counts(con, start, end, None)["count"].sum()
+    hovsjo = queries.category_counts(con, start, end, None, ["hovsjo"])["count"].sum()
+    children = queries.area_children(con, ["hovsjo"])
+    assert "hovsjo" in children and {"0181C1030", "0181C1050", "0181C1060"} <= set(children)
+    by_deso = queries.category_counts(con, start, end, None, children)["count"].sum()
+    assert 0 < hovsjo == by_deso < whole
+
+
+def test_weekday_hour_blocks_cover_the_located_events(store_env):
+    con = store.connect(store_env["PAX_STORE"])
+    start, end = DEMO_END - dt.timedelta(days=364), DEMO_END
+    grid = queries.weekday_hour_counts(con, start, end, None, block_hours=3)
+    assert set(grid["weekday"]) <= set(range(1, 8))
+    assert set(grid["hour"]) <= set(range(0, 24, 3))
+    assert grid["count"].sum() == queries.category_counts(con, start, end, None)["count"].sum()
+
+
+def test_baseline_rates_are_events_per_day_and_km2(store_env):
+    con = store.connect(store_env["PAX_STORE"])
+    start, end = DEMO_END - dt.timedelta(days=364), DEMO_END
+    rates = queries.deso_category_rates(con, start, end)
+    areas = queries.areas(con, "deso").set_index("code")["area_km2"]
+    implied = (rates["rate"] * 365 * rates["area_code"].map(areas)).sum()
+    assert implied == pytest.approx(queries.category_counts(con, start, end, None)["count"].sum())
