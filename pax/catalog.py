@@ -29,6 +29,7 @@ def _read(path: Path, columns: list[str]) -> pd.DataFrame:
 def load_catalog(data_dir: Path | None = None) -> pd.DataFrame:
     """Read and validate `data/catalog.csv`; raises ValueError naming the bad row."""
     data_dir = data_dir or config.data_dir()
+    raw = pd.read_csv(data_dir / "catalog.csv", dtype=str, keep_default_na=False)
     frame = _read(data_dir / "catalog.csv", CATALOG_COLUMNS)
     sources = set(load_sources(data_dir)["id"])
     for i, row in frame.iterrows():
@@ -45,6 +46,12 @@ def load_catalog(data_dir: Path | None = None) -> pd.DataFrame:
             raise ValueError(f"{where}: tomt fält")
     if frame["id"].duplicated().any():
         raise ValueError("catalog.csv har dubbletter av id")
+    # Optional yearly target (for counts) or level (for values); empty means none.
+    target = raw["target"] if "target" in raw else pd.Series("", index=raw.index)
+    frame = frame.assign(target=pd.to_numeric(target.str.replace(",", "."), errors="coerce"))
+    bad = target.str.strip().ne("") & frame["target"].isna()
+    if bad.any():
+        raise ValueError(f"catalog.csv: målet för {frame.loc[bad, 'id'].iloc[0]} är inte ett tal")
     return frame.reset_index(drop=True)
 
 

@@ -46,6 +46,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Rates per inhabitant are not shown for areas with fewer inhabitants.",
         int,
     ),
+    Setting(
+        "PAX_MIN_SURVEY_SAMPLE",
+        "30",
+        "Survey results are not shown for areas with fewer respondents.",
+        int,
+    ),
     Setting("PAX_DEMO_SEED", "20240101", "Seed of the fictional demo data.", int),
     Setting(
         "PAX_DEMO_END",

@@ -204,3 +204,111 @@ def weekday_hour_grid(
     )
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, title, height, font_size)
+
+
+def small_multiples(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    facet: str,
+    title: str,
+    columns: int = 4,
+    height_per_row: int = 170,
+    font_size: int = 12,
+) -> go.Figure:
+    """One small bar chart per `facet` value on a shared y axis."""
+    from plotly.subplots import make_subplots
+
+    keys = sorted(frame[facet].dropna().unique())
+    rows = max(1, -(-len(keys) // columns))
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        shared_yaxes=True,
+        shared_xaxes=True,
+        subplot_titles=[html.escape(str(k)) for k in keys],
+        vertical_spacing=0.12,
+    )
+    for i, key in enumerate(keys):
+        part = frame[frame[facet] == key]
+        fig.add_bar(
+            x=part[x],
+            y=part[y],
+            marker_color=COLORS[i % len(COLORS)],
+            name=html.escape(str(key)),
+            showlegend=False,
+            hovertemplate=f"{html.escape(str(key))}<br>%{{x}}: %{{y}}<extra></extra>",
+            row=i // columns + 1,
+            col=i % columns + 1,
+        )
+    fig.update_annotations(font_size=font_size)
+    return _layout(fig, title, rows * height_per_row + 60, font_size)
+
+
+def bars_with_target(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    title: str,
+    target: float | None = None,
+    target_label: str = "",
+    height: int = 260,
+    font_size: int = 13,
+) -> go.Figure:
+    """Monthly bars with an optional dashed target line."""
+    fig = go.Figure(
+        go.Bar(
+            x=frame[x],
+            y=frame[y],
+            marker_color=COLORS[0],
+            hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+        )
+    )
+    if target is not None and not pd.isna(target):
+        fig.add_hline(
+            y=target,
+            line_dash="dash",
+            line_color="#c55a11",
+            annotation_text=html.escape(target_label),
+            annotation_position="top left",
+        )
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title, height, font_size)
+
+
+def lines_with_band(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    low: str,
+    high: str,
+    series: str,
+    title: str,
+    height: int = 340,
+    font_size: int = 14,
+) -> go.Figure:
+    """Lines per series with a shaded 95 % interval."""
+    fig = go.Figure()
+    for i, (key, part) in enumerate(frame.groupby(series, sort=False)):
+        color = COLORS[i % len(COLORS)]
+        name = html.escape(str(key))
+        fig.add_scatter(
+            x=list(part[x]) + list(part[x])[::-1],
+            y=list(part[high]) + list(part[low])[::-1],
+            fill="toself",
+            fillcolor=color,
+            opacity=0.15,
+            line=dict(width=0),
+            hoverinfo="skip",
+            showlegend=False,
+        )
+        fig.add_scatter(
+            x=part[x],
+            y=part[y],
+            name=name,
+            mode="lines+markers",
+            line=dict(color=color, width=3),
+            hovertemplate=f"{name}<br>%{{x}}: %{{y:.0f}} %<extra></extra>",
+        )
+    fig.update_xaxes(type="category")  # survey years, not a continuous axis
+    return _layout(fig, title, height, font_size)

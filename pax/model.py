@@ -129,7 +129,8 @@ CREATE TABLE catalog (
     aggregation VARCHAR NOT NULL,
     source_id VARCHAR NOT NULL,
     definition_sv VARCHAR NOT NULL,
-    definition_en VARCHAR NOT NULL
+    definition_en VARCHAR NOT NULL,
+    target DOUBLE
 );
 CREATE TABLE categories (
     id VARCHAR PRIMARY KEY,

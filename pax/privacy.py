@@ -29,10 +29,15 @@ GRID_M = 250.0
 class Policy:
     k: int = 3
     min_population_for_rate: int = 500
+    min_survey_sample: int = 30
 
     @classmethod
     def from_config(cls) -> Policy:
-        return cls(config.disclosure_k(), config.get("PAX_MIN_POPULATION_FOR_RATE"))
+        return cls(
+            config.disclosure_k(),
+            config.get("PAX_MIN_POPULATION_FOR_RATE"),
+            config.get("PAX_MIN_SURVEY_SAMPLE"),
+        )
 
 
 def is_small(values, k: int) -> np.ndarray:
@@ -139,3 +144,31 @@ def locations_for_role(points: pd.DataFrame, role: str) -> pd.DataFrame:
         {"lat": np.round(lat, 6), "lon": np.round(lon, 6), "weight": weight.to_numpy()}
     )
     return cells.groupby(["lat", "lon"], as_index=False)["weight"].sum()
+
+
+def protect_survey(frame: pd.DataFrame, policy: Policy, lang: str = "sv") -> pd.DataFrame:
+    """Survey shares with too few respondents (`denominator`) are hidden, with the reason;
+    the others get a 95 % Wilson interval (`low`, `high`)."""
+    from pax.stats import proportion_interval
+
+    out = frame.copy()
+    n = pd.to_numeric(out["denominator"], errors="coerce")
+    small = n.isna() | (n < policy.min_survey_sample)
+    low, high = proportion_interval(out["numerator"], n)
+    out["low"] = pd.Series(low, index=out.index).where(~small)
+    out["high"] = pd.Series(high, index=out.index).where(~small)
+    out["value"] = pd.to_numeric(out["value"], errors="coerce").where(~small)
+    out["hidden_reason"] = [
+        (
+            f"för få svarande (n = {int(v) if v == v else 0} < {policy.min_survey_sample})"
+            if lang != "en"
+            else f"too few respondents (n = {int(v) if v == v else 0} < {policy.min_survey_sample})"
+        )
+        if s
+        else ""
+        for v, s in zip(n, small)
+    ]
+    # The numerator of a hidden share would give it away; the sample size is kept (it is
+    # the reason shown).
+    out["numerator"] = pd.to_numeric(out["numerator"], errors="coerce").where(~small)
+    return out

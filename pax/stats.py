@@ -473,3 +473,51 @@ def near_repeats(
         return empty
     out = pd.DataFrame(rows, columns=_NEAR_REPEAT_COLUMNS)
     return out.sort_values("last", ascending=False, kind="stable").reset_index(drop=True)
+
+
+# --- Survey proportions and targets ------------------------------------------------------
+
+
+def proportion_interval(successes, n, z: float = 1.959964) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score 95 % interval for a proportion, in percent (vectorised).
+
+    Wilson rather than the normal approximation: survey samples by area are small and
+    shares near 0 or 100 % are common, where the normal interval leaves [0, 100]."""
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / n
+        denom = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+    low = np.where(n > 0, (centre - half) * 100, np.nan)
+    high = np.where(n > 0, (centre + half) * 100, np.nan)
+    return low, high
+
+
+def target_status(
+    value: float | None,
+    target: float | None,
+    better: str,
+    year_fraction: float = 1.0,
+    kind: str = "count",
+) -> str | None:
+    """`on_track`, `behind` or None (no target or no value).
+
+    A yearly target for a count is compared pro rata with the part of the year that has
+    passed; a value (a median, a share) is compared with the target as it stands."""
+    if target is None or value is None or pd.isna(target) or pd.isna(value):
+        return None
+    goal = target * year_fraction if kind == "count" else target
+    if better == "lower":
+        return "on_track" if value <= goal else "behind"
+    return "on_track" if value >= goal else "behind"
+
+
+def target_text(status: str | None, lang: str = "sv") -> str:
+    return {
+        ("on_track", "sv"): "I fas med målet",
+        ("behind", "sv"): "Efter målet",
+        ("on_track", "en"): "On track",
+        ("behind", "en"): "Behind target",
+    }.get((status, "en" if lang == "en" else "sv"), "")

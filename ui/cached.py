@@ -512,3 +512,25 @@ def monthly_total(start: dt.date, end: dt.date, categories: list[str], areas: li
         tuple(categories) if categories else None,
         tuple(areas) if areas else None,
     )
+
+
+# --- Förtroende -------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _survey(
+    store_version: str, indicator_id: str, level: str | None, codes: tuple | None, lang: str
+):
+    frame = queries.measure_values(
+        _connection(store_version), indicator_id, level, list(codes) if codes else None
+    )
+    if frame.empty:
+        return frame
+    return privacy.protect_survey(frame, _policy(), lang)
+
+
+def survey(
+    indicator_id: str, level: str | None = None, codes: list[str] | None = None, lang: str = "sv"
+) -> pd.DataFrame:
+    """Survey shares with their 95 % interval; small samples hidden with the reason."""
+    return _survey(version(), indicator_id, level, tuple(codes) if codes else None, lang)

@@ -150,7 +150,7 @@ def year_to_date_tile(indicator_id: str, end: dt.date) -> None:
         i18n.name(row, lang()),
         f"{value} {unit}".strip(),
         change_text(now, before),
-        delta_color="inverse" if row["better"] == "lower" else "normal",
+        delta_color={"lower": "inverse", "higher": "normal"}.get(row["better"], "off"),
         source=source_line([row["source_id"]], i18n.date_range(start, end, lang())),
     )
 

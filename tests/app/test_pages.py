@@ -241,3 +241,56 @@ def test_import_panel_imports_an_uploaded_file_and_shows_the_report(app_env, mon
         == 1
     )
     assert (data / "sources" / "logg.csv").exists()
+
+
+def test_trust_page_filters_come_from_the_url(app_env):
+    at = _run(
+        "fortroende.py",
+        {
+            "forv": "Socialtjänsten,Telge Bostäder",
+            "vy": "multiples",
+            "enk": "unsafe_at_night",
+            "niva": "deso",
+            "omrade": "0181C1050",
+        },
+    )
+    assert not at.exception, [e.value for e in at.exception]
+    assert _widget(at, "multiselect", "Förvaltningar och bolag").value == [
+        "Socialtjänsten",
+        "Telge Bostäder",
+    ]
+    assert _widget(at, "selectbox", "Vy").value == "multiples"
+    assert _widget(at, "selectbox", "Indikator").value == "unsafe_at_night"
+    assert _widget(at, "selectbox", "Områdesnivå").value == "deso"
+    assert _widget(at, "selectbox", "Område").value == "0181C1050"
+    assert any(
+        "Socialtjänsten" in m.value and "flest underrättelser" in m.value for m in at.markdown
+    )
+
+
+def test_trust_page_greys_out_small_survey_samples_with_the_reason(app_env):
+    at = _run("fortroende.py", {"niva": "deso"})
+    survey = next(d.value for d in at.dataframe if "Varför dold" in d.value.columns)
+    hidden = survey[survey["Varför dold"] != ""]
+    assert not hidden.empty
+    assert hidden["Värde (%)"].isna().all()
+    assert hidden["Varför dold"].str.contains("för få svarande").all()
+    shown = survey[survey["Varför dold"] == ""]
+    assert (shown["Från"] <= shown["Värde (%)"]).all() and (
+        shown["Värde (%)"] <= shown["Till"]
+    ).all()
+
+
+def test_trust_page_shows_target_status_for_pax_actions(app_env):
+    at = _run("fortroende.py")
+    text = _text(at)
+    assert "I fas med målet" in text or "Efter målet" in text
+    assert "fiktivt demomål" in text
+    labels = [m.label for m in at.metric]
+    for name in (
+        "Beslagtagna pengar",
+        "Stoppade olagliga hyreskontrakt",
+        "Återkallade tillstånd",
+        "Underrättelser till polisen",
+    ):
+        assert name in labels

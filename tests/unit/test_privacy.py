@@ -76,3 +76,12 @@ def test_area_only_events_are_never_placed_on_a_map():
 def test_an_unknown_role_is_refused():
     with pytest.raises(ValueError):
         privacy.precision_for("admin")
+
+
+def test_survey_results_below_the_minimum_sample_are_hidden_with_the_reason():
+    frame = pd.DataFrame({"value": [50.0, 40.0], "numerator": [50, 4], "denominator": [100, 10]})
+    out = privacy.protect_survey(frame, privacy.Policy(min_survey_sample=30))
+    assert out["value"].tolist()[0] == 50.0 and pd.isna(out["value"].iloc[1])
+    assert pd.isna(out["numerator"].iloc[1]) and pd.isna(out["low"].iloc[1])
+    assert "n = 10 < 30" in out["hidden_reason"].iloc[1]
+    assert out["low"].iloc[0] < 50 < out["high"].iloc[0]

@@ -385,3 +385,21 @@ def test_near_repeat_empty_input():
 def test_near_repeat_method_sentence_is_swedish_and_states_the_test():
     text = stats.NEAR_REPEAT_METHOD_SV
     assert "14 dagar" in text and "500 meter" in text and "p < 0,05" in text
+
+
+def test_wilson_interval_matches_known_values():
+    low, high = stats.proportion_interval([50], [100])
+    assert low[0] == pytest.approx(40.38, abs=0.01) and high[0] == pytest.approx(59.62, abs=0.01)
+    low, high = stats.proportion_interval([0], [20])
+    assert low[0] == pytest.approx(0.0, abs=1e-9) and high[0] == pytest.approx(16.11, abs=0.01)
+    low, high = stats.proportion_interval([5], [0])
+    assert np.isnan(low[0]) and np.isnan(high[0])
+
+
+def test_target_status_is_pro_rata_for_counts_and_direct_for_values():
+    assert stats.target_status(60, 100, "higher", 0.5) == "on_track"
+    assert stats.target_status(40, 100, "higher", 0.5) == "behind"
+    assert stats.target_status(30, 35, "lower", 0.9, kind="value") == "on_track"
+    assert stats.target_status(40, 35, "lower", 0.9, kind="value") == "behind"
+    assert stats.target_status(10, None, "higher") is None
+    assert stats.target_text("behind") == "Efter målet"

@@ -1,0 +1,305 @@
+"""The sections of the Förtroende och informationsdelning page: information flow, trust
+and silence, and the Pax actions. Counts only; every figure with its source and period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from pax import figures, i18n, maps, stats
+from ui import cached, state
+from ui import components as c
+from ui.state import lang, t
+
+SURVEY = ("trust_police", "willing_to_testify", "unsafe_at_night", "refrain_activities")
+FLOW_TILES = (
+    "intel_reports",
+    "deviations_reported",
+    "feedback_median_days",
+    "staff_trained_share",
+    "collab_meetings",
+    "improper_influence",
+)
+
+
+def _name(indicator_id: str) -> str:
+    return i18n.name(cached.indicator(indicator_id), lang())
+
+
+def _month_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(month=[i18n.month_label(p, lang()) for p in frame["period"]])
+
+
+def information_flow(end: dt.date) -> None:
+    st.header(t("information_flow"))
+    cols = st.columns(len(FLOW_TILES))
+    for col, indicator_id in zip(cols, FLOW_TILES):
+        with col:
+            if indicator_id == "staff_trained_share":
+                latest_tile(indicator_id)
+            else:
+                c.year_to_date_tile(indicator_id, end)
+    first = dt.date(end.year - 2, end.month, 1) + pd.offsets.MonthBegin(1)
+    first = first.date() if hasattr(first, "date") else first
+    reports = cached.measure_by_breakdown("intel_reports", first, end)
+    departments = sorted(reports["breakdown"].dropna().unique())
+    a, b = st.columns([3, 1])
+    chosen = state.multiselect(t("departments"), departments, "forv", departments, container=a)
+    view = state.select(
+        t("view"),
+        ["stacked", "multiples"],
+        "vy",
+        "stacked",
+        format_func=lambda v: t(f"view_{v}"),
+        container=b,
+    )
+    part = _month_table(reports[reports["breakdown"].isin(chosen)])
+    if part.empty:
+        st.info(t("no_data"))
+        return
+    title = f"{_name('intel_reports')} – {t('departments').lower()}"
+    if view == "stacked":
+        fig = figures.stacked_bars(part.fillna({"value": 0}), "month", "value", "breakdown", title)
+    else:
+        fig = figures.small_multiples(
+            part.fillna({"value": 0}), "month", "value", "breakdown", title
+        )
+    st.plotly_chart(fig, width="stretch")
+    st.markdown(flow_sentence(part, chosen))
+    with st.expander(t("show_table")):
+        table = part[["month", "breakdown", "value_label" if "value_label" in part else "value"]]
+        table.columns = ["Månad", "Förvaltning", "Antal"]
+        st.dataframe(table, hide_index=True, width="stretch")
+        c.downloads(table, f"underrattelser_{first}_{end}")
+    c.source_caption(
+        [cached.indicator("intel_reports")["source_id"]], i18n.date_range(first, end, lang())
+    )
+
+
+def flow_sentence(part: pd.DataFrame, chosen: list[str]) -> str:
+    """Which department sent most reports in the last 12 months (shown values only)."""
+    months = sorted(part["period"].unique())[-12:]
+    recent = part[part["period"].isin(months)]
+    by_dept = recent.groupby("breakdown")["value"].sum(min_count=1).dropna()
+    if by_dept.empty:
+        return ""
+    top = by_dept.idxmax()
+    share = by_dept.max() / by_dept.sum() * 100 if by_dept.sum() else 0
+    if lang() == "en":
+        return (
+            f"Over the last 12 months {top} sent the most reports among the "
+            f"{len(chosen)} departments shown (about {i18n.number(share, 0, 'en')} %)."
+        )
+    return (
+        f"Senaste 12 månaderna lämnade {top} flest underrättelser av de {len(chosen)} "
+        f"visade förvaltningarna (cirka {i18n.number(share)} %)."
+    )
+
+
+def latest_tile(indicator_id: str) -> None:
+    row = cached.indicator(indicator_id)
+    values = cached.measure_values(indicator_id, "kommun")
+    if values.empty:
+        return
+    latest, before = values.iloc[-1], values.iloc[-13] if len(values) > 12 else None
+    delta = c.change_text(latest["value"], before["value"] if before is not None else None, " pe")
+    c.tile(
+        _name(indicator_id),
+        f"{i18n.number(latest['value'], 0, lang())} {i18n.unit(row['unit'], lang())}",
+        delta,
+        source=c.source_line([row["source_id"]], i18n.month_label(latest["period"], lang())),
+    )
+
+
+def trust_and_silence() -> None:
+    st.header(t("trust_silence"))
+    a, b, d = st.columns(3)
+    indicator_id = state.select(
+        t("indicator"), list(SURVEY), "enk", SURVEY[0], format_func=_name, container=a
+    )
+    level = state.select(
+        t("level"),
+        ["regso", "deso"],
+        "niva",
+        "regso",
+        format_func=lambda v: t(f"level_{v}"),
+        container=d,
+    )
+    values = cached.survey(indicator_id, level, lang=lang())
+    if values.empty:
+        st.info(t("no_data"))
+        return
+    years = sorted(values["period"].unique(), reverse=True)
+    year = state.select(t("survey_year"), years, "ar", years[0], container=b)
+    row = cached.indicator(indicator_id)
+    this = values[values["period"] == year]
+    shapes = cached.areas(level)[["code", "name", "geometry"]]
+    data = shapes.merge(this, left_on="code", right_on="area_code", how="left")
+    data["label"] = [
+        survey_label(n, v, lo, hi, k, why)
+        for n, v, lo, hi, k, why in zip(
+            data["name"],
+            data["value"],
+            data["low"],
+            data["high"],
+            data["denominator"],
+            data["hidden_reason"],
+        )
+    ]
+    palette = maps.PALETTE_GOOD if row["better"] == "higher" else maps.PALETTE
+    m = maps.base_map(height=520)
+    maps.add_areas(
+        m,
+        data,
+        _name(indicator_id),
+        "value",
+        palette=palette,
+        legend_title=f"{_name(indicator_id)} (%) – {t('better_' + row['better'])}",
+        fmt=lambda v: i18n.number(v, 0, lang()),
+    )
+    maps.finish(m)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.subheader(f"{_name(indicator_id)}, {year}")
+        c.render_map(m, key=f"trust_map_{level}", height=520)
+        c.source_caption([row["source_id"]], year)
+    with right:
+        table = data[["name", "value", "low", "high", "denominator", "hidden_reason"]].copy()
+        table.columns = [
+            t("area"),
+            f"{t('value')} (%)",
+            "Från",
+            "Till",
+            t("respondents"),
+            t("why_hidden"),
+        ]
+        st.dataframe(
+            table.sort_values(f"{t('value')} (%)", ascending=row["better"] == "lower"),
+            hide_index=True,
+            height=470,
+            column_config={
+                col: st.column_config.NumberColumn(format="%.0f")
+                for col in (f"{t('value')} (%)", "Från", "Till", t("respondents"))
+            },
+        )
+        c.downloads(table, f"{indicator_id}_{level}_{year}")
+    survey_lines(indicator_id, level, shapes)
+
+
+def survey_label(name, value, low, high, n, why) -> str:
+    if why:
+        return f"{name}: dold – {why}"
+    if value is None or pd.isna(value):
+        return f"{name}: uppgift saknas"
+    return (
+        f"{name}: {i18n.number(value, 0, lang())} % (95 %: {i18n.number(low, 0, lang())}–"
+        f"{i18n.number(high, 0, lang())} %, n = {int(n)})"
+    )
+
+
+def survey_lines(indicator_id: str, level: str, shapes: pd.DataFrame) -> None:
+    names = dict(zip(shapes["code"], shapes["name"]))
+    default = "hovsjo" if "hovsjo" in names else next(iter(names))
+    code = state.select(
+        t("area"), sorted(names, key=names.get), "omrade", default, format_func=names.get
+    )
+    frame = cached.survey(indicator_id, codes=[code, "0181"], lang=lang())
+    frame = frame.assign(
+        series=frame["area_code"].map({code: names[code], "0181": t("municipality")})
+    )
+    fig = figures.lines_with_band(
+        frame.dropna(subset=["value"]),
+        "period",
+        "value",
+        "low",
+        "high",
+        "series",
+        f"{_name(indicator_id)}: {names[code]} och hela kommunen",
+    )
+    st.plotly_chart(fig, width="stretch")
+    shown = frame.dropna(subset=["value"])
+    here = shown[shown["area_code"] == code]
+    if len(here) >= 2:
+        first, last = here.iloc[0], here.iloc[-1]
+        diff = last["value"] - first["value"]
+        st.markdown(
+            f"{names[code]}: {i18n.number(first['value'], 0, lang())} % år {first['period']} och "
+            f"{i18n.number(last['value'], 0, lang())} % år {last['period']} "
+            f"({'+' if diff > 0 else ''}{i18n.number(diff, 0, lang())} procentenheter). "
+            "Överlappande intervall betyder att skillnaden kan bero på slumpen i urvalet."
+        )
+    hidden = frame[frame["hidden_reason"] != ""]
+    if not hidden.empty:
+        st.caption(
+            "Dolda år: "
+            + "; ".join(f"{p}: {r}" for p, r in zip(hidden["period"], hidden["hidden_reason"]))
+        )
+    with st.expander(t("show_table")):
+        table = frame[["series", "period", "value", "low", "high", "denominator"]]
+        table.columns = [
+            t("area"),
+            t("year"),
+            f"{t('value')} (%)",
+            "Från",
+            "Till",
+            t("respondents"),
+        ]
+        st.dataframe(table, hide_index=True, width="stretch")
+        c.downloads(table, f"{indicator_id}_{code}_over_tid")
+    c.source_caption(
+        [cached.indicator(indicator_id)["source_id"]],
+        f"{frame['period'].min()}–{frame['period'].max()}",
+    )
+
+
+def pax_actions(end: dt.date) -> None:
+    st.header(t("pax_actions"))
+    catalog = cached.catalog()
+    left, right = st.columns(2, gap="large")
+    for column, theme, title in (
+        (left, "police_actions", t("police")),
+        (right, "municipal_actions", t("municipal_group")),
+    ):
+        with column:
+            st.subheader(title)
+            for indicator_id in catalog.loc[catalog["theme"] == theme, "id"]:
+                action(indicator_id, end)
+
+
+def action(indicator_id: str, end: dt.date) -> None:
+    row = cached.indicator(indicator_id)
+    c.year_to_date_tile(indicator_id, end)
+    statistic = "sum" if row["kind"] == "count" else "median"
+    now, _ = cached.measure_total(indicator_id, dt.date(end.year, 1, 1), end, statistic)
+    fraction = (end.timetuple().tm_yday) / (366 if end.year % 4 == 0 else 365)
+    status = stats.target_status(now, row["target"], row["better"], fraction, row["kind"])
+    if status:
+        target = i18n.number(row["target"], 0, lang())
+        flag = f" ({t('fictional_target')})" if row["fictional"] else ""
+        pace = (
+            f" – {i18n.number(row['target'] * fraction, 0, lang())} vid den här tiden på året"
+            if row["kind"] == "count"
+            else ""
+        )
+        icon = ":material/check_circle:" if status == "on_track" else ":material/warning:"
+        st.markdown(
+            f"{icon} **{stats.target_text(status, lang())}**: {t('target').lower()} "
+            f"{target} {i18n.unit(row['unit'], lang())} för året{pace}{flag}."
+        )
+    first = dt.date(end.year - 1, end.month, 1)
+    monthly = cached.measure_by_breakdown(indicator_id, first, end)
+    if monthly.empty:
+        return
+    monthly = _month_table(monthly.groupby("period", as_index=False)["value"].sum(min_count=1))
+    monthly_target = row["target"] / 12 if row["kind"] == "count" else row["target"]
+    fig = figures.bars_with_target(
+        monthly,
+        "month",
+        "value",
+        f"{_name(indicator_id)} per månad",
+        monthly_target,
+        f"{t('target')} per månad" if row["kind"] == "count" else t("target"),
+    )
+    st.plotly_chart(fig, width="stretch", key=f"action_{indicator_id}")
