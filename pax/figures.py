@@ -312,3 +312,50 @@ def lines_with_band(
         )
     fig.update_xaxes(type="category")  # survey years, not a continuous axis
     return _layout(fig, title, height, font_size)
+
+
+def small_multiples_lines(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    facet: str,
+    series: str,
+    title: str,
+    columns: int = 3,
+    height_per_row: int = 220,
+    font_size: int = 12,
+) -> go.Figure:
+    """One small line chart per `facet` (an area), each line per `series` (the area and
+    the municipality), on shared axes."""
+    from plotly.subplots import make_subplots
+
+    keys = list(dict.fromkeys(frame[facet]))
+    rows = max(1, -(-len(keys) // columns))
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        shared_yaxes=True,
+        subplot_titles=[html.escape(str(k)) for k in keys],
+        vertical_spacing=0.15,
+    )
+    legend_done = set()
+    for i, key in enumerate(keys):
+        part = frame[frame[facet] == key]
+        for j, (name, line) in enumerate(part.groupby(series, sort=False)):
+            label = "Område" if j == 0 else str(name)
+            fig.add_scatter(
+                x=line[x].astype(str),
+                y=line[y],
+                mode="lines+markers",
+                name=html.escape(label),
+                legendgroup=label,
+                showlegend=label not in legend_done,
+                line=dict(color=COLORS[j % len(COLORS)], width=3),
+                hovertemplate=f"{html.escape(str(name))}<br>%{{x}}: %{{y:,.1f}}<extra></extra>",
+                row=i // columns + 1,
+                col=i % columns + 1,
+            )
+            legend_done.add(label)
+    fig.update_xaxes(type="category")
+    fig.update_annotations(font_size=font_size)
+    return _layout(fig, title, rows * height_per_row + 80, font_size)

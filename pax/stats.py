@@ -521,3 +521,29 @@ def target_text(status: str | None, lang: str = "sv") -> str:
         ("on_track", "en"): "On track",
         ("behind", "en"): "Behind target",
     }.get((status, "en" if lang == "en" else "sv"), "")
+
+
+# --- Similar areas ---------------------------------------------------------------------
+
+STRUCTURAL_INDICATORS = (
+    "employment_rate_16_64",
+    "share_low_economic_standard",
+    "share_rental_dwellings",
+    "share_post_secondary_25_64",
+)
+
+
+def similar_areas(features: pd.DataFrame, code: str, k: int = 5) -> pd.DataFrame:
+    """The `k` areas nearest to `code` on standardised structural indicators.
+
+    `features` is indexed by area code with one column per indicator. Each column is turned
+    into z-scores (so a percentage point of employment weighs like one of low income) and
+    areas are ranked by Euclidean distance; areas missing a value are left out."""
+    data = features.dropna()
+    if code not in data.index or len(data) < 2:
+        return pd.DataFrame(columns=["code", "distance"])
+    std = data.std(ddof=0).replace(0, 1)
+    z = (data - data.mean()) / std
+    distance = np.sqrt(((z - z.loc[code]) ** 2).sum(axis=1)).drop(index=code)
+    nearest = distance.sort_values(kind="stable").head(k)
+    return pd.DataFrame({"code": nearest.index, "distance": nearest.to_numpy()})

@@ -497,14 +497,16 @@ def _monthly_total(store_version: str, start, end, categories: tuple | None, are
     frame = privacy.protect_counts(frame, ["count"], _policy())
     last12 = int(total.iloc[-12:].sum()) if len(total) >= 12 else None
     prior12 = int(total.iloc[-24:-12].sum()) if len(total) >= 24 else None
-    frame.attrs["last12"] = privacy.protect_total(last12, 1, _policy())
-    frame.attrs["prior12"] = privacy.protect_total(prior12, 1, _policy())
-    return frame
+    return (
+        frame,
+        privacy.protect_total(last12, 1, _policy()),
+        privacy.protect_total(prior12, 1, _policy()),
+    )
 
 
 def monthly_total(start: dt.date, end: dt.date, categories: list[str], areas: list[str] | None):
-    """Monthly events of the chosen categories (protected), a safe 12-month rolling mean,
-    and the protected totals of the last 12 and the 12 months before (in `attrs`)."""
+    """Monthly events of the chosen categories (protected) with a safe 12-month rolling
+    mean, and the protected totals (value, label) of the last 12 and the 12 months before."""
     return _monthly_total(
         version(),
         start,
@@ -534,3 +536,34 @@ def survey(
 ) -> pd.DataFrame:
     """Survey shares with their 95 % interval; small samples hidden with the reason."""
     return _survey(version(), indicator_id, level, tuple(codes) if codes else None, lang)
+
+
+# --- Social hållbarhet ------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _similar(store_version: str, level: str, code: str, mode: str, k: int) -> pd.DataFrame:
+    con = _connection(store_version)
+    if mode == "status":
+        status = queries.police_status(con)
+        listed = status[status["level"] == level]
+        mine = listed[listed["area_code"] == code]["status"]
+        shapes = queries.areas(con, level)
+        if mine.empty:
+            same = shapes[~shapes["code"].isin(listed["area_code"])]["code"]
+        else:
+            same = listed[listed["status"] == mine.iloc[0]]["area_code"]
+        return pd.DataFrame({"code": [c for c in same if c != code], "distance": None})
+    columns = {}
+    for indicator_id in stats.STRUCTURAL_INDICATORS:
+        frame = queries.measure_values(con, indicator_id, level)
+        if frame.empty:
+            continue
+        latest = frame[frame["period"] == frame["period"].max()]
+        columns[indicator_id] = latest.set_index("area_code")["value"]
+    return stats.similar_areas(pd.DataFrame(columns), code, k)
+
+
+def similar(level: str, code: str, mode: str = "structure", k: int = 5) -> pd.DataFrame:
+    """Areas like `code`: the same police status (`status`) or nearest on structure."""
+    return _similar(version(), level, code, mode, k)

@@ -232,7 +232,7 @@ def compstat_section(v: View, codes: list[str] | None, scope_name: str) -> None:
 
 def trend_section(v: View, codes: list[str] | None, scope_name: str) -> None:
     start = dt.date(v.end.year - 3, v.end.month, 1)
-    monthly = cached.monthly_total(start, v.end, v.categories, codes)
+    monthly, last12, prior12 = cached.monthly_total(start, v.end, v.categories, codes)
     st.subheader(t("trend"))
     if monthly["count"].fillna(0).sum() == 0 and not monthly["count_suppressed"].any():
         st.info(t("no_data"))
@@ -251,7 +251,7 @@ def trend_section(v: View, codes: list[str] | None, scope_name: str) -> None:
         ),
         width="stretch",
     )
-    st.markdown(c.trend_sentence(monthly.attrs["last12"], monthly.attrs["prior12"]))
+    st.markdown(c.trend_sentence(last12, prior12))
     with st.expander(t("show_table")):
         table = monthly[["month", "count_label", "rolling"]].copy()
         table.columns = ["Månad", "Antal", t("rolling")]

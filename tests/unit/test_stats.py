@@ -403,3 +403,14 @@ def test_target_status_is_pro_rata_for_counts_and_direct_for_values():
     assert stats.target_status(40, 35, "lower", 0.9, kind="value") == "behind"
     assert stats.target_status(10, None, "higher") is None
     assert stats.target_text("behind") == "Efter målet"
+
+
+def test_similar_areas_are_nearest_on_standardised_indicators():
+    features = pd.DataFrame(
+        {"employment": [60, 61, 80, 82, 70], "low_income": [40, 38, 8, 10, 20]},
+        index=["a", "b", "c", "d", "e"],
+    )
+    near = stats.similar_areas(features, "a", k=2)
+    assert near["code"].tolist() == ["b", "e"]
+    assert near["distance"].is_monotonic_increasing
+    assert stats.similar_areas(features, "zz").empty

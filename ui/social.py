@@ -1,0 +1,248 @@
+"""The sections of the Social hållbarhet page: indicator picker, choropleth, ranked table
+against the municipality (and Sweden where known), small multiples over the years, similar
+areas, and schools and preschools. Real SCB figures and fictional series never mix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from pax import figures, i18n, maps, model
+from ui import cached, state
+from ui import components as c
+from ui.state import lang, t
+
+
+@dataclass
+class Choice:
+    indicator: pd.Series
+    level: str
+    decimals: int
+    unit: str
+
+    @property
+    def id(self) -> str:
+        return self.indicator["id"]
+
+    @property
+    def name(self) -> str:
+        return i18n.name(self.indicator, lang())
+
+    def fmt(self, value) -> str:
+        return i18n.number(value, self.decimals, lang())
+
+
+def picker() -> Choice:
+    catalog = cached.catalog()
+    social = catalog[catalog["horizon"] == "social"]
+    themes = list(dict.fromkeys(social["theme"]))
+    a, b, d = st.columns([1, 2, 1])
+    theme = state.select(
+        t("theme"), themes, "tema", "work", format_func=lambda x: t(f"theme_{x}"), container=a
+    )
+    options = social[social["theme"] == theme]
+    names = {r["id"]: i18n.name(r, lang()) for _, r in options.iterrows()}
+    indicator_id = state.select(
+        t("indicator"), list(names), "ind", next(iter(names)), format_func=names.get, container=b
+    )
+    level = state.select(
+        t("level"),
+        ["deso", "regso"],
+        "niva",
+        "deso",
+        format_func=lambda v: t(f"level_{v}"),
+        container=d,
+    )
+    row = cached.indicator(indicator_id)
+    return Choice(row, level, 0 if row["kind"] == "count" else 1, i18n.unit(row["unit"], lang()))
+
+
+def comparison_values(ch: Choice, year: str) -> tuple[float | None, float | None]:
+    """The municipality's and Sweden's value for the year (None where not known)."""
+    out = []
+    for code in (model.KOMMUN_CODE, model.SWEDEN_CODE):
+        values = cached.measure_values(ch.id, codes=[code])
+        hit = values[values["period"] == year]["value"] if not values.empty else values
+        out.append(hit.iloc[0] if len(hit) else None)
+    return out[0], out[1]
+
+
+def map_and_table(ch: Choice) -> tuple[pd.DataFrame, str] | None:
+    all_years = cached.measure_values(ch.id, ch.level)
+    if all_years.empty:
+        st.info(t("no_data"))
+        return None
+    year = all_years["period"].max()
+    first_year = all_years["period"].min()
+    latest = all_years[all_years["period"] == year][["area_code", "value"]]
+    first = all_years[all_years["period"] == first_year].set_index("area_code")["value"]
+    kommun, sweden = comparison_values(ch, year)
+    shapes = cached.areas(ch.level)[["code", "name", "geometry"]]
+    data = shapes.merge(latest, left_on="code", right_on="area_code", how="left")
+    data["label"] = [f"{n}: {ch.fmt(v)} {ch.unit}" for n, v in zip(data["name"], data["value"])]
+    palette = maps.PALETTE_GOOD if ch.indicator["better"] == "higher" else maps.PALETTE
+    m = maps.base_map(height=600)
+    maps.add_areas(
+        m,
+        data,
+        ch.name,
+        "value",
+        palette=palette,
+        legend_title=f"{ch.name} ({ch.unit}) – {t('better_' + ch.indicator['better'])}",
+        fmt=ch.fmt,
+    )
+    places = cached.places()
+    maps.add_points(
+        m,
+        places[places["kind"] == "school"].assign(label=lambda d: d["name"]),
+        "Grundskolor" if lang() == "sv" else "Schools",
+    )
+    maps.add_points(
+        m,
+        places[places["kind"] == "preschool"].assign(label=lambda d: d["name"]),
+        "Förskolor" if lang() == "sv" else "Preschools",
+        color="#2e7d32",
+    )
+    maps.finish(m)
+    map_col, table_col = st.columns([3, 2], gap="large")
+    with map_col:
+        st.subheader(f"{ch.name}, {year}")
+        c.render_map(m, key=f"social_map_{ch.level}", height=600)
+        st.caption(
+            "Skolor och förskolor: Skolverket (punkter, lager i kartan). Resultat per "
+            "skolenhet visas när de importerats från Kolada."
+        )
+    with table_col:
+        st.metric(f"{t('municipality')} {year}", f"{ch.fmt(kommun)} {ch.unit}".strip())
+        if sweden is not None:
+            st.metric(f"Riket {year}", f"{ch.fmt(sweden)} {ch.unit}".strip())
+        table = data[["name", "value"]].assign(
+            change=data["code"].map(first).rsub(data["value"]) if first_year != year else None
+        )
+        table = table.sort_values("value", ascending=ch.indicator["better"] == "lower")
+        value_col = f"{t('value')} ({ch.unit})" if ch.unit else t("value")
+        change_col = f"Förändring sedan {first_year}"
+        table.columns = [t("area"), value_col, change_col]
+        if first_year == year:
+            table = table.drop(columns=change_col)
+        st.dataframe(
+            table,
+            hide_index=True,
+            height=440,
+            column_config={
+                col: st.column_config.NumberColumn(format=f"%.{ch.decimals}f")
+                for col in table.columns[1:]
+            },
+        )
+        c.downloads(table, f"{ch.id}_{ch.level}_{year}")
+        if first_year == year:
+            st.caption(
+                f"Bara ett år ({year}) finns för den här indikatorn; fler år kommer med "
+                "importen från Kolada eller SCB."
+            )
+    c.source_caption(
+        [ch.indicator["source_id"]], year if first_year == year else f"{first_year}–{year}"
+    )
+    with st.expander(f"{t('indicator')}: {ch.name}"):
+        st.markdown(
+            ch.indicator["definition_en"] if lang() == "en" else ch.indicator["definition_sv"]
+        )
+        st.caption(t("better_" + ch.indicator["better"]))
+    return data, year
+
+
+def over_time(ch: Choice, names: dict[str, str]) -> list[str]:
+    """Small multiples of the indicator over the years for chosen areas, with the
+    municipality in every panel."""
+    st.subheader("Över tid" if lang() == "sv" else "Over time")
+    default = [c for c in ("hovsjo", "fornhojden", "saltskog") if c in names] or list(names)[:3]
+    chosen = state.multiselect(
+        t("areas"), sorted(names, key=names.get), "jamfor", default, format_func=names.get
+    )
+    if not chosen:
+        return chosen
+    values = cached.measure_values(ch.id, codes=[*chosen, model.KOMMUN_CODE])
+    if values["period"].nunique() < 2:
+        st.caption("Indikatorn har bara ett år; utveckling över tid visas när fler år finns.")
+        return chosen
+    kommun = values[values["area_code"] == model.KOMMUN_CODE]
+    frames = []
+    for code in chosen:
+        mine = values[values["area_code"] == code].assign(panel=names[code], series=names[code])
+        whole = kommun.assign(panel=names[code], series=t("municipality"))
+        frames += [mine, whole]
+    data = pd.concat(frames, ignore_index=True)
+    fig = figures.small_multiples_lines(
+        data, "period", "value", "panel", "series", f"{ch.name} ({ch.unit})"
+    )
+    st.plotly_chart(fig, width="stretch")
+    with st.expander(t("show_table")):
+        table = data[["panel", "series", "period", "value"]].drop_duplicates()
+        table.columns = [t("area"), "Serie", t("year"), t("value")]
+        st.dataframe(table, hide_index=True, width="stretch")
+        c.downloads(table, f"{ch.id}_over_tid")
+    c.source_caption(
+        [ch.indicator["source_id"]], f"{values['period'].min()}–{values['period'].max()}"
+    )
+    return chosen
+
+
+def similar_areas(ch: Choice, data: pd.DataFrame, year: str, names: dict[str, str]) -> None:
+    st.subheader("Liknande områden" if lang() == "sv" else "Similar areas")
+    a, b = st.columns(2)
+    default = "hovsjo" if "hovsjo" in names else next(iter(names))
+    code = state.select(
+        t("area"),
+        sorted(names, key=names.get),
+        "liknar",
+        default,
+        format_func=names.get,
+        container=a,
+    )
+    mode = state.select(
+        "Likhet",
+        ["structure", "status"],
+        "likhet",
+        "structure",
+        container=b,
+        format_func={
+            "structure": "Närmast på struktur (SCB)",
+            "status": "Samma status i Polisens lista",
+        }.get,
+    )
+    similar = cached.similar(ch.level, code, mode)
+    if mode == "structure":
+        st.caption(
+            "Likhet: de fem områden som ligger närmast på förvärvsfrekvens, låg ekonomisk "
+            "standard, andel hyresrätter och andel med eftergymnasial utbildning (SCB 2022), "
+            "standardiserade så att varje mått väger lika."
+        )
+    else:
+        st.caption(
+            "Likhet: områden med samma status i Polisens lista över utsatta områden "
+            "(2023), eller alla områden utan status."
+        )
+    values = data.set_index("code")["value"]
+    rows = [{"Område": names[code], t("value"): values.get(code), "Roll": "valt"}]
+    rows += [
+        {"Område": names.get(s, s), t("value"): values.get(s), "Roll": "liknande"}
+        for s in similar["code"]
+        if s in names
+    ]
+    table = pd.DataFrame(rows)
+    mean = table.loc[table["Roll"] == "liknande", t("value")].mean()
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={t("value"): st.column_config.NumberColumn(format=f"%.{ch.decimals}f")},
+    )
+    here = values.get(code)
+    if pd.notna(here) and pd.notna(mean):
+        st.markdown(
+            f"{names[code]}: {ch.fmt(here)} {ch.unit} mot {ch.fmt(mean)} {ch.unit} i "
+            f"genomsnitt för de liknande områdena ({year})."
+        )
+    c.source_caption([ch.indicator["source_id"], "scb_deso"], year)
