@@ -294,3 +294,33 @@ def test_trust_page_shows_target_status_for_pax_actions(app_env):
         "Underrättelser till polisen",
     ):
         assert name in labels
+
+
+def test_social_page_similar_areas_and_over_time(app_env):
+    at = _run(
+        "social_hallbarhet.py",
+        {
+            "tema": "school",
+            "ind": "merit_value",
+            "niva": "regso",
+            "jamfor": "hovsjo,saltskog",
+            "liknar": "hovsjo",
+            "likhet": "status",
+        },
+    )
+    assert not at.exception, [e.value for e in at.exception]
+    assert _widget(at, "multiselect", "Områden").value == ["hovsjo", "saltskog"]
+    similar = next(d.value for d in at.dataframe if "Roll" in d.value.columns)
+    assert similar.iloc[0]["Område"] == "Hovsjö"
+    # Same police status as Hovsjö (särskilt utsatt): the Ronna/Geneta RegSO, not Saltskog.
+    assert "Saltskog" not in set(similar["Område"])
+    assert any("Ronna" in name for name in similar["Område"])
+    ranked = next(
+        d.value for d in at.dataframe if any("Förändring sedan" in c for c in d.value.columns)
+    )
+    assert len(ranked) == 31
+
+
+def test_social_page_real_single_year_indicator_says_so(app_env):
+    at = _run("social_hallbarhet.py", {"tema": "work", "ind": "share_low_economic_standard"})
+    assert any("Bara ett år (2022)" in c.value for c in at.caption)
