@@ -567,3 +567,77 @@ def _similar(store_version: str, level: str, code: str, mode: str, k: int) -> pd
 def similar(level: str, code: str, mode: str = "structure", k: int = 5) -> pd.DataFrame:
     """Areas like `code`: the same police status (`status`) or nearest on structure."""
     return _similar(version(), level, code, mode, k)
+
+
+# --- Översikt: since the last meeting -----------------------------------------------------
+
+PLURAL_SV = {
+    "shooting": "Skottlossningar",
+    "explosion": "Sprängningar",
+    "car_fire": "Bilbränder",
+    "drug_cache": "Narkotikagömmor",
+    "weapon_cache": "Vapengömmor",
+}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _since(store_version: str, since, end, lang: str) -> list:
+    from pax import changes
+
+    con = _connection(store_version)
+    prev = (stats.year_earlier(since), stats.year_earlier(end))
+    cats = queries.categories(con).set_index("id")
+    sources = queries.sources(con).set_index("id")
+    rows = []
+
+    def label(cat: str) -> str:
+        if lang == "en":
+            return str(cats.at[cat, "label_en"]) if cat in cats.index else cat
+        return PLURAL_SV.get(cat, str(cats.at[cat, "label_sv"]) if cat in cats.index else cat)
+
+    def publisher(source_id: str) -> str:
+        if source_id not in sources.index:
+            return source_id
+        name = sources.at[source_id, "publisher"]
+        fictional = " (fiktiva demodata)" if sources.at[source_id, "fictional"] else ""
+        return f"{name}{fictional}"
+
+    for level in ("kommun", "regso"):
+        now = queries.event_counts(con, since, end, level)
+        before = queries.event_counts(con, *prev, level)
+        both = now.merge(
+            before, on=["area_code", "category"], how="outer", suffixes=("_now", "_before")
+        ).fillna({"count_now": 0, "count_before": 0})
+        names = queries.areas(con, level).set_index("code")["name"]
+        for r in both.itertuples(index=False):
+            where = "" if level == "kommun" else f" i {names.get(r.area_code, r.area_code)}"
+            rows.append(
+                (
+                    "here_and_now",
+                    f"{label(r.category)}{where}",
+                    r.count_now,
+                    r.count_before,
+                    publisher("demo_events"),
+                )
+            )
+    catalog = queries.catalog(con)
+    counted = catalog[
+        (catalog["kind"] == "count")
+        & (catalog["unit"] == "antal")
+        & (catalog["horizon"] == "trust")
+    ]
+    for ind in counted.itertuples(index=False):
+        now = queries.measure_total(con, ind.id, since, end)
+        before = queries.measure_total(con, ind.id, *prev)
+        if now is None or before is None:
+            continue
+        name = ind.name_en if lang == "en" else ind.name_sv
+        rows.append(("trust", name, now, before, publisher(ind.source_id)))
+    frame = pd.DataFrame(rows, columns=["horizon", "subject", "now", "before", "source"])
+    found = changes.candidates(frame, since, end, *prev, _policy().k, lang)
+    return changes.select(found)
+
+
+def since_last_meeting(since: dt.date, end: dt.date, lang: str = "sv") -> list:
+    """The three to five changes since `since` that are beyond normal variation."""
+    return _since(version(), since, end, lang)

@@ -60,14 +60,25 @@ def tile(
     delta_color: str = "normal",
     source: str = "",
     help: str | None = None,
+    chart_data: list | None = None,
 ) -> None:
-    """A headline figure with its change and its source and period underneath."""
+    """A headline figure with its change, an optional sparkline, and its source and period
+    underneath."""
     with st.container(border=True):
         # A comparison with another area is no change: no arrow then.
         unchanged = bool(delta) and delta.startswith(t("unchanged"))
         arrow = "off" if delta_color == "off" or unchanged else "auto"
         delta_color = "off" if unchanged else delta_color
-        st.metric(label, value, delta, delta_color=delta_color, help=help, delta_arrow=arrow)
+        st.metric(
+            label,
+            value,
+            delta,
+            delta_color=delta_color,
+            help=help,
+            delta_arrow=arrow,
+            chart_data=chart_data,
+            chart_type="line",
+        )
         if source:
             st.caption(source)
 

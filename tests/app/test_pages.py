@@ -60,7 +60,7 @@ def test_overview_shows_three_horizons_with_sourced_tiles(app_env):
     labels = [m.label for m in at.metric]
     assert "Skottlossning" in labels and "Folkmängd" in labels
     population = next(m for m in at.metric if m.label == "Folkmängd")
-    assert population.value == "102\u00a0519"  # SCB, 31 Dec 2023
+    assert population.value.startswith("102\u00a0519")  # SCB, 31 Dec 2023
     assert "Källa: SCB (Statistiska centralbyrån) · 2023" in _text(at)
 
 
@@ -324,3 +324,23 @@ def test_social_page_similar_areas_and_over_time(app_env):
 def test_social_page_real_single_year_indicator_says_so(app_env):
     at = _run("social_hallbarhet.py", {"tema": "work", "ind": "share_low_economic_standard"})
     assert any("Bara ett år (2022)" in c.value for c in at.caption)
+
+
+def test_overview_lists_changes_since_the_last_meeting(app_env):
+    at = _run(None, {"sedan": "2025-07-01"})
+    assert not at.exception
+    assert str(at.date_input[0].value) == "2025-07-01"
+    sentences = [m.value for m in at.markdown if "samma period i fjol" in m.value]
+    assert 1 <= len(sentences) <= 5
+    for sentence in sentences:
+        assert ("ökade" in sentence or "minskade" in sentence) and "Källa:" in sentence
+    assert any("exakt test" in c.value for c in at.caption)
+
+
+def test_overview_default_meeting_is_28_days_ago(app_env):
+    import datetime as dt
+
+    from tests.conftest import DEMO_END
+
+    at = _run(None)
+    assert at.date_input[0].value == DEMO_END - dt.timedelta(days=28)

@@ -1,0 +1,273 @@
+"""Översikt: the three horizons side by side — headline tiles with sparklines, a small map
+per horizon — and 'Sedan förra mötet', the changes beyond normal variation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from pax import i18n, maps, stats
+from ui import cached, state
+from ui import components as c
+from ui.state import lang, t
+
+CATEGORY_TILES = (("shooting",), ("explosion",), ("car_fire",), ("drug_cache", "weapon_cache"))
+
+
+@dataclass
+class TileData:
+    label: str
+    value: str
+    delta: str | None
+    delta_color: str
+    source: str
+    help: str | None = None
+    spark: list | None = None
+
+
+def _spark(values) -> list | None:
+    """Sparkline points; a series with a hidden value gets no sparkline (a gap would still
+    let the line's shape hint at the hidden number)."""
+    points = list(values)
+    if len(points) < 2 or any(pd.isna(v) for v in points):
+        return None
+    return [float(v) for v in points]
+
+
+def here_and_now_tiles(end: dt.date) -> list[TileData]:
+    start = end - dt.timedelta(days=27)
+    window = (stats.year_earlier(start), stats.year_earlier(end))
+    period = i18n.date_range(start, end, lang())
+    labels = cached.categories().set_index("id")
+    spark_start = dt.date(end.year - 1, end.month, 1)
+    tiles = []
+    for group in CATEGORY_TILES:
+        counts = cached.window_counts({"now": (start, end), "before": window}, list(group))
+        now_raw, before_raw = _window_total(counts, "now"), _window_total(counts, "before")
+        label_col = "label_en" if lang() == "en" else "label_sv"
+        name = " och ".join(labels.at[g, label_col] for g in group if g in labels.index)
+        if len(group) > 1:
+            name = "Narkotika- och vapengömmor" if lang() != "en" else "Drug and weapon caches"
+        monthly, _, _ = cached.monthly_total(spark_start, end, list(group), None)
+        tiles.append(
+            TileData(
+                name,
+                now_raw[1],
+                c.change_text(now_raw[0], before_raw[0]),
+                "inverse",
+                c.source_line(["demo_events"], period),
+                spark=_spark(monthly["count"]),
+            )
+        )
+    return tiles
+
+
+def _window_total(counts: pd.DataFrame, window: str) -> tuple[float | None, str]:
+    """Sum of a window's protected counts; hidden when any part is hidden."""
+    part = counts[counts["window"] == window]
+    if part.empty:
+        return 0.0, "0"
+    if part["count_suppressed"].any():
+        k = cached.privacy_policy().k
+        return None, f"<{k}" if len(part) == 1 else f"≥{int(part['count'].fillna(0).sum())}"
+    total = float(part["count"].sum())
+    return total, i18n.number(total, 0, lang())
+
+
+def trust_tiles(end: dt.date) -> list[TileData]:
+    tiles = []
+    start = dt.date(end.year, 1, 1)
+    for indicator_id in ("intel_reports", "money_seized_sek", "illicit_rentals_stopped"):
+        row = cached.indicator(indicator_id)
+        now, label = cached.measure_total(indicator_id, start, end)
+        before, _ = cached.measure_total(
+            indicator_id, stats.year_earlier(start), stats.year_earlier(end)
+        )
+        series = cached.measure_by_breakdown(indicator_id, dt.date(end.year - 1, end.month, 1), end)
+        monthly = series.groupby("period")["value"].sum(min_count=1)
+        unit = i18n.unit(row["unit"], lang())
+        tiles.append(
+            TileData(
+                i18n.name(row, lang()),
+                f"{label or i18n.number(now, 0, lang())} {unit}".strip(),
+                c.change_text(now, before),
+                "normal",
+                c.source_line([row["source_id"]], i18n.date_range(start, end, lang())),
+                spark=_spark(monthly),
+            )
+        )
+    survey = cached.survey("trust_police", "kommun", lang=lang())
+    if not survey.empty:
+        row = cached.indicator("trust_police")
+        latest = survey.iloc[-1]
+        before = survey.iloc[-2]["value"] if len(survey) > 1 else None
+        tiles.append(
+            TileData(
+                i18n.name(row, lang()),
+                f"{i18n.number(latest['value'], 0, lang())} %",
+                c.change_text(latest["value"], before, " pe"),
+                "normal",
+                c.source_line([row["source_id"]], latest["period"]),
+                spark=_spark(survey["value"]),
+            )
+        )
+    return tiles
+
+
+def social_tiles() -> list[TileData]:
+    tiles = []
+    for indicator_id in (
+        "population",
+        "employment_rate_16_64",
+        "share_low_economic_standard",
+        "eligible_upper_secondary",
+    ):
+        row = cached.indicator(indicator_id)
+        values = cached.measure_values(indicator_id, "kommun")
+        if values.empty:
+            continue
+        latest = values.iloc[-1]
+        decimals = 0 if row["kind"] == "count" else 1
+        unit = i18n.unit(row["unit"], lang())
+        before = values.iloc[-2]["value"] if len(values) > 1 else None
+        years = " och ".join(values["period"].tolist()[-2:]) if before is not None else ""
+        delta = None
+        if before is not None:
+            delta = c.change_text(latest["value"], before).replace(t("vs_last_year"), f"({years})")
+        color = {"higher": "normal", "lower": "inverse"}.get(row["better"], "off")
+        tiles.append(
+            TileData(
+                i18n.name(row, lang()),
+                f"{i18n.number(latest['value'], decimals, lang())} {unit}".strip(),
+                delta,
+                color,
+                c.source_line([row["source_id"]], latest["period"]),
+                help=row["definition_en"] if lang() == "en" else row["definition_sv"],
+                spark=_spark(values["value"]),
+            )
+        )
+    return tiles
+
+
+def show_tiles(tiles: list[TileData]) -> None:
+    for tile in tiles:
+        c.tile(
+            tile.label,
+            tile.value,
+            tile.delta,
+            delta_color=tile.delta_color,
+            source=tile.source,
+            help=tile.help,
+            chart_data=tile.spark,
+        )
+
+
+def here_and_now_map(end: dt.date, height: int) -> None:
+    start = end - dt.timedelta(days=89)
+    counts = cached.area_counts(start, end, "regso", None)
+    counts["label"] = [f"{n}: {lbl}" for n, lbl in zip(counts["name"], counts["count_label"])]
+    hot = cached.hot_areas(start, end, "regso", [])
+    hot["label"] = [
+        f"{n}: {maps.HOTSPOT_LABELS.get(int(k), '')}" for n, k in zip(hot["name"], hot["cls"])
+    ]
+    m = maps.base_map(height=height, zoom=10)
+    maps.add_areas(
+        m,
+        counts,
+        t("layer_areas"),
+        "count",
+        legend_title=t("events"),
+        fmt=lambda v: i18n.number(v, 0, lang()),
+    )
+    maps.add_hotspots(m, hot, t("layer_hot_areas"), "Gi*", outline=True, legend=False)
+    maps.finish(m)
+    c.render_map(m, key="overview_here", height=height)
+    c.source_caption(["demo_events", "scb_geo"], t("last_days", n=90) + " · hotspots Gi*")
+
+
+def trust_map(height: int) -> None:
+    values = cached.survey("trust_police", "regso", lang=lang())
+    if values.empty:
+        return
+    year = values["period"].max()
+    latest = values[values["period"] == year]
+    shapes = cached.areas("regso")[["code", "name", "geometry"]]
+    data = shapes.merge(
+        latest[["area_code", "value", "hidden_reason"]],
+        left_on="code",
+        right_on="area_code",
+        how="left",
+    )
+    data["label"] = [
+        f"{n}: {why}" if isinstance(why, str) and why else f"{n}: {i18n.number(v, 0, lang())} %"
+        for n, v, why in zip(data["name"], data["value"], data["hidden_reason"])
+    ]
+    m = maps.base_map(height=height, zoom=10)
+    maps.add_areas(
+        m,
+        data,
+        i18n.name(cached.indicator("trust_police"), lang()),
+        "value",
+        palette=maps.PALETTE_GOOD,
+        legend_title="%",
+        fmt=lambda v: i18n.number(v, 0, lang()),
+    )
+    maps.finish(m)
+    c.render_map(m, key="overview_trust", height=height)
+    c.source_caption(["demo_trust"], year)
+
+
+def social_map(height: int) -> None:
+    values = cached.measure_latest("share_low_economic_standard", "deso")
+    shapes = cached.areas("deso")[["code", "name", "geometry"]]
+    data = shapes.merge(
+        values[["area_code", "value"]], left_on="code", right_on="area_code", how="left"
+    )
+    data["label"] = [
+        f"{n}: {i18n.number(v, 0, lang())} %" for n, v in zip(data["name"], data["value"])
+    ]
+    row = cached.indicator("share_low_economic_standard")
+    m = maps.base_map(height=height, zoom=10)
+    maps.add_areas(
+        m,
+        data,
+        i18n.name(row, lang()),
+        "value",
+        legend_title="%",
+        fmt=lambda v: i18n.number(v, 0, lang()),
+    )
+    maps.finish(m)
+    c.render_map(m, key="overview_social", height=height)
+    c.source_caption(["scb_deso"], f"{i18n.name(row, lang())} {values['period'].iloc[0]}")
+
+
+def since_last_meeting(end: dt.date) -> list:
+    st.subheader("Sedan förra mötet" if lang() != "en" else "Since the last meeting")
+    first = end - dt.timedelta(days=365)
+    since = state.date_input(
+        "Förra mötet" if lang() != "en" else "Last meeting",
+        "sedan",
+        end - dt.timedelta(days=28),
+        first,
+        end - dt.timedelta(days=1),
+    )
+    found = cached.since_last_meeting(since, end, lang())
+    if not found:
+        st.info(
+            "Inga förändringar utöver normal variation sedan förra mötet."
+            if lang() != "en"
+            else "No changes beyond normal variation since the meeting."
+        )
+    for change in found:
+        st.markdown(f"- {change.sentence}")
+    if 0 < len(found) < 3:
+        st.caption("Inga fler förändringar är större än normal variation.")
+    st.caption(
+        "Varje rad jämför perioden sedan mötet med samma period i fjol med ett exakt "
+        "test för två Poisson-fördelade antal (5 % nivå). Små antal (under "
+        f"{cached.privacy_policy().k}) nämns aldrig."
+    )
+    return found
