@@ -278,9 +278,10 @@ def add_points(
     return m
 
 
-def finish(m: folium.Map, bounds=None) -> folium.Map:
+def finish(m: folium.Map, bounds=None, layer_control: bool = True) -> folium.Map:
     """Add the layer control, fit bounds and localise assets (call last)."""
-    folium.LayerControl(collapsed=False).add_to(m)
+    if layer_control:
+        folium.LayerControl(collapsed=False).add_to(m)
     if bounds:
         m.fit_bounds(bounds)
     return localize(m)

@@ -641,3 +641,20 @@ def _since(store_version: str, since, end, lang: str) -> list:
 def since_last_meeting(since: dt.date, end: dt.date, lang: str = "sv") -> list:
     """The three to five changes since `since` that are beyond normal variation."""
     return _since(version(), since, end, lang)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _events_total(store_version: str, start, end, categories: tuple | None):
+    raw = queries.category_counts(
+        _connection(store_version), start, end, list(categories) if categories else None
+    )
+    total = float(raw["count"].sum()) if not raw.empty else 0.0
+    shown = privacy.protect_counts(pd.DataFrame({"n": [total]}), ["n"], _policy())
+    value = shown["n"].iloc[0]
+    return (None if pd.isna(value) else float(value)), shown["n_label"].iloc[0]
+
+
+def events_total(start: dt.date, end: dt.date, categories: list[str] | None):
+    """Municipal events of some categories in [start, end], summed raw, protected once:
+    (value or None when hidden, label)."""
+    return _events_total(version(), start, end, tuple(categories) if categories else None)

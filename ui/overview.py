@@ -45,8 +45,8 @@ def here_and_now_tiles(end: dt.date) -> list[TileData]:
     spark_start = dt.date(end.year - 1, end.month, 1)
     tiles = []
     for group in CATEGORY_TILES:
-        counts = cached.window_counts({"now": (start, end), "before": window}, list(group))
-        now_raw, before_raw = _window_total(counts, "now"), _window_total(counts, "before")
+        now_raw = cached.events_total(start, end, list(group))
+        before_raw = cached.events_total(*window, list(group))
         label_col = "label_en" if lang() == "en" else "label_sv"
         name = " och ".join(labels.at[g, label_col] for g in group if g in labels.index)
         if len(group) > 1:
@@ -63,18 +63,6 @@ def here_and_now_tiles(end: dt.date) -> list[TileData]:
             )
         )
     return tiles
-
-
-def _window_total(counts: pd.DataFrame, window: str) -> tuple[float | None, str]:
-    """Sum of a window's protected counts; hidden when any part is hidden."""
-    part = counts[counts["window"] == window]
-    if part.empty:
-        return 0.0, "0"
-    if part["count_suppressed"].any():
-        k = cached.privacy_policy().k
-        return None, f"<{k}" if len(part) == 1 else f"≥{int(part['count'].fillna(0).sum())}"
-    total = float(part["count"].sum())
-    return total, i18n.number(total, 0, lang())
 
 
 def trust_tiles(end: dt.date) -> list[TileData]:
@@ -183,7 +171,7 @@ def here_and_now_map(end: dt.date, height: int) -> None:
         fmt=lambda v: i18n.number(v, 0, lang()),
     )
     maps.add_hotspots(m, hot, t("layer_hot_areas"), "Gi*", outline=True, legend=False)
-    maps.finish(m)
+    maps.finish(m, layer_control=False)
     c.render_map(m, key="overview_here", height=height)
     c.source_caption(["demo_events", "scb_geo"], t("last_days", n=90) + " · hotspots Gi*")
 
@@ -215,7 +203,7 @@ def trust_map(height: int) -> None:
         legend_title="%",
         fmt=lambda v: i18n.number(v, 0, lang()),
     )
-    maps.finish(m)
+    maps.finish(m, layer_control=False)
     c.render_map(m, key="overview_trust", height=height)
     c.source_caption(["demo_trust"], year)
 
@@ -239,7 +227,7 @@ def social_map(height: int) -> None:
         legend_title="%",
         fmt=lambda v: i18n.number(v, 0, lang()),
     )
-    maps.finish(m)
+    maps.finish(m, layer_control=False)
     c.render_map(m, key="overview_social", height=height)
     c.source_caption(["scb_deso"], f"{i18n.name(row, lang())} {values['period'].iloc[0]}")
 
