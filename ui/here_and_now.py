@@ -182,6 +182,14 @@ def scope(v: View) -> tuple[list[str] | None, str]:
         format_func=lambda x: v.names.get(x, t("no_area")),
     )
     if area_code:
+        st.page_link(
+            "app_pages/omraden.py",
+            label=f"{v.names[area_code]}: öppna områdesprofilen"
+            if lang() != "en"
+            else f"{v.names[area_code]}: open the profile",
+            icon=":material/arrow_forward:",
+            query_params={"omrade": area_code, "niva": v.level},
+        )
         return [area_code], v.names[area_code]
     if not v.selection:
         return None, t("no_area")

@@ -170,9 +170,27 @@ def test_social_page_labels_fictional_indicators(app_env):
 
 def test_areas_page_profiles_the_chosen_area(app_env):
     at = _run("omraden.py", {"omrade": "hovsjo"})
-    assert not at.exception
+    assert not at.exception, [e.value for e in at.exception]
     assert "Särskilt utsatt område" in _text(at)
-    assert any(m.label == "Förtroende för polisen" for m in at.metric)
+    assert "Sammanfattning" in _text(at)
+    headers = [h.value for h in at.subheader]
+    assert headers[:3] == ["Här och nu", "Medellång sikt", "Lång sikt"]
+    events = next(d.value for d in at.dataframe if "Kategori" in d.value.columns)
+    assert {"Per 1 000 inv.", "Södertälje kommun", "Liknande områden"} <= set(events.columns)
+    assert not any(v in {"1", "2"} for v in events["Händelser"])
+    long_term = next(d.value for d in at.dataframe if "Förändring" in d.value.columns)
+    assert "Förvärvsfrekvens 16–64 år" in set(long_term["Indikator"])
+
+
+def test_areas_page_by_select_box_and_deso_level(app_env):
+    at = _run("omraden.py")
+    _widget(at, "selectbox", "Område").set_value("saltskog").run()
+    assert not at.exception
+    assert at.query_params["omrade"] in (["saltskog"], "saltskog")
+    assert "Utsatt område" in _text(at)
+    at = _run("omraden.py", {"niva": "deso", "omrade": "0181C1050"})
+    assert not at.exception
+    assert _widget(at, "selectbox", "Område").value == "0181C1050"
 
 
 def test_about_page_documents_every_catalogue_entry(app_env):

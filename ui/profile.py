@@ -1,0 +1,284 @@
+"""Områden: one neighbourhood across all three horizons over time, against the
+municipality and similar areas, with a short generated summary of what moved most."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from pax import figures, i18n, model
+from ui import cached, state
+from ui import components as c
+from ui.state import lang, t
+
+SURVEY = ("trust_police", "willing_to_testify", "unsafe_at_night", "refrain_activities")
+LONG_TERM = (
+    "population",
+    "employment_rate_16_64",
+    "share_low_economic_standard",
+    "share_post_secondary_25_64",
+    "share_rental_dwellings",
+    "youth_neet_16_24",
+    "eligible_upper_secondary",
+    "overcrowding",
+)
+
+
+@dataclass
+class Area:
+    code: str
+    name: str
+    level: str
+    population: float | None
+    similar: list[str]
+    names: dict[str, str]
+
+
+def choose() -> Area:
+    a, b = st.columns([1, 3])
+    level = state.select(
+        t("level"),
+        ["regso", "deso"],
+        "niva",
+        "regso",
+        format_func=lambda v: t(f"level_{v}"),
+        container=a,
+    )
+    areas = cached.areas(level)
+    names = dict(zip(areas["code"], areas["name"]))
+    default = "hovsjo" if "hovsjo" in names else next(iter(names))
+    code = state.select(
+        t("area"),
+        sorted(names, key=names.get),
+        "omrade",
+        default,
+        format_func=names.get,
+        container=b,
+    )
+    similar = cached.similar(level, code, "structure", 3)["code"].tolist()
+    population = areas.set_index("code")["population"].get(code)
+    return Area(code, names[code], level, population, similar, names)
+
+
+def header(area: Area) -> None:
+    status = cached.police_status()
+    status = status[status["area_code"] == area.code]
+    if not status.empty:
+        s = status.iloc[0]
+        st.warning(
+            f"Polisens lista {s['year']}: **{s['status']}** ({s['police_area']}), "
+            f"sedan {i18n.date(s['since'], lang())}.",
+            icon=":material/policy:",
+        )
+    similar = ", ".join(area.names[s] for s in area.similar)
+    st.caption(
+        f"Jämförs med hela kommunen och de liknande områdena {similar} (närmast på "
+        "förvärvsfrekvens, låg ekonomisk standard, hyresrätter och utbildning, SCB 2022). "
+        "Länken i adressfältet visar just det här området."
+    )
+
+
+def events(area: Area, end: dt.date) -> list[str]:
+    """Events by category in the last 12 months per 1 000 inhabitants against the
+    municipality and the similar areas; the monthly trend with intervention periods."""
+    st.subheader(t("horizon_here_and_now"))
+    start = end - dt.timedelta(days=364)
+    sentences = []
+    rows = []
+    labels = cached.categories().set_index("id")["label_en" if lang() == "en" else "label_sv"]
+    for cat in labels.index[:5]:
+        cat_counts = cached.area_counts(start, end, area.level, [cat]).set_index("code")
+        kommun_total, _ = cached.events_total(start, end, [cat])
+        kommun_pop = cached.areas("kommun")["population"].iloc[0]
+        similar_rates = cat_counts.loc[cat_counts.index.isin(area.similar), "rate_per_1000"]
+        here = cat_counts.loc[area.code] if area.code in cat_counts.index else None
+        rows.append(
+            {
+                "Kategori": labels[cat],
+                t("events"): here["count_label"] if here is not None else "0",
+                "Per 1 000 inv.": here["rate_per_1000"] if here is not None else None,
+                t("municipality"): (
+                    kommun_total / kommun_pop * 1000
+                    if kommun_total is not None and kommun_pop
+                    else None
+                ),
+                "Liknande områden": similar_rates.mean() if similar_rates.notna().any() else None,
+            }
+        )
+    table = pd.DataFrame(rows)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            col: st.column_config.NumberColumn(format="%.2f")
+            for col in ("Per 1 000 inv.", t("municipality"), "Liknande områden")
+        },
+    )
+    c.downloads(table, f"handelser_{area.code}")
+    c.source_caption(["demo_events", "scb_deso"], i18n.date_range(start, end, lang()))
+    trend_start = dt.date(end.year - 3, end.month, 1)
+    children = cached.selection([area.code], False) or [area.code]
+    monthly, last12, prior12 = cached.monthly_total(trend_start, end, None, children)
+    shaded = []
+    presence = cached.presence(trend_start, end)
+    types = {k: v[1] if lang() == "en" else v[0] for k, v in model.INTERVENTION_TYPES.items()}
+    for _, row in presence[presence["area_code"].isin(children)].head(20).iterrows():
+        last = row["end_date"] if pd.notna(row["end_date"]) else end
+        shaded.append((row["start_date"], last, types.get(row["type"], row["type"])))
+    st.plotly_chart(
+        figures.monthly_trend(
+            monthly, f"{t('trend')} – {area.name}", t("events"), t("rolling"), shaded
+        ),
+        width="stretch",
+    )
+    sentence = c.trend_sentence(last12, prior12)
+    st.markdown(sentence)
+    sentences.append(f"{area.name}: {sentence[0].lower()}{sentence[1:]}")
+    if shaded:
+        st.caption("Skuggade perioder: förebyggande närvaro i området (fiktiva demodata).")
+    return sentences
+
+
+def trust(area: Area) -> list[str]:
+    st.subheader(t("horizon_trust"))
+    indicator_id = state.select(
+        t("indicator"),
+        list(SURVEY),
+        "enk",
+        SURVEY[0],
+        format_func=lambda i: i18n.name(cached.indicator(i), lang()),
+    )
+    row = cached.indicator(indicator_id)
+    codes = [area.code, model.KOMMUN_CODE, *area.similar]
+    frame = cached.survey(indicator_id, codes=codes, lang=lang())
+    if frame.empty:
+        st.info(t("no_data"))
+        return []
+    series_name = {area.code: area.name, model.KOMMUN_CODE: t("municipality")}
+    shown = frame[frame["area_code"].isin([area.code, model.KOMMUN_CODE])].assign(
+        series=lambda d: d["area_code"].map(series_name)
+    )
+    fig = figures.lines_with_band(
+        shown.dropna(subset=["value"]),
+        "period",
+        "value",
+        "low",
+        "high",
+        "series",
+        f"{i18n.name(row, lang())} (%)",
+    )
+    st.plotly_chart(fig, width="stretch")
+    latest = frame[frame["period"] == frame["period"].max()].set_index("area_code")
+    similar_mean = latest.loc[latest.index.isin(area.similar), "value"].mean()
+    here = latest["value"].get(area.code)
+    whole = latest["value"].get(model.KOMMUN_CODE)
+    why = latest["hidden_reason"].get(area.code, "")
+    if why:
+        st.caption(f"{area.name}: {why}.")
+    table = pd.DataFrame(
+        [
+            {
+                t("year"): frame["period"].max(),
+                area.name: here,
+                t("municipality"): whole,
+                "Liknande områden": similar_mean,
+                t("interval"): (
+                    f"{i18n.number(latest['low'].get(area.code), 0, lang())}–"
+                    f"{i18n.number(latest['high'].get(area.code), 0, lang())} %"
+                    if pd.notna(here)
+                    else "–"
+                ),
+            }
+        ]
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            col: st.column_config.NumberColumn(format="%.0f")
+            for col in (area.name, t("municipality"), "Liknande områden")
+        },
+    )
+    c.source_caption([row["source_id"]], f"{frame['period'].min()}–{frame['period'].max()}")
+    mine = frame[(frame["area_code"] == area.code)].dropna(subset=["value"])
+    if len(mine) >= 2:
+        diff = mine["value"].iloc[-1] - mine["value"].iloc[0]
+        return [
+            f"{i18n.name(row, lang())} i {area.name} har ändrats "
+            f"{'+' if diff > 0 else ''}{i18n.number(diff, 0, lang())} procentenheter "
+            f"{mine['period'].iloc[0]}–{mine['period'].iloc[-1]}."
+        ]
+    return []
+
+
+def long_term(area: Area) -> list[str]:
+    st.subheader(t("horizon_social"))
+    rows, moves = [], []
+    for indicator_id in LONG_TERM:
+        row = cached.indicator(indicator_id)
+        values = cached.measure_values(
+            indicator_id, codes=[area.code, model.KOMMUN_CODE, *area.similar]
+        )
+        if values.empty:
+            continue
+        year = values["period"].max()
+        latest = values[values["period"] == year].set_index("area_code")["value"]
+        mine = values[values["area_code"] == area.code]
+        change = (
+            mine["value"].iloc[-1] - mine["value"].iloc[0]
+            if mine["period"].nunique() >= 2
+            else None
+        )
+        rows.append(
+            {
+                t("indicator"): i18n.name(row, lang()),
+                t("year"): year,
+                area.name: latest.get(area.code),
+                t("municipality"): latest.get("0181"),
+                "Liknande områden": latest[latest.index.isin(area.similar)].mean(),
+                "Förändring": change,
+                "Enhet": i18n.unit(row["unit"], lang()),
+                t("source"): "fiktiva demodata" if row["fictional"] else "SCB",
+            }
+        )
+        if change is not None and row["kind"] != "count":
+            moves.append(
+                (
+                    abs(change),
+                    i18n.name(row, lang()),
+                    change,
+                    mine["period"].iloc[0],
+                    mine["period"].iloc[-1],
+                )
+            )
+    table = pd.DataFrame(rows)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            col: st.column_config.NumberColumn(format="%.1f")
+            for col in (area.name, t("municipality"), "Liknande områden", "Förändring")
+        },
+    )
+    c.downloads(table, f"lang_sikt_{area.code}")
+    c.source_caption(["scb_deso", "demo_social"], "2010–" + str(table[t("year")].max()))
+    out = []
+    for _, name, change, first, last in sorted(moves, reverse=True)[:1]:
+        out.append(
+            f"Störst rörelse på lång sikt: {name.lower()} "
+            f"{'+' if change > 0 else ''}{i18n.number(change, 1, lang())} "
+            f"({first}–{last}, fiktiva demodata)."
+        )
+    return out
+
+
+def summary(sentences: list[str]) -> None:
+    if not sentences:
+        return
+    st.info("**Sammanfattning.** " + " ".join(sentences), icon=":material/summarize:")
