@@ -241,3 +241,25 @@ def when_text(first, last, exact: bool) -> str:
         return f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
     a, b = first.isocalendar().week, last.isocalendar().week
     return f"v. {a}" if a == b else f"v. {a}–{b}"
+
+
+def presence_spans(
+    presence: pd.DataFrame, codes: list[str], start: dt.date, end: dt.date
+) -> list[tuple]:
+    """Periods with any preventive presence in the areas, merged and clipped to the chart,
+    as (start, end, label) for shading — overlapping periods become one span."""
+    part = presence[presence["area_code"].isin(codes)]
+    spans = sorted(
+        (max(s, start), min(e if pd.notna(e) else end, end))
+        for s, e in zip(part["start_date"], part["end_date"])
+    )
+    merged: list[list] = []
+    for s, e in spans:
+        if s > e:
+            continue
+        if merged and s <= merged[-1][1] + dt.timedelta(days=1):
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    label = "Närvaro" if lang() != "en" else "Presence"
+    return [(s, e, label if i == 0 else "") for i, (s, e) in enumerate(merged)]

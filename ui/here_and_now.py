@@ -245,13 +245,7 @@ def trend_section(v: View, codes: list[str] | None, scope_name: str) -> None:
     if monthly["count"].fillna(0).sum() == 0 and not monthly["count_suppressed"].any():
         st.info(t("no_data"))
         return
-    shaded = []
-    if codes:
-        active = cached.presence(start, v.end)
-        labels = _type_labels()
-        for _, row in active[active["area_code"].isin(codes)].head(20).iterrows():
-            last = row["end_date"] if pd.notna(row["end_date"]) else v.end
-            shaded.append((row["start_date"], last, labels.get(row["type"], row["type"])))
+    shaded = c.presence_spans(cached.presence(start, v.end), codes, start, v.end) if codes else []
     chosen = ", ".join(v.cat_label.get(x, x) for x in v.categories)
     st.plotly_chart(
         figures.monthly_trend(

@@ -109,6 +109,9 @@ def events(area: Area, end: dt.date) -> list[str]:
             }
         )
     table = pd.DataFrame(rows)
+    for col in table.columns:  # missing numbers as blanks, not "None"
+        if col not in ("Kategori", t("events"), t("indicator"), t("year"), "Enhet", t("source")):
+            table[col] = pd.to_numeric(table[col], errors="coerce")
     st.dataframe(
         table,
         hide_index=True,
@@ -123,12 +126,7 @@ def events(area: Area, end: dt.date) -> list[str]:
     trend_start = dt.date(end.year - 3, end.month, 1)
     children = cached.selection([area.code], False) or [area.code]
     monthly, last12, prior12 = cached.monthly_total(trend_start, end, None, children)
-    shaded = []
-    presence = cached.presence(trend_start, end)
-    types = {k: v[1] if lang() == "en" else v[0] for k, v in model.INTERVENTION_TYPES.items()}
-    for _, row in presence[presence["area_code"].isin(children)].head(20).iterrows():
-        last = row["end_date"] if pd.notna(row["end_date"]) else end
-        shaded.append((row["start_date"], last, types.get(row["type"], row["type"])))
+    shaded = c.presence_spans(cached.presence(trend_start, end), children, trend_start, end)
     st.plotly_chart(
         figures.monthly_trend(
             monthly, f"{t('trend')} – {area.name}", t("events"), t("rolling"), shaded
@@ -257,6 +255,9 @@ def long_term(area: Area) -> list[str]:
                 )
             )
     table = pd.DataFrame(rows)
+    for col in table.columns:  # missing numbers as blanks, not "None"
+        if col not in ("Kategori", t("events"), t("indicator"), t("year"), "Enhet", t("source")):
+            table[col] = pd.to_numeric(table[col], errors="coerce")
     st.dataframe(
         table,
         hide_index=True,

@@ -1,0 +1,662 @@
+"""The briefing export from Översikt and Områden: the same protected figures the pages show
+(through ui.cached only), put into a `pax.briefing.Briefing` and offered as a dated HTML
+file and a PDF.
+
+`overview_briefing` and `area_briefing` need no running Streamlit script (the cached
+functions work in bare mode), so tests call them directly; `download_buttons` is the only
+part that draws widgets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+import folium
+import pandas as pd
+import shapely
+import streamlit as st
+
+from pax import briefing, config, figures, i18n, maps, model
+from pax.briefing import Briefing, Section, Tile
+from ui import cached
+from ui import components as c
+from ui.state import lang
+
+STATIC_DIR = config.ROOT / "static"
+MAP_HEIGHT = 420
+FIGURE_HEIGHT = 380
+SURVEY = ("trust_police", "willing_to_testify", "unsafe_at_night")
+YEAR_TO_DATE = ("intel_reports", "money_seized_sek", "illicit_rentals_stopped")
+LONG_TERM = (
+    ("population", 0, ""),
+    ("employment_rate_16_64", 1, " %"),
+    ("share_low_economic_standard", 1, " %"),
+    ("eligible_upper_secondary", 1, " %"),
+)
+LABELS = {
+    "heading": ("Lägesbild att ladda ned", "Briefing to download"),
+    "help": (
+        "En daterad HTML-fil som öppnas utan nätverk (interaktiva diagram och kartor) och en "
+        "PDF för utskrift, med samma siffror som sidan, källor och röjandeskydd.",
+        "A dated HTML file that opens without a network (interactive charts and maps) and a "
+        "PDF for printing, with the page's figures, sources and disclosure control.",
+    ),
+    "make": ("Skapa lägesbild", "Make a briefing"),
+    "making": ("Skapar lägesbild …", "Making the briefing …"),
+    "making_pdf": ("Skapar PDF …", "Making the PDF …"),
+    "html": ("Ladda ned lägesbild (HTML)", "Download briefing (HTML)"),
+    "pdf": ("Ladda ned lägesbild (PDF)", "Download briefing (PDF)"),
+    "data_until": ("Uppgifter till och med {d}", "Data up to {d}"),
+    "per_1000": ("Händelser per 1 000 invånare", "Events per 1,000 inhabitants"),
+    "presence": ("Förebyggande närvaro i området", "Preventive presence in the area"),
+    "by_category": (
+        "Händelser per kategori, senaste 12 månaderna",
+        "Events by category, last 12 months",
+    ),
+    "hidden": ("dold", "hidden"),
+    "category": ("Kategori", "Category"),
+}
+SESSION_KEY = "_pax_briefing"
+
+
+def _l(key: str, **kwargs) -> str:
+    sv, en = LABELS[key]
+    text = en if lang() == "en" else sv
+    return text.format(**kwargs) if kwargs else text
+
+
+def _t(key: str, **kwargs) -> str:
+    return i18n.t(key, lang(), **kwargs)
+
+
+class _Sources:
+    """Source lines in plain text (`Källa: SCB · 2023 · fiktiva demodata`), remembering
+    every source used for the briefing's source table."""
+
+    def __init__(self) -> None:
+        self.used: list[str] = []
+        self.table = cached.sources().set_index("id")
+
+    def line(self, ids: Iterable[str], period) -> str:
+        parts, fictional = [], False
+        for sid in dict.fromkeys(ids):
+            if sid in self.table.index:
+                parts.append(str(self.table.at[sid, "publisher"]))
+                fictional |= bool(self.table.at[sid, "fictional"])
+                if sid not in self.used:
+                    self.used.append(sid)
+        text = f"{_t('source')}: {', '.join(dict.fromkeys(parts))} · {period}"
+        return text + (f" · {_t('fictional')}" if fictional else "")
+
+    def frame(self) -> pd.DataFrame:
+        rows = self.table.loc[[s for s in self.used if s in self.table.index]]
+        return rows.reset_index()[["title", "publisher", "licence", "period", "fictional"]]
+
+    def fictional(self) -> bool:
+        return any(bool(self.table.at[s, "fictional"]) for s in self.used)
+
+
+def _disclosure() -> str:
+    k = cached.privacy_policy().k
+    return _t("disclosure_note", k=k, km1=k - 1)
+
+
+def _year_earlier(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _months_back(end: dt.date, months: int) -> dt.date:
+    """The first day of the month `months - 1` months before `end`'s month."""
+    return (pd.Timestamp(end).to_period("M") - (months - 1)).start_time.date()
+
+
+def _bounds(geometries: Iterable[str]) -> list[list[float]]:
+    minx, miny, maxx, maxy = shapely.total_bounds(
+        [shapely.from_geojson(g) for g in geometries if g]
+    )
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+
+
+def _choropleth(
+    data: pd.DataFrame, name: str, value_col: str, legend: str, fmt, palette=maps.PALETTE
+) -> folium.Map:
+    m = maps.base_map(height=MAP_HEIGHT, font_px=13)
+    maps.add_areas(m, data, name, value_col, palette=palette, legend_title=legend, fmt=fmt)
+    return m
+
+
+def _police_outlines(m, police: pd.DataFrame) -> None:
+    outlines = police.drop_duplicates("police_area").assign(
+        label=lambda d: d["police_area"] + " – " + d["status"] + " (" + d["year"].astype(str) + ")"
+    )
+    maps.add_outlines(m, outlines, _t("layer_police"))
+
+
+def _year_to_date(indicator_id: str, end: dt.date, src: _Sources) -> Tile:
+    """As ui.components.year_to_date_tile: the year so far against the same days last year."""
+    row = cached.indicator(indicator_id)
+    statistic = "sum" if row["kind"] == "count" else "median"
+    start = dt.date(end.year, 1, 1)
+    now, now_label = cached.measure_total(indicator_id, start, end, statistic)
+    before, _ = cached.measure_total(
+        indicator_id, start.replace(year=end.year - 1), _year_earlier(end), statistic
+    )
+    unit = i18n.unit(row["unit"], lang())
+    value = now_label or i18n.number(now, 0, lang())
+    return Tile(
+        i18n.name(row, lang()),
+        f"{value} {unit}".strip(),
+        c.change_text(now, before),
+        src.line([row["source_id"]], i18n.date_range(start, end, lang())),
+    )
+
+
+# --- Översikt ---------------------------------------------------------------------------
+
+
+def _here_and_now(end: dt.date, src: _Sources) -> Section:
+    start = end - dt.timedelta(days=27)
+    last_year = (_year_earlier(start), _year_earlier(end))
+    counts = cached.window_counts({"now": (start, end), "before": last_year})
+    period = i18n.date_range(start, end, lang())
+    tiles = []
+    for cat in model.CATEGORIES:
+        rows = counts[counts["category"] == cat.id].set_index("window")
+        now = rows["count"].get("now") if "now" in rows.index else 0
+        before = rows["count"].get("before") if "before" in rows.index else 0
+        label_now = rows["count_label"].get("now", "0") if "now" in rows.index else "0"
+        tiles.append(
+            Tile(
+                cat.label_en if lang() == "en" else cat.label_sv,
+                str(label_now),
+                c.change_text(now, before),
+                src.line(["demo_events"], period),
+            )
+        )
+    trend_start = _months_back(end, 24)
+    monthly, last12, prior12 = cached.monthly_total(trend_start, end, [], None)
+    fig = figures.monthly_trend(
+        monthly,
+        f"{_t('trend')} – {_t('municipality')}",
+        _t("events"),
+        _t("rolling"),
+        height=FIGURE_HEIGHT,
+    )
+    areas = cached.area_counts(start, end, "regso")
+    areas["label"] = [f"{n}: {lbl}" for n, lbl in zip(areas["name"], areas["count_label"])]
+    m = _choropleth(
+        areas,
+        _t("layer_areas"),
+        "count",
+        f"{_t('events')}, {_t('last_days', n=28)}",
+        lambda v: i18n.number(v, 0, lang()),
+    )
+    _police_outlines(m, cached.police_status())
+    maps.finish(m, bounds=_bounds(areas["geometry"]))
+    return Section(
+        _t("horizon_here_and_now"),
+        f"{_t('horizon_here_and_now_sub')} · {_t('last_days', n=28)} ({period})",
+        tiles=tiles,
+        figures=[fig],
+        maps=[m],
+        sentences=[c.trend_sentence(last12, prior12)],
+        figure_captions=[
+            src.line(["demo_events"], i18n.date_range(trend_start, end, lang())),
+        ],
+        map_captions=[src.line(["demo_events", "scb_geo", "polisen_uso"], period)],
+    )
+
+
+def _medium_term(end: dt.date, src: _Sources) -> Section:
+    tiles = [_year_to_date(ind, end, src) for ind in YEAR_TO_DATE]
+    row = cached.indicator("trust_police")
+    trust = cached.measure_values("trust_police", "kommun")
+    figs, fig_captions, section_maps, map_captions = [], [], [], []
+    if not trust.empty:
+        latest = trust.iloc[-1]
+        prev = trust.iloc[-2]["value"] if len(trust) > 1 else None
+        tiles.append(
+            Tile(
+                i18n.name(row, lang()),
+                i18n.number(latest["value"], 0, lang()) + " %",
+                c.change_text(latest["value"], prev, " pe"),
+                src.line([row["source_id"]], latest["period"]),
+            )
+        )
+    survey = cached.survey("trust_police", "kommun", lang=lang())
+    if not survey.empty:
+        frame = survey.assign(series=_t("municipality"))
+        figs.append(
+            figures.lines_with_band(
+                frame,
+                "period",
+                "value",
+                "low",
+                "high",
+                "series",
+                f"{i18n.name(row, lang())} (%), {_t('interval')}",
+                height=FIGURE_HEIGHT,
+            )
+        )
+        fig_captions.append(
+            src.line([row["source_id"]], f"{survey['period'].min()}–{survey['period'].max()}")
+        )
+    by_area = cached.survey("trust_police", "regso", lang=lang())
+    if not by_area.empty:
+        year = by_area["period"].max()
+        this = by_area[by_area["period"] == year]
+        shapes = cached.areas("regso")[["code", "name", "geometry"]]
+        data = shapes.merge(this, left_on="code", right_on="area_code", how="left")
+        data["label"] = [
+            f"{n}: {i18n.number(v, 0, lang())} %" if pd.notna(v) else f"{n}: {why or '–'}"
+            for n, v, why in zip(data["name"], data["value"], data["hidden_reason"])
+        ]
+        m = _choropleth(
+            data,
+            i18n.name(row, lang()),
+            "value",
+            f"{i18n.name(row, lang())} (%), {year}",
+            lambda v: i18n.number(v, 0, lang()),
+            maps.PALETTE_GOOD,
+        )
+        section_maps.append(maps.finish(m, bounds=_bounds(data["geometry"])))
+        map_captions.append(src.line([row["source_id"], "scb_geo"], year))
+    return Section(
+        _t("horizon_trust"),
+        f"{_t('horizon_trust_sub')} · {_t('ytd')}",
+        tiles=tiles,
+        figures=figs,
+        maps=section_maps,
+        figure_captions=fig_captions,
+        map_captions=map_captions,
+    )
+
+
+def _long_term(src: _Sources) -> Section:
+    tiles = []
+    for ind, decimals, unit in LONG_TERM:
+        row = cached.indicator(ind)
+        values = cached.measure_values(ind, "kommun")
+        if values.empty:
+            continue
+        latest = values.iloc[-1]
+        tiles.append(
+            Tile(
+                i18n.name(row, lang()),
+                i18n.number(latest["value"], decimals, lang()) + unit,
+                None,
+                src.line([row["source_id"]], latest["period"]),
+            )
+        )
+    figs, fig_captions, section_maps, map_captions = [], [], [], []
+    employment = cached.measure_latest("employment_rate_16_64", "regso")
+    if not employment.empty:
+        row = cached.indicator("employment_rate_16_64")
+        kommun = cached.measure_values("employment_rate_16_64", "kommun")
+        year = employment["period"].max()
+        reference = kommun[kommun["period"] == year]["value"]
+        figs.append(
+            figures.ranked_bars(
+                employment.assign(code=employment["area_code"]),
+                "area_name",
+                "value",
+                f"{i18n.name(row, lang())} (%), {year}",
+                reference=reference.iloc[0] if len(reference) else None,
+                reference_label=_t("municipality"),
+                height=560,
+                font_size=12,
+            )
+        )
+        fig_captions.append(src.line([row["source_id"]], year))
+    low = cached.measure_latest("share_low_economic_standard", "deso")
+    if not low.empty:
+        row = cached.indicator("share_low_economic_standard")
+        year = low["period"].max()
+        shapes = cached.areas("deso")[["code", "name", "geometry"]]
+        data = shapes.merge(
+            low[["area_code", "value"]], left_on="code", right_on="area_code", how="left"
+        )
+        data["label"] = [
+            f"{n}: {i18n.number(v, 0, lang())} %" for n, v in zip(data["name"], data["value"])
+        ]
+        m = _choropleth(
+            data,
+            "DeSO",
+            "value",
+            f"{i18n.name(row, lang())} (%), {year}",
+            lambda v: i18n.number(v, 0, lang()),
+        )
+        section_maps.append(maps.finish(m, bounds=_bounds(data["geometry"])))
+        map_captions.append(src.line([row["source_id"], "scb_geo"], year))
+    return Section(
+        _t("horizon_social"),
+        _t("horizon_social_sub"),
+        tiles=tiles,
+        figures=figs,
+        maps=section_maps,
+        figure_captions=fig_captions,
+        map_captions=map_captions,
+    )
+
+
+def overview_briefing(end: dt.date, since: dt.date, changes: list[str]) -> Briefing:
+    """The Översikt page as a briefing: the three horizons with their tiles, one chart and
+    one map each, the 'since last meeting' list (made elsewhere), sources and the note."""
+    src = _Sources()
+    sections = [_here_and_now(end, src), _medium_term(end, src), _long_term(src)]
+    return Briefing(
+        title=_t("app_title"),
+        subtitle=f"{_t('app_subtitle')} · {_l('data_until', d=i18n.date(end, lang()))}",
+        date=dt.date.today(),
+        sections=sections,
+        changes=list(changes),
+        sources=src.frame(),
+        disclosure=_disclosure(),
+        fictional=src.fictional(),
+        lang=lang(),
+        since=since,
+    )
+
+
+# --- Områden ----------------------------------------------------------------------------
+
+
+def _survey_tile(ind: str, code: str, src: _Sources) -> tuple[Tile, pd.DataFrame] | None:
+    row = cached.indicator(ind)
+    values = cached.survey(ind, None, [code, model.KOMMUN_CODE], lang())
+    if values.empty:
+        return None
+    year = values["period"].max()
+    latest = values[values["period"] == year].set_index("area_code")
+    here = latest["value"].get(code)
+    whole = latest["value"].get(model.KOMMUN_CODE)
+    reason = latest["hidden_reason"].get(code, "") if code in latest.index else ""
+    value = i18n.number(here, 0, lang()) + " %" if pd.notna(here) else "–"
+    delta = f"{_t('municipality')}: {i18n.number(whole, 0, lang())} %"
+    if reason:
+        delta = f"{_l('hidden')}: {reason}; {delta}"
+    tile = Tile(i18n.name(row, lang()), value, delta, src.line([row["source_id"]], year))
+    return tile, values
+
+
+def _area_events(code: str, level: str, name: str, end: dt.date, src: _Sources) -> Section:
+    start = end - dt.timedelta(days=364)
+    period = i18n.date_range(start, end, lang())
+    population = float(cached.areas("regso")["population"].sum())
+    counts = cached.area_counts(start, end, level)
+    this = counts[counts["code"] == code].iloc[0]
+    kommun = cached.window_counts({"year": (start, end)})
+    kommun_total = float(kommun["count"].sum())
+    kommun_rate = kommun_total / population * 1000 if population else None
+    tiles = [
+        Tile(_t("events"), str(this["count_label"]), None, src.line(["demo_events"], period)),
+        Tile(
+            _l("per_1000"),
+            i18n.number(this["rate_per_1000"], 2, lang()),
+            f"{_t('municipality')}: {i18n.number(kommun_rate, 2, lang())}",
+            src.line(["demo_events", "scb_deso"], period),
+        ),
+    ]
+    rows = []
+    for cat in model.CATEGORIES:
+        part = cached.area_counts(start, end, level, [cat.id])
+        here = part[part["code"] == code].iloc[0]
+        whole = kommun[kommun["category"] == cat.id]
+        whole_count = whole["count"].iloc[0] if len(whole) else 0
+        whole_label = str(whole["count_label"].iloc[0]) if len(whole) else "0"
+        whole_rate = (
+            float(whole_count) / population * 1000 if population and pd.notna(whole_count) else None
+        )
+        rows.append(
+            {
+                _l("category"): cat.label_en if lang() == "en" else cat.label_sv,
+                f"{name} ({_t('measure_count').lower()})": str(here["count_label"]),
+                f"{name}, {_t('measure_rate').lower()}": i18n.number(
+                    here["rate_per_1000"], 2, lang()
+                ),
+                f"{_t('municipality')} ({_t('measure_count').lower()})": whole_label,
+                f"{_t('municipality')}, {_t('measure_rate').lower()}": i18n.number(
+                    whole_rate, 2, lang()
+                ),
+            }
+        )
+    tables = [(_l("by_category"), pd.DataFrame(rows))]
+    codes = cached.selection([code], False)
+    presence = cached.presence(start, end)
+    presence = presence[presence["area_code"].isin(codes or [code])]
+    if not presence.empty:
+        labels = {
+            k: (v[1] if lang() == "en" else v[0]) for k, v in model.INTERVENTION_TYPES.items()
+        }
+        table = pd.DataFrame(
+            {
+                _t("layer_presence"): presence["type"].map(labels).fillna(presence["type"]),
+                _t("area"): presence["area_name"],
+                _t("from"): presence["start_date"],
+                _t("to"): presence["end_date"],
+            }
+        )
+        tables.append((_l("presence"), table))
+        src.line(["demo_interventions"], period)
+    trend_start = _months_back(end, 24)
+    monthly, last12, prior12 = cached.monthly_total(trend_start, end, [], codes)
+    fig = figures.monthly_trend(
+        monthly, f"{_t('trend')} – {name}", _t("events"), _t("rolling"), height=FIGURE_HEIGHT
+    )
+    counts = counts.copy()
+    counts["label"] = [
+        f"{n}: {i18n.number(r, 2, lang())} per 1 000 inv." if pd.notna(r) else f"{n}: –"
+        for n, r in zip(counts["name"], counts["rate_per_1000"])
+    ]
+    m = _choropleth(
+        counts,
+        _t("layer_areas") if level == "regso" else "DeSO",
+        "rate_per_1000",
+        _t("measure_rate"),
+        lambda v: i18n.number(v, 2, lang()),
+    )
+    maps.add_outlines(
+        m, counts[counts["code"] == code], _t("selected_area"), color="#000000", dash=None
+    )
+    maps.finish(m, bounds=_bounds(counts["geometry"]))
+    sentences = [c.trend_sentence(last12, prior12)]
+    status = cached.police_status()
+    status = status[status["area_code"] == code]
+    if not status.empty:
+        s = status.iloc[0]
+        sentences.insert(
+            0,
+            f"Polisens lista {s['year']}: {s['status']} ({s['police_area']}), "
+            f"sedan {i18n.date(s['since'], lang())}.",
+        )
+        src.line(["polisen_uso"], s["year"])
+    return Section(
+        _t("horizon_here_and_now"),
+        f"{_t('horizon_here_and_now_sub')} · {period}",
+        tiles=tiles,
+        figures=[fig],
+        maps=[m],
+        tables=tables,
+        sentences=sentences,
+        figure_captions=[src.line(["demo_events"], i18n.date_range(trend_start, end, lang()))],
+        map_captions=[src.line(["demo_events", "scb_deso", "scb_geo"], period)],
+    )
+
+
+def _area_trust(code: str, name: str, src: _Sources) -> Section:
+    tiles, figs, captions = [], [], []
+    for ind in SURVEY:
+        made = _survey_tile(ind, code, src)
+        if made is None:
+            continue
+        tile, values = made
+        tiles.append(tile)
+        if ind == "trust_police":
+            names = {code: name, model.KOMMUN_CODE: _t("municipality")}
+            frame = values.assign(series=values["area_code"].map(names)).sort_values(
+                "area_code", key=lambda s: s != code, kind="stable"
+            )
+            figs.append(
+                figures.lines(
+                    frame,
+                    "period",
+                    "value",
+                    "series",
+                    f"{tile.label} (%)",
+                    height=FIGURE_HEIGHT,
+                    fmt=".0f",
+                )
+            )
+            figs[-1].update_xaxes(type="category")
+            captions.append(tile.source)
+    return Section(
+        _t("horizon_trust"),
+        _t("horizon_trust_sub"),
+        tiles=tiles,
+        figures=figs,
+        figure_captions=captions,
+    )
+
+
+def _area_long_term(code: str, name: str, src: _Sources) -> Section:
+    tiles, lines = [], []
+    for ind, _, _ in LONG_TERM:
+        row = cached.indicator(ind)
+        values = cached.measure_values(ind, codes=[code, model.KOMMUN_CODE])
+        if values.empty:
+            continue
+        year = values["period"].max()
+        latest = values[values["period"] == year].set_index("area_code")
+        decimals = 0 if row["kind"] == "count" else 1
+        unit = "" if row["kind"] == "count" else f" {i18n.unit(row['unit'], lang())}"
+        whole = latest["value"].get(model.KOMMUN_CODE)
+        tiles.append(
+            Tile(
+                i18n.name(row, lang()),
+                i18n.number(latest["value"].get(code), decimals, lang()) + unit,
+                None
+                if row["kind"] == "count"
+                else f"{_t('municipality')}: {i18n.number(whole, decimals, lang())}{unit}",
+                src.line([row["source_id"]], year),
+            )
+        )
+        if row["kind"] != "count" and values["period"].nunique() > 1:
+            names = {code: name, model.KOMMUN_CODE: _t("municipality")}
+            lines.append(
+                values.assign(
+                    facet=i18n.name(row, lang()), series=values["area_code"].map(names)
+                ).sort_values("area_code", key=lambda s: s != code, kind="stable")
+            )
+    figs, captions = [], []
+    if lines:
+        frame = pd.concat(lines, ignore_index=True)
+        figs.append(
+            figures.small_multiples_lines(
+                frame,
+                "period",
+                "value",
+                "facet",
+                "series",
+                f"{name} – {_t('municipality')} (%)",
+                columns=len(lines),
+            )
+        )
+        ids = [cached.indicator(i)["source_id"] for i, _, _ in LONG_TERM]
+        captions.append(
+            src.line(
+                ids, f"{frame['period'].astype(str).min()}–{frame['period'].astype(str).max()}"
+            )
+        )
+    return Section(
+        _t("horizon_social"),
+        _t("horizon_social_sub"),
+        tiles=tiles,
+        figures=figs,
+        figure_captions=captions,
+    )
+
+
+def area_briefing(code: str, level: str, end: dt.date) -> Briefing:
+    """One neighbourhood across the three horizons against the municipality."""
+    shapes = cached.areas(level)
+    hit = shapes[shapes["code"] == code]
+    if hit.empty:
+        raise ValueError(f"Okänt område {code!r} på nivån {level}.")
+    name = str(hit.iloc[0]["name"])
+    src = _Sources()
+    sections = [
+        _area_events(code, level, name, end, src),
+        _area_trust(code, name, src),
+        _area_long_term(code, name, src),
+    ]
+    return Briefing(
+        title=f"{_t('app_title')}: {name}",
+        subtitle=f"{_t('app_subtitle')} · {_l('data_until', d=i18n.date(end, lang()))}",
+        date=dt.date.today(),
+        sections=sections,
+        changes=[],
+        sources=src.frame(),
+        disclosure=_disclosure(),
+        fictional=src.fictional(),
+        lang=lang(),
+        slug=name,
+    )
+
+
+# --- the buttons ------------------------------------------------------------------------
+
+
+def download_buttons(briefing_factory: Callable[[], Briefing], key: str) -> None:
+    """'Skapa lägesbild' builds the briefing on demand (HTML, then the PDF); the two
+    downloads then stay on the page. Only the last briefing made is kept in the session;
+    a `key` naming the scope (e.g. `omraden_hovsjo`) keeps another area's file from
+    being offered."""
+    with st.container(border=True):
+        st.markdown(f"**{_l('heading')}**")
+        st.caption(_l("help"))
+        if st.button(_l("make"), key=f"briefing_make_{key}", icon=":material/description:"):
+            with st.spinner(_l("making")):
+                made = briefing_factory()
+                doc = briefing.render_html(made, STATIC_DIR)
+            result = {
+                "key": key,
+                "html": doc.encode("utf-8"),
+                "html_name": briefing.filename(made, "html"),
+                "pdf": None,
+                "pdf_name": briefing.filename(made, "pdf"),
+                "warning": None,
+            }
+            with st.spinner(_l("making_pdf")):
+                try:
+                    result["pdf"] = briefing.to_pdf(doc)
+                except RuntimeError as exc:
+                    result["warning"] = str(exc)
+            st.session_state[SESSION_KEY] = result
+        result = st.session_state.get(SESSION_KEY)
+        if not result or result.get("key") != key:
+            return
+        if result["warning"]:
+            st.warning(result["warning"], icon=":material/picture_as_pdf:")
+        left, right = st.columns(2)
+        left.download_button(
+            _l("html"),
+            result["html"],
+            result["html_name"],
+            "text/html",
+            key=f"briefing_html_{key}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        if result["pdf"]:
+            right.download_button(
+                _l("pdf"),
+                result["pdf"],
+                result["pdf_name"],
+                "application/pdf",
+                key=f"briefing_pdf_{key}",
+                icon=":material/download:",
+                on_click="ignore",
+            )

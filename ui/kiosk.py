@@ -1,0 +1,278 @@
+"""Presentation mode for a wall screen (`?kiosk=1`, or the sidebar button).
+
+No sidebar, toolbar or running indicator, large type and high contrast; the pages of the
+cycle (Översikt and the three horizons) take turns every `PAX_KIOSK_SECONDS` through a
+fragment with `run_every`. Keys: ← and → step back and forward, Space (or P) pauses.
+They are Streamlit's own button shortcuts, so no script is injected.
+
+Data: `ui.cached` keys every cache on the store file's version (mtime and size), so a rebuilt
+store shows up on the next run of a page. While the rotation runs, every page switch is such
+a run; while it is paused the fragment reruns the whole app every
+`PAX_KIOSK_REFRESH_MINUTES`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import streamlit as st
+
+from pax import config
+from ui.state import lang
+
+# URL paths of the pages that take turns (ui.navigation.PAGES), in order.
+CYCLE = ("oversikt", "har-och-nu", "fortroende", "social-hallbarhet")
+FONT_SIZE = 22  # Plotly/folium font size on the wall screen
+NORMAL_FONT_SIZE = 14  # pax.figures' default
+
+_ON = "_kiosk_on"
+_PAUSED = "_kiosk_paused"
+_SHOWN = "_kiosk_shown_at"  # time.monotonic() at the start of the current page's full run
+_TRUE = ("1", "true", "yes", "ja", "on")
+
+_TEXT = {
+    "start": ("Presentationsläge", "Presentation mode"),
+    "start_help": (
+        "Helskärm för en väggskärm: sidorna växlar automatiskt. ← → byter sida, mellanslag pausar.",
+        "For a wall screen: the pages take turns. ← → step, Space pauses.",
+    ),
+    "exit": ("Avsluta", "Exit"),
+    "paused": ("Pausad", "Paused"),
+    "prev": ("Föregående sida (←)", "Previous page (←)"),
+    "next": ("Nästa sida (→)", "Next page (→)"),
+    "pause": ("Pausa / fortsätt (mellanslag)", "Pause / resume (Space)"),
+}
+
+STYLE = """
+<style id="pax-kiosk-style">
+/* Pax presentation mode (ui/kiosk.py): a wall screen at 1920×1080. */
+[data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"],
+[data-testid="stSidebarCollapseButton"],
+[data-testid="stHeader"],
+[data-testid="stToolbar"],
+[data-testid="stStatusWidget"],
+[data-testid="stDecoration"],
+[data-testid="stMainMenu"],
+[data-testid="stAppDeployButton"],
+[data-testid="stHeaderActionElements"],
+[data-testid="stHeadingWithActionElements"] a,
+[data-testid="stPageLink"],
+.st-key-kiosk_pause_p,
+.st-key-kiosk_controls kbd {
+  display: none !important;
+}
+/* Large type: Streamlit sizes text in rem, so the root size scales the whole page. */
+html { font-size: 24px !important; }
+body, .stApp, [data-testid="stMain"] { background: #ffffff !important; color: #000000 !important; }
+[data-testid="stMain"] :is(p, li, span, h1, h2, h3, label, th, td, [data-testid="stMetricValue"]) {
+  color: #000000 !important;
+}
+[data-testid="stMainBlockContainer"] {
+  padding: 0.5rem 1.2rem 1.6rem 1.2rem !important;
+  max-width: none !important;
+}
+/* A page that is running keeps its old elements at full strength, no fading. */
+[data-stale="true"], .stale-element { opacity: 1 !important; filter: none !important; }
+[data-testid="stMain"] h1 { font-size: 1.7rem !important; line-height: 1.2 !important; }
+[data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] h3 {
+  padding: 0.1rem 0 0.5rem 0 !important;
+}
+[data-testid="stMain"] h2 { font-size: 1.4rem !important; line-height: 1.2 !important; }
+[data-testid="stMain"] h3 { font-size: 1.2rem !important; line-height: 1.2 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] :is(p, .stMarkdownBadge) {
+  color: #1a1a1a !important; font-size: 0.75rem !important; line-height: 1.3 !important;
+}
+[data-testid="stVerticalBlock"] { gap: 0.4rem !important; }
+[data-testid="stHorizontalBlock"] { gap: 1.2rem !important; }
+[data-testid="stAlert"] { border: 2px solid #000000 !important; }
+[data-testid="stAlertContainer"] { padding: 0.3rem 0.8rem !important; }
+/* Bordered containers (the tiles): thick black borders, less padding. */
+[data-testid="stVerticalBlock"]:has(> [data-testid="stElementContainer"] [data-testid="stMetric"]) {
+  border: 2px solid #000000 !important; padding: 0.35rem 0.6rem !important; gap: 0.15rem !important;
+}
+/* Tiles: label on top, value and change side by side, the sparkline to the right. */
+[data-testid="stMetric"] { display: flex !important; align-items: center; gap: 0.6rem; }
+[data-testid="stMetric"] > div:first-child {
+  flex: 1 1 60%; display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 0.6rem;
+}
+[data-testid="stMetric"] > div:first-child > label { flex-basis: 100%; margin: 0 !important; }
+[data-testid="stMetric"] > div:nth-child(2) { flex: 1 1 40%; min-width: 0; overflow: hidden; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p {
+  font-size: 1rem !important; font-weight: 600 !important; line-height: 1.25 !important;
+}
+[data-testid="stMetricValue"] {
+  font-size: 2.2rem !important; font-weight: 700 !important; line-height: 1.1 !important;
+}
+[data-testid="stMetricValue"] p { line-height: 1.1 !important; }
+[data-testid="stMetricDelta"] { font-size: 0.8rem !important; }
+[data-testid="stMetricDelta"] p { color: inherit !important; }
+/* Controls: small, bottom right, faint until hovered. */
+.st-key-kiosk_controls {
+  position: fixed !important; right: 0.5rem; bottom: 0.2rem; z-index: 1000;
+  width: auto !important; background: #ffffff; align-items: center; border-radius: 0.3rem;
+}
+.st-key-kiosk_controls :is(button, a, p, span) { color: #6b6b6b !important; }
+.st-key-kiosk_controls:hover :is(button, a, p, span) { color: #000000 !important; }
+.st-key-kiosk_controls [data-testid="stPageLink"] { display: block !important; }
+.st-key-kiosk_controls button, .st-key-kiosk_controls a {
+  min-height: 0 !important; padding: 0 0.3rem !important;
+}
+.st-key-kiosk_controls p { font-size: 0.6rem !important; }
+.st-key-kiosk_paused_badge {
+  position: fixed !important; right: 0.6rem; top: 0.4rem; z-index: 1000; width: auto !important;
+  background: #000000; padding: 0.1rem 0.6rem; border-radius: 0.3rem;
+}
+.st-key-kiosk_paused_badge p, .st-key-kiosk_paused_badge span {
+  color: #ffffff !important; font-weight: 700;
+}
+</style>
+"""
+
+
+def _text(key: str) -> str:
+    sv, en = _TEXT[key]
+    return en if lang() == "en" else sv
+
+
+def active() -> bool:
+    """Presentation mode is on: `?kiosk=1` in the URL, or earlier in this session.
+
+    `?kiosk=0` turns it off. The state is kept in st.session_state as well, so it survives
+    a page switch that drops the query string."""
+    value = st.query_params.get("kiosk")
+    if value is not None:
+        st.session_state[_ON] = value.strip().lower() in _TRUE
+    on = bool(st.session_state.get(_ON, False))
+    if on:
+        st.query_params["kiosk"] = "1"  # the address can always be copied to another screen
+    elif value is not None:
+        st.query_params.pop("kiosk", None)
+    return on
+
+
+def seconds() -> int:
+    """Seconds each page is shown (`PAX_KIOSK_SECONDS`, at least 2)."""
+    return max(2, int(config.get("PAX_KIOSK_SECONDS")))
+
+
+def refresh_seconds() -> int:
+    """Longest time without a full run while paused (`PAX_KIOSK_REFRESH_MINUTES`)."""
+    return max(1, int(config.get("PAX_KIOSK_REFRESH_MINUTES"))) * 60
+
+
+def font_size() -> int:
+    """Font size for Plotly figures and folium labels: large on the wall screen."""
+    return FONT_SIZE if st.session_state.get(_ON, False) else NORMAL_FONT_SIZE
+
+
+def apply_style() -> None:
+    """Hide Streamlit's chrome and set large, high-contrast type (style only, no space)."""
+    st.html(STYLE)
+
+
+def paused() -> bool:
+    return bool(st.session_state.get(_PAUSED, False))
+
+
+def _params() -> dict[str, str]:
+    params = {"kiosk": "1"}
+    if "lang" in st.query_params:
+        params["lang"] = st.query_params["lang"]
+    return params
+
+
+def cycle_of(pages: Sequence) -> list:
+    """The pages that take turns, in the order of CYCLE."""
+    by_path = {p.url_path: p for p in pages}
+    return [by_path[path] for path in CYCLE if path in by_path]
+
+
+def neighbour(cycle: Sequence, current, step: int):
+    """The page `step` places from `current` in the cycle (the first one after a page
+    outside the cycle)."""
+    paths = [p.url_path for p in cycle]
+    if current is None or current.url_path not in paths:
+        return cycle[0] if step > 0 else cycle[-1]
+    return cycle[(paths.index(current.url_path) + step) % len(cycle)]
+
+
+def _toggle_pause() -> None:
+    st.session_state[_PAUSED] = not paused()
+
+
+def _controls(cycle: list, current) -> None:
+    """The fragment body: the controls, and on a timer tick the next page."""
+    prev_page, next_page = neighbour(cycle, current, -1), neighbour(cycle, current, 1)
+    with st.container(key="kiosk_controls", horizontal=True, gap="small"):
+        back = st.button(
+            "",
+            key="kiosk_prev",
+            icon=":material/chevron_left:",
+            shortcut="Left",
+            help=_text("prev"),
+            type="tertiary",
+        )
+        st.button(
+            "",
+            key="kiosk_pause",
+            icon=":material/play_arrow:" if paused() else ":material/pause:",
+            shortcut="Space",
+            help=_text("pause"),
+            type="tertiary",
+            on_click=_toggle_pause,
+        )
+        forward = st.button(
+            "",
+            key="kiosk_next",
+            icon=":material/chevron_right:",
+            shortcut="Right",
+            help=_text("next"),
+            type="tertiary",
+        )
+        st.button("P", key="kiosk_pause_p", shortcut="P", type="tertiary", on_click=_toggle_pause)
+        st.page_link(
+            current,
+            label=_text("exit"),
+            icon=":material/close:",
+            query_params={k: v for k, v in _params().items() if k != "kiosk"} | {"kiosk": "0"},
+        )
+    if paused():
+        with st.container(key="kiosk_paused_badge", width="content"):
+            st.markdown(f":material/pause: {_text('paused')}")
+    if back:
+        st.switch_page(prev_page, query_params=_params())
+    if forward:
+        st.switch_page(next_page, query_params=_params())
+    elapsed = time.monotonic() - st.session_state.get(_SHOWN, time.monotonic())
+    if paused():
+        if elapsed >= refresh_seconds():
+            st.rerun(scope="app")  # a paused screen still shows a rebuilt store
+        return
+    # A timer tick (not the fragment's run inside the page's full run, nor a button).
+    if elapsed >= 0.8 * seconds():
+        st.switch_page(next_page, query_params=_params())
+
+
+def rotate(pages: Sequence, current) -> None:
+    """Show the controls and move on to the next page of the cycle every
+    `PAX_KIOSK_SECONDS` (a fragment with `run_every`; the timer restarts at each page)."""
+    cycle = cycle_of(pages)
+    st.session_state[_SHOWN] = time.monotonic()
+    st.fragment(_controls, run_every=seconds())(cycle, current)
+
+
+def start_button(pages: Sequence) -> None:
+    """The sidebar button that turns presentation mode on (from Översikt)."""
+    if st.button(
+        _text("start"),
+        key="kiosk_start",
+        icon=":material/slideshow:",
+        help=_text("start_help"),
+        width="stretch",
+    ):
+        st.session_state[_ON] = True
+        st.session_state[_PAUSED] = False
+        st.switch_page(cycle_of(pages)[0], query_params=_params())
