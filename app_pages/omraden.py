@@ -3,7 +3,7 @@ municipality and similar areas, with a generated summary. The URL names the area
 
 import streamlit as st
 
-from ui import cached, profile
+from ui import briefing, cached, profile
 from ui import components as c
 from ui.state import t
 
@@ -24,3 +24,6 @@ sentences += profile.long_term(area)
 with summary:
     profile.summary(sentences)
 c.disclosure_note()
+briefing.download_buttons(
+    lambda: briefing.area_briefing(area.code, area.level, end), key=f"omraden_{area.code}"
+)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import cached
+from ui import briefing, cached
 from ui import components as c
 from ui import overview as o
 from ui.state import t
@@ -34,5 +34,8 @@ with col3:
     st.page_link(
         "app_pages/social_hallbarhet.py", label=t("open_page"), icon=":material/arrow_forward:"
     )
-o.since_last_meeting(end)
+since, found = o.since_last_meeting(end)
 c.disclosure_note()
+briefing.download_buttons(
+    lambda: briefing.overview_briefing(end, since, [f.sentence for f in found]), key="oversikt"
+)

@@ -23,8 +23,8 @@ from ui import components as c
 from ui.state import lang
 
 STATIC_DIR = config.ROOT / "static"
-MAP_HEIGHT = 420
-FIGURE_HEIGHT = 380
+MAP_HEIGHT = 340
+FIGURE_HEIGHT = 320
 SURVEY = ("trust_police", "willing_to_testify", "unsafe_at_night")
 YEAR_TO_DATE = ("intel_reports", "money_seized_sek", "illicit_rentals_stopped")
 LONG_TERM = (
@@ -306,7 +306,7 @@ def _long_term(src: _Sources) -> Section:
                 f"{i18n.name(row, lang())} (%), {year}",
                 reference=reference.iloc[0] if len(reference) else None,
                 reference_label=_t("municipality"),
-                height=560,
+                height=440,
                 font_size=12,
             )
         )
@@ -511,7 +511,8 @@ def _area_trust(code: str, name: str, src: _Sources) -> Section:
                 )
             )
             figs[-1].update_xaxes(type="category")
-            captions.append(tile.source)
+            span = f"{values['period'].min()}–{values['period'].max()}"
+            captions.append(src.line([cached.indicator(ind)["source_id"]], span))
     return Section(
         _t("horizon_trust"),
         _t("horizon_trust_sub"),

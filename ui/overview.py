@@ -232,7 +232,7 @@ def social_map(height: int) -> None:
     c.source_caption(["scb_deso"], f"{i18n.name(row, lang())} {values['period'].iloc[0]}")
 
 
-def since_last_meeting(end: dt.date) -> list:
+def since_last_meeting(end: dt.date) -> tuple[dt.date, list]:
     st.subheader("Sedan förra mötet" if lang() != "en" else "Since the last meeting")
     first = end - dt.timedelta(days=365)
     since = state.date_input(
@@ -258,4 +258,4 @@ def since_last_meeting(end: dt.date) -> list:
         "test för två Poisson-fördelade antal (5 % nivå). Små antal (under "
         f"{cached.privacy_policy().k}) nämns aldrig."
     )
-    return found
+    return since, found

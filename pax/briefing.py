@@ -1,0 +1,600 @@
+"""The briefing export: one dated, self-contained HTML file (and a PDF printed from it).
+
+`render_html` writes a single document that opens from a USB stick on a machine without a
+network: CSS inline, plotly.js inlined once, every folium map in an `<iframe srcdoc>` with
+Leaflet's JS and CSS (and the marker images, as data: URIs) copied in from `static/vendor/`.
+A Content-Security-Policy in the document forbids every fetch, and `outside_references`
+checks the result (nested map documents included) before it is returned. Every text from
+the data is escaped with `html.escape`; nothing is inserted raw.
+
+`to_pdf` prints that file with headless Chromium (Debian's `chromium` package).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import mimetypes
+import numbers
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import folium
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.offline
+
+from pax import i18n
+
+# Forbids every request: scripts and styles only inline, images only data:/blob:.
+CSP = (
+    "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
+    "frame-src 'self' about: data:; child-src 'self' about: data:"
+)
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+MAP_HEIGHT = 420
+# Small maps on paper: a compact legend and layer list leave the areas visible.
+MAP_CSS = (
+    ".leaflet-container{font-size:12px}.pax-legend{padding:4px 7px;line-height:1.25}"
+    ".leaflet-control-layers-expanded{padding:4px 8px}"
+)
+CHROMIUM_ARGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--run-all-compositor-stages-before-draw",
+    "--virtual-time-budget=10000",
+    # The print width (A4 landscape, 10 mm margins): charts are laid out as they print.
+    "--window-size=1123,794",
+)
+NO_CHROMIUM = (
+    "PDF kunde inte skapas: Chromium saknas på servern (installera Debians paket chromium "
+    "eller ange sökvägen i PAX_CHROMIUM). HTML-filen går att ladda ned ändå."
+)
+
+TEXT = {
+    "changes": ("Sedan förra mötet", "Since the last meeting"),
+    "no_changes": ("Inga noterade förändringar.", "No changes noted."),
+    "sources": ("Källor", "Sources"),
+    "title": ("Källa", "Source"),
+    "publisher": ("Utgivare", "Publisher"),
+    "licence": ("Licens", "Licence"),
+    "period": ("Period", "Period"),
+    "fictional_col": ("Fiktiva data", "Fictional data"),
+    "yes": ("ja", "yes"),
+    "no": ("nej", "no"),
+    "fictional": ("fiktiva demodata", "fictional demo data"),
+    "dated": ("Lägesbild", "Situation picture"),
+    "made": (
+        "Skapad med Pax lägesbild. Filen hämtar ingenting utifrån och kan öppnas utan nätverk.",
+        "Made with Pax lägesbild. The file fetches nothing and opens without a network.",
+    ),
+    "map": ("Karta", "Map"),
+}
+
+
+@dataclass
+class Tile:
+    label: str
+    value: str
+    delta: str | None = None
+    source: str = ""
+
+
+@dataclass
+class Section:
+    title: str
+    subtitle: str = ""
+    tiles: list[Tile] = field(default_factory=list)
+    figures: list[go.Figure] = field(default_factory=list)
+    maps: list[folium.Map] = field(default_factory=list)
+    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+    # Source and period lines under each figure and map (same order; may be shorter).
+    figure_captions: list[str] = field(default_factory=list)
+    map_captions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Briefing:
+    title: str
+    subtitle: str
+    date: dt.date
+    sections: list[Section]
+    changes: list[str]
+    sources: pd.DataFrame
+    disclosure: str
+    fictional: bool
+    lang: str = "sv"
+    since: dt.date | None = None  # the last meeting, shown beside the changes
+    slug: str = ""  # the area of a neighbourhood briefing, in the file name
+
+
+def _t(key: str, lang: str) -> str:
+    sv, en = TEXT[key]
+    return en if lang == "en" else sv
+
+
+def _e(value) -> str:
+    """Escaped text of any value (None and NaN become a dash)."""
+    if value is None:
+        return "–"
+    if not isinstance(value, str):
+        try:
+            if pd.isna(value):
+                return "–"
+        except (TypeError, ValueError):  # a list or an array: shown as text
+            pass
+    return html.escape(str(value), quote=True)
+
+
+# --- maps ------------------------------------------------------------------------------
+
+
+def _vendor_file(url: str, static_dir: Path) -> Path:
+    """The local copy behind a `…/vendor/…` URL; anything else is refused."""
+    vendor = (static_dir / "vendor").resolve()
+    marker = "vendor/"
+    if marker not in url:
+        raise ValueError(f"Kartan vill hämta {url} utifrån; bara static/vendor/ kan bäddas in.")
+    path = (vendor / url.split(marker, 1)[1].split("?")[0]).resolve()
+    if vendor not in path.parents or not path.is_file():
+        raise ValueError(f"Kartan vill hämta {url}, som inte finns i static/vendor/.")
+    return path
+
+
+def _data_uri(path: Path) -> str:
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def _inline_css(path: Path) -> str:
+    """The stylesheet with its relative images as data: URIs (missing ones dropped)."""
+
+    def image(match: re.Match) -> str:
+        target = match.group(2).strip()
+        if target.startswith(("#", "data:")):
+            return match.group(0)
+        local = (path.parent / target).resolve()
+        if local.is_file() and path.parent.resolve() in local.parents:
+            return f"url({_data_uri(local)})"
+        return "none"
+
+    css = re.sub(r"url\((['\"]?)([^)'\"]+)\1\)", image, path.read_text(encoding="utf-8"))
+    return css.replace("</", "<\\/")
+
+
+def _inline_js(path: Path) -> str:
+    return re.sub(r"</(script)", r"<\\/\1", path.read_text(encoding="utf-8"), flags=re.I)
+
+
+def _render_without_tiles(m: folium.Map) -> str:
+    """The map's HTML without online basemap tiles (PAX_TILES_URL would be fetched: a
+    briefing never has them); the map itself is left as it was."""
+    children = dict(m._children)
+    try:
+        for name, child in children.items():
+            if isinstance(child, folium.raster_layers.TileLayer):
+                del m._children[name]
+        return m.get_root().render()
+    finally:
+        m._children.clear()
+        m._children.update(children)
+
+
+def map_document(m: folium.Map, static_dir: Path) -> str:
+    """The map as a complete HTML document with Leaflet inlined from static/vendor/."""
+    doc = _render_without_tiles(m)
+
+    def script(match: re.Match) -> str:
+        path = _vendor_file(match.group(1), static_dir)
+        code = f"<script>{_inline_js(path)}</script>"
+        if path.name == "leaflet.js":
+            # Leaflet's attribution links to its web site: plain text instead, no link out.
+            code += "<script>L.Control.Attribution.mergeOptions({prefix: 'Leaflet'});</script>"
+        return code
+
+    def link(match: re.Match) -> str:
+        href = re.search(r"""\bhref\s*=\s*["']([^"']+)["']""", match.group(0))
+        if not href:
+            return ""
+        return f"<style>{_inline_css(_vendor_file(href.group(1), static_dir))}</style>"
+
+    doc = re.sub(
+        r"""<script\b[^>]*\bsrc\s*=\s*["']([^"']+)["'][^>]*>\s*</script>""", script, doc, flags=re.I
+    )
+    doc = re.sub(r"<link\b[^>]*>", link, doc, flags=re.I)
+    doc = doc.replace("</head>", f"<style>{MAP_CSS}</style></head>", 1)
+    return doc.replace(
+        "<head>", f'<head><meta http-equiv="Content-Security-Policy" content="{CSP}">', 1
+    )
+
+
+def _map_height(m: folium.Map) -> int:
+    value, unit = getattr(m, "height", (MAP_HEIGHT, "px"))
+    return int(value) if unit == "px" else MAP_HEIGHT
+
+
+# --- the document ----------------------------------------------------------------------
+
+CSS = """
+@page { size: A4 landscape; margin: 10mm; }
+* { box-sizing: border-box; }
+html { font-size: 17px; }
+body { font-family: "Source Sans 3", "Source Sans Pro", Arial, Helvetica, sans-serif;
+  color: #1b1b1b; background: #fff; margin: 0 auto; padding: 12px 0 32px; max-width: 1040px;
+  line-height: 1.4; }
+header { border-bottom: 4px solid #1f4e79; padding-bottom: 10px; margin-bottom: 18px; }
+h1 { font-size: 2.1rem; margin: 0 0 4px; color: #1f4e79; }
+h2 { font-size: 1.6rem; margin: 0 0 2px; color: #1f4e79; }
+h3 { font-size: 1.15rem; margin: 14px 0 6px; }
+.subtitle, .date { font-size: 1.1rem; margin: 2px 0; color: #333; }
+.badge { display: inline-block; background: #fff3e0; color: #8a3c00; border: 1px solid #ef6c00;
+  border-radius: 4px; padding: 1px 8px; font-size: .9rem; font-weight: 600; }
+.changes { background: #f3f6fa; border-left: 6px solid #1f4e79; padding: 10px 16px;
+  margin: 0 0 22px; break-inside: avoid; }
+.changes ul { margin: 6px 0 2px; padding-left: 1.3em; font-size: 1.1rem; }
+.changes li { margin: 3px 0; }
+section.horizon { margin: 0 0 26px; }
+/* A class, not `section + section`: plotly appends a tester <svg> to the body while
+   the page is still being parsed, between the sections. */
+section.horizon.next { break-before: page; }
+h2, h3 { break-after: avoid; }
+.section-sub { color: #444; margin: 0 0 10px; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(185px, 1fr));
+  gap: 10px; margin-bottom: 12px; }
+.tile { border: 1px solid #c9d3de; border-radius: 6px; padding: 8px 12px; break-inside: avoid; }
+.tile .label { font-size: .95rem; color: #333; }
+.tile .value { font-size: 1.9rem; font-weight: 700; line-height: 1.2; }
+.tile .delta { font-size: .95rem; color: #1f4e79; }
+.tile .source, figcaption, .note { font-size: .78rem; color: #555; line-height: 1.3; }
+.sentences p { font-size: 1.05rem; margin: 4px 0; }
+.visuals { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr));
+  gap: 14px; }
+figure { margin: 0; break-inside: avoid; min-width: 0; }
+figure.chart { overflow: hidden; }
+figure.map iframe { width: 100%; border: 1px solid #c9d3de; display: block; }
+table { border-collapse: collapse; width: 100%; margin: 4px 0 10px; font-size: .92rem;
+  break-inside: auto; }
+th, td { border: 1px solid #c9d3de; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #eef2f7; }
+td.num { text-align: right; white-space: nowrap; }
+tr { break-inside: avoid; }
+.back { break-before: page; }
+.disclosure { font-size: 1rem; border-top: 1px solid #c9d3de; margin-top: 14px;
+  padding-top: 8px; }
+@media print {
+  html { font-size: 12pt; }
+  body { max-width: none; padding: 0; }
+  .modebar, .modebar-container { display: none !important; }
+}
+"""
+
+
+RESIZE = (
+    "<script>window.addEventListener('load', function () {"
+    "document.querySelectorAll('.plotly-graph-div').forEach(function (gd) {"
+    "Plotly.Plots.resize(gd); }); });</script>"
+)
+
+
+def _tile(tile: Tile) -> str:
+    parts = [
+        f'<div class="label">{_e(tile.label)}</div>',
+        f'<div class="value">{_e(tile.value)}</div>',
+    ]
+    if tile.delta:
+        parts.append(f'<div class="delta">{_e(tile.delta)}</div>')
+    if tile.source:
+        parts.append(f'<div class="source">{_e(tile.source)}</div>')
+    return '<div class="tile">' + "".join(parts) + "</div>"
+
+
+def _cell(value, lang: str) -> str:
+    if isinstance(value, bool):
+        return _e(_t("yes" if value else "no", lang))
+    if isinstance(value, numbers.Real) and not pd.isna(value):
+        decimals = 0 if float(value).is_integer() else 1
+        return i18n.number(value, decimals, lang)  # digits and spaces only
+    if isinstance(value, dt.date) and not pd.isna(value):
+        return _e(i18n.date(value, lang))
+    return _e(value)
+
+
+def _table(title: str, frame: pd.DataFrame, lang: str) -> str:
+    head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
+    rows = []
+    for values in frame.itertuples(index=False):
+        cells = []
+        for v in values:
+            numeric = isinstance(v, numbers.Real) and not isinstance(v, bool)
+            cells.append(
+                f'<td class="num">{_cell(v, lang)}</td>'
+                if numeric
+                else f"<td>{_cell(v, lang)}</td>"
+            )
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    caption = f"<h3>{_e(title)}</h3>" if title else ""
+    return f"{caption}<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _figure(fig: go.Figure, caption: str) -> str:
+    # A copy on plotly's own white template: inside a Streamlit process the default
+    # template is Streamlit's, which leaves the margins to the app's front end (axis
+    # labels would be cut off in the file).
+    fig = go.Figure(fig).update_layout(template="plotly_white")
+    height = fig.layout.height or 380
+    div = fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        config=PLOTLY_CONFIG,
+        default_width="100%",
+        default_height=f"{int(height)}px",
+    )
+    note = f"<figcaption>{_e(caption)}</figcaption>" if caption else ""
+    return f'<figure class="chart">{div}{note}</figure>'
+
+
+def _map(m: folium.Map, caption: str, static_dir: Path, lang: str) -> str:
+    doc = map_document(m, static_dir)
+    height = _map_height(m) + 4
+    note = f"<figcaption>{_e(caption)}</figcaption>" if caption else ""
+    return (
+        f'<figure class="map"><iframe class="pax-map" title="{_e(caption or _t("map", lang))}" '
+        f'style="height:{height}px" srcdoc="{html.escape(doc, quote=True)}"></iframe>{note}</figure>'
+    )
+
+
+def _section(s: Section, static_dir: Path, lang: str, first: bool) -> str:
+    kind = "horizon" if first else "horizon next"
+    out = [f'<section class="{kind}"><h2>{_e(s.title)}</h2>']
+    if s.subtitle:
+        out.append(f'<p class="section-sub">{_e(s.subtitle)}</p>')
+    if s.tiles:
+        out.append('<div class="tiles">' + "".join(_tile(t) for t in s.tiles) + "</div>")
+    if s.sentences:
+        out.append(
+            '<div class="sentences">' + "".join(f"<p>{_e(x)}</p>" for x in s.sentences) + "</div>"
+        )
+    visuals = [
+        _figure(fig, s.figure_captions[i] if i < len(s.figure_captions) else "")
+        for i, fig in enumerate(s.figures)
+    ] + [
+        _map(m, s.map_captions[i] if i < len(s.map_captions) else "", static_dir, lang)
+        for i, m in enumerate(s.maps)
+    ]
+    if visuals:
+        out.append('<div class="visuals">' + "".join(visuals) + "</div>")
+    for title, frame in s.tables:
+        out.append(_table(title, frame, lang))
+    out.append("</section>")
+    return "".join(out)
+
+
+def _sources_table(frame: pd.DataFrame, lang: str) -> str:
+    columns = {
+        "title": _t("title", lang),
+        "publisher": _t("publisher", lang),
+        "licence": _t("licence", lang),
+        "period": _t("period", lang),
+        "fictional": _t("fictional_col", lang),
+    }
+    shown = frame.reindex(columns=list(columns)).copy()
+    shown["fictional"] = [
+        _t("yes" if bool(v) and not pd.isna(v) else "no", lang) for v in shown["fictional"]
+    ]
+    shown["period"] = [
+        v if isinstance(v, str) else ("–" if pd.isna(v) else v) for v in shown["period"]
+    ]
+    return _table("", shown.rename(columns=columns), lang)
+
+
+def render_html(b: Briefing, static_dir: Path) -> str:
+    """One self-contained HTML document (see the module docstring)."""
+    lang = b.lang
+    has_figures = any(s.figures for s in b.sections)
+    head = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"en" if lang == "en" else "sv"}"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(b.title)} – {_e(i18n.date(b.date, lang))}</title>",
+        f"<style>{CSS}</style>",
+    ]
+    if has_figures:
+        head.append("<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>")
+        head.append(f"<script>{plotly.offline.get_plotlyjs()}</script>")
+    head.append("</head><body>")
+    badge = f' <span class="badge">{_e(_t("fictional", lang))}</span>' if b.fictional else ""
+    body = [
+        "<header>",
+        f"<h1>{_e(b.title)}</h1>",
+        f'<p class="subtitle">{_e(b.subtitle)}</p>' if b.subtitle else "",
+        f'<p class="date">{_e(_t("dated", lang))} {_e(i18n.date(b.date, lang))}{badge}</p>',
+        "</header>",
+    ]
+    if b.changes or b.since:  # an area briefing has no meeting list: no empty box then
+        since = f" ({_e(i18n.date(b.since, lang))})" if b.since else ""
+        items = "".join(f"<li>{_e(x)}</li>" for x in b.changes)
+        body.append(
+            f'<div class="changes"><h2>{_e(_t("changes", lang))}{since}</h2>'
+            + (f"<ul>{items}</ul>" if items else f"<p>{_e(_t('no_changes', lang))}</p>")
+            + "</div>"
+        )
+    body += [_section(s, static_dir, lang, i == 0) for i, s in enumerate(b.sections)]
+    body.append(f'<section class="back"><h2>{_e(_t("sources", lang))}</h2>')
+    body.append(_sources_table(b.sources, lang))
+    body.append(f'<p class="disclosure">{_e(b.disclosure)}</p>')
+    body.append(f'<p class="note">{_e(_t("made", lang))}</p></section>')
+    if has_figures:
+        # A chart is drawn as soon as it is parsed, before the map beside it exists: fit
+        # every chart to its final column once the page has loaded.
+        body.append(RESIZE)
+    body.append("</body></html>")
+    doc = "\n".join(head) + "\n" + "\n".join(x for x in body if x)
+    outside = outside_references(doc)
+    if outside:
+        raise ValueError(f"Lägesbilden skulle hämta något utifrån: {outside[:3]}")
+    return doc
+
+
+# --- checking ---------------------------------------------------------------------------
+
+URL_ATTRIBUTES = {"src", "href", "srcset", "poster", "data", "action", "formaction", "background"}
+
+
+class _References(HTMLParser):
+    """Every URL an element of the document (or of a srcdoc inside it) would load."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self.srcdocs: list[str] = []
+        self.styles: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in URL_ATTRIBUTES:
+                self.urls.append(value)
+            elif name == "srcdoc":
+                self.srcdocs.append(value)
+            elif name == "style":
+                self.styles.append(value)
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.styles.append(data)
+
+
+def outside_references(doc: str) -> list[str]:
+    """URLs in src/href/… attributes and CSS url()/@import that would leave the file
+    (anything but data:, blob:, about: and #fragments), and any /app/static path, in the
+    document and in every iframe srcdoc inside it (recursively). Script code is not an
+    element: a URL inside a JavaScript string is not a resource."""
+    parser = _References()
+    parser.feed(doc)
+    parser.close()
+    found = []
+    for url in parser.urls:
+        value = url.strip().lower()
+        if not value.startswith(("data:", "blob:", "about:", "#", "javascript:void")):
+            found.append(url)
+    for css in parser.styles:
+        for target in re.findall(r"url\(\s*['\"]?([^)'\"]+)", css):
+            if not target.strip().lower().startswith(("data:", "blob:", "#")):
+                found.append(target)
+        found += re.findall(r"@import\s+[^;]+", css)
+    if "/app/static" in doc:
+        found.append("/app/static")
+    for inner in parser.srcdocs:
+        found += outside_references(inner)
+    return found
+
+
+# --- PDF and file names -----------------------------------------------------------------
+
+
+def find_chromium() -> str | None:
+    """PAX_CHROMIUM, Debian's /usr/bin/chromium, or the first chromium on PATH."""
+    for candidate in (
+        os.environ.get("PAX_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def to_pdf(doc: str, chromium: str | None = None, timeout: int = 120) -> bytes:
+    """Print the HTML to PDF (A4 landscape) with headless Chromium; RuntimeError with a
+    Swedish sentence when Chromium is missing, fails or takes longer than `timeout` s."""
+    exe = chromium or find_chromium()
+    if not exe:
+        raise RuntimeError(NO_CHROMIUM)
+    with tempfile.TemporaryDirectory(prefix="pax-lagesbild-") as tmp:
+        src, out = Path(tmp) / "lagesbild.html", Path(tmp) / "lagesbild.pdf"
+        src.write_text(doc, encoding="utf-8")
+        cmd = [
+            exe,
+            *CHROMIUM_ARGS,
+            f"--user-data-dir={Path(tmp) / 'profil'}",
+            f"--print-to-pdf={out}",
+            "--no-pdf-header-footer",
+            src.as_uri(),
+        ]
+        try:
+            proc = subprocess.Popen(
+                cmd,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            raise RuntimeError(
+                f"PDF kunde inte skapas: Chromium gick inte att starta ({exc})."
+            ) from exc
+        try:
+            _, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            raise RuntimeError(
+                f"PDF kunde inte skapas: Chromium blev inte klar inom {timeout} sekunder. "
+                "HTML-filen går att ladda ned ändå."
+            ) from None
+        finally:
+            _kill(proc)  # renderer and helper processes of the same session
+        data = out.read_bytes() if out.exists() else b""
+    if not data.startswith(b"%PDF"):
+        last = (err or b"").decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        raise RuntimeError(
+            f"PDF kunde inte skapas: Chromium avslutades med kod {proc.returncode}. {last[0]}"
+        )
+    return data
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def slugify(text: str) -> str:
+    """`Hovsjö/Ronna` → `hovsjo-ronna` (ASCII letters, digits and dashes)."""
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+def filename(b: Briefing, ext: str) -> str:
+    """`pax-lagesbild-2026-11-27.html`, or `pax-lagesbild-hovsjo-2026-11-27.pdf`."""
+    slug = slugify(b.slug)
+    middle = f"-{slug}" if slug else ""
+    return f"pax-lagesbild{middle}-{b.date.isoformat()}.{ext.lstrip('.')}"

@@ -1,0 +1,160 @@
+"""The briefings of Översikt and Områden, built from the test store through ui.cached (the
+cached functions work outside a Streamlit run), and the buttons that offer them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pax import briefing
+from tests.conftest import DEMO_END
+from ui import briefing as ub
+
+HORIZONS = ["Här och nu", "Medellång sikt", "Lång sikt"]
+RESOURCE = re.compile(r"""\b(?:src|href)\s*=\s*["']?\s*https?://""", re.I)
+
+
+def _markup(doc: str) -> str:
+    return re.sub(r"<script\b[^>]*>.*?</script>", "", doc, flags=re.S | re.I)
+
+
+def _text(doc: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", _markup(doc)))
+
+
+def _self_contained(doc: str) -> None:
+    assert briefing.outside_references(doc) == []
+    for part in [doc, *(html.unescape(s) for s in re.findall(r'srcdoc="([^"]*)"', doc))]:
+        assert not RESOURCE.search(_markup(part))
+        assert "/app/static" not in part
+
+
+def _small(value: str) -> bool:
+    return value in {"0", "<3"} or int(value.replace("\u00a0", "")) >= 3
+
+
+def test_overview_briefing_has_the_three_horizons_with_sourced_tiles(app_env):
+    since = DEMO_END - dt.timedelta(days=14)
+    b = ub.overview_briefing(DEMO_END, since, ["Skottlossning: 2 fler än vid förra mötet."])
+    assert [s.title for s in b.sections] == HORIZONS
+    tiles = {t.label: t for s in b.sections for t in s.tiles}
+    for label in ("Skottlossning", "Underrättelser till polisen", "Förtroende för polisen"):
+        assert label in tiles
+    assert tiles["Folkmängd"].value == "102\u00a0519"  # SCB, 31 Dec 2023, as on the page
+    assert tiles["Folkmängd"].source == "Källa: SCB (Statistiska centralbyrån) · 2023"
+    assert all(t.source.startswith("Källa: ") for t in tiles.values())
+    assert "fiktiva demodata" in tiles["Skottlossning"].source
+    for label in ("Skottlossning", "Sprängning/detonation", "Vapengömma"):
+        assert _small(tiles[label].value)
+    assert [len(s.maps) for s in b.sections] == [1, 1, 1]
+    assert b.fictional and b.since == since
+    assert {"SCB (Statistiska centralbyrån)", "Pax lägesbild (genererat)"} <= set(
+        b.sources["publisher"]
+    )
+
+    doc = briefing.render_html(b, ub.STATIC_DIR)
+    _self_contained(doc)
+    for title in HORIZONS:
+        assert f"<h2>{title}</h2>" in doc
+    text = _text(doc)
+    assert "Sedan förra mötet (16 juni 2026)" in text
+    assert "Skottlossning: 2 fler än vid förra mötet." in text
+    assert "Källa: SCB (Statistiska centralbyrån) · 2023" in text
+    assert "fiktiva demodata" in text and "Källor" in text
+    assert "Antal mellan 1 och 2 visas som <3" in text
+    assert doc.count('class="pax-map"') == 3
+    assert briefing.filename(b, "html") == f"pax-lagesbild-{dt.date.today().isoformat()}.html"
+
+
+def test_area_briefing_names_the_area_and_compares_with_the_municipality(app_env):
+    b = ub.area_briefing("hovsjo", "regso", DEMO_END)
+    assert b.title == "Pax lägesbild: Hovsjö" and b.changes == []
+    assert [s.title for s in b.sections] == HORIZONS
+    tiles = [t for s in b.sections for t in s.tiles]
+    assert all(t.source.startswith("Källa: ") for t in tiles)
+    assert any(t.label == "Förtroende för polisen" for t in tiles)
+    assert sum("Södertälje kommun: " in (t.delta or "") for t in tiles) >= 4
+    title, table = b.sections[0].tables[0]
+    assert title == "Händelser per kategori, senaste 12 månaderna"
+    assert len(table) == 5
+    for column in ("Hovsjö (antal)", "Södertälje kommun (antal)"):
+        assert all(_small(v) for v in table[column])
+
+    doc = briefing.render_html(b, ub.STATIC_DIR)
+    _self_contained(doc)
+    text = _text(doc)
+    assert "Pax lägesbild: Hovsjö" in text
+    assert "Särskilt utsatt område" in text
+    assert "Sedan förra mötet" not in text  # no meeting list for an area
+    for title in HORIZONS:
+        assert f"<h2>{title}</h2>" in doc
+    assert briefing.filename(b, "pdf").startswith("pax-lagesbild-hovsjo-")
+
+
+def test_area_briefing_works_for_a_deso_and_refuses_an_unknown_area(app_env):
+    b = ub.area_briefing("0181C1050", "deso", DEMO_END)
+    assert "Hovsjö" in b.title
+    _self_contained(briefing.render_html(b, ub.STATIC_DIR))
+    with pytest.raises(ValueError, match="Okänt område"):
+        ub.area_briefing("finns-inte", "regso", DEMO_END)
+
+
+def _buttons_app():
+    import datetime as dt
+
+    import pandas as pd
+
+    from pax.briefing import Briefing, Section, Tile
+    from ui import briefing as ub
+
+    def factory():
+        return Briefing(
+            "Pax lägesbild",
+            "Södertälje",
+            dt.date(2026, 11, 27),
+            [Section("Här och nu", tiles=[Tile("Bilbrand", "6", None, "Källa: Polisen · 2026")])],
+            [],
+            pd.DataFrame(columns=["title", "publisher", "licence", "period", "fictional"]),
+            "Antal mellan 1 och 2 visas som <3.",
+            True,
+        )
+
+    ub.download_buttons(factory, key="test")
+
+
+def test_the_buttons_make_the_files_on_demand_and_explain_a_missing_pdf(monkeypatch):
+    monkeypatch.setattr(briefing, "find_chromium", lambda: None)
+    at = AppTest.from_function(_buttons_app, default_timeout=120)
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Skapa lägesbild"]
+    assert not at.download_button  # nothing is built before it is asked for
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [d.label for d in at.download_button] == ["Ladda ned lägesbild (HTML)"]
+    assert "Chromium saknas" in at.warning[0].value
+    made = at.session_state["_pax_briefing"]
+    assert made["html_name"] == "pax-lagesbild-2026-11-27.html"
+    assert b"Bilbrand" in made["html"] and made["pdf"] is None
+    at.run()  # the downloads stay on the page
+    assert [d.label for d in at.download_button] == ["Ladda ned lägesbild (HTML)"]
+
+
+@pytest.mark.e2e
+def test_the_buttons_offer_the_pdf_when_chromium_is_there():
+    if briefing.find_chromium() is None:
+        pytest.skip("Chromium saknas: installera Debians paket chromium för PDF-testet")
+    at = AppTest.from_function(_buttons_app, default_timeout=180)
+    at.run()
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [d.label for d in at.download_button] == [
+        "Ladda ned lägesbild (HTML)",
+        "Ladda ned lägesbild (PDF)",
+    ]
+    made = at.session_state["_pax_briefing"]
+    assert made["pdf"].startswith(b"%PDF") and made["pdf_name"].endswith(".pdf")
