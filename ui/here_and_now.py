@@ -301,5 +301,6 @@ def warning_section(v: View, codes: list[str] | None) -> None:
         )[["area_name", "category", "when", "events_label", "expected", "p"]]
         rows.columns = [t("area"), "Kategori", "När", "Händelser", "Väntat antal", "p"]
         st.dataframe(rows, hide_index=True, width="stretch")
+        c.downloads(rows, f"tidig_varning_{v.end}")
     st.caption(stats.NEAR_REPEAT_METHOD_SV)
     c.source_caption(["demo_events"], i18n.date_range(v.end - dt.timedelta(days=27), v.end, lang()))

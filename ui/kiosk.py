@@ -19,16 +19,17 @@ from collections.abc import Sequence
 import streamlit as st
 
 from pax import config
+from ui.navigation import PAGES
 from ui.state import lang
 
-# URL paths of the pages that take turns (ui.navigation.PAGES), in order.
+# The pages that take turns (their URL paths in ui.navigation.PAGES), in order.
 CYCLE = ("oversikt", "har-och-nu", "fortroende", "social-hallbarhet")
 FONT_SIZE = 22  # Plotly/folium font size on the wall screen
 NORMAL_FONT_SIZE = 14  # pax.figures' default
 
 _ON = "_kiosk_on"
 _PAUSED = "_kiosk_paused"
-_SHOWN = "_kiosk_shown_at"  # time.monotonic() at the start of the current page's full run
+_SHOWN = "_kiosk_shown_at"  # time.monotonic() when the current page was last drawn in full
 _TRUE = ("1", "true", "yes", "ja", "on")
 
 _TEXT = {
@@ -158,6 +159,12 @@ def seconds() -> int:
     return max(2, int(config.get("PAX_KIOSK_SECONDS")))
 
 
+def tick_seconds() -> float:
+    """How often the rotation fragment wakes up: a fifth of a page's time (1 to 10 s), so a
+    page is shown for `seconds()` give or take half a tick, however long it took to draw."""
+    return min(10.0, max(1.0, seconds() / 5))
+
+
 def refresh_seconds() -> int:
     """Longest time without a full run while paused (`PAX_KIOSK_REFRESH_MINUTES`)."""
     return max(1, int(config.get("PAX_KIOSK_REFRESH_MINUTES"))) * 60
@@ -185,8 +192,9 @@ def _params() -> dict[str, str]:
 
 
 def cycle_of(pages: Sequence) -> list:
-    """The pages that take turns, in the order of CYCLE."""
-    by_path = {p.url_path: p for p in pages}
+    """The st.Page objects that take turns, in the order of CYCLE. `pages` is built from
+    ui.navigation.PAGES in its order (the default page's own url_path is "")."""
+    by_path = {entry[3]: page for entry, page in zip(PAGES, pages, strict=True)}
     return [by_path[path] for path in CYCLE if path in by_path]
 
 
@@ -200,12 +208,24 @@ def neighbour(cycle: Sequence, current, step: int):
 
 
 def _toggle_pause() -> None:
+    import sys
+
+    print(f"{time.monotonic():.1f} TOGGLE", file=sys.stderr, flush=True)
     st.session_state[_PAUSED] = not paused()
 
 
 def _controls(cycle: list, current) -> None:
     """The fragment body: the controls, and on a timer tick the next page."""
     prev_page, next_page = neighbour(cycle, current, -1), neighbour(cycle, current, 1)
+    import sys
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    _c = get_script_run_ctx()
+    print(
+        f"{time.monotonic():.1f} controls {current.url_path!r} frag={bool(_c.fragment_ids_this_run)} paused={paused()} el={time.monotonic() - st.session_state.get(_SHOWN, 0):.1f}",
+        file=sys.stderr,
+        flush=True,
+    )
     with st.container(key="kiosk_controls", horizontal=True, gap="small"):
         back = st.button(
             "",
@@ -251,17 +271,25 @@ def _controls(cycle: list, current) -> None:
         if elapsed >= refresh_seconds():
             st.rerun(scope="app")  # a paused screen still shows a rebuilt store
         return
-    # A timer tick (not the fragment's run inside the page's full run, nor a button).
-    if elapsed >= 0.8 * seconds():
+    # A timer tick (the fragment's run inside the page's own run has elapsed ≈ 0).
+    if elapsed >= seconds() - tick_seconds() / 2:
         st.switch_page(next_page, query_params=_params())
 
 
 def rotate(pages: Sequence, current) -> None:
-    """Show the controls and move on to the next page of the cycle every
-    `PAX_KIOSK_SECONDS` (a fragment with `run_every`; the timer restarts at each page)."""
+    """Show the controls and move on to the next page of the cycle after
+    `PAX_KIOSK_SECONDS` (a fragment with `run_every`). Call `drawn()` after the page ran."""
     cycle = cycle_of(pages)
+    drawn()
+    st.fragment(_controls, run_every=tick_seconds())(cycle, current)
+
+
+def drawn() -> None:
+    """The current page has just been drawn in full: its time on screen starts now."""
+    import sys
+
+    print(f"{time.monotonic():.1f} drawn", file=sys.stderr, flush=True)
     st.session_state[_SHOWN] = time.monotonic()
-    st.fragment(_controls, run_every=seconds())(cycle, current)
 
 
 def start_button(pages: Sequence) -> None:

@@ -202,6 +202,7 @@ def trust(area: Area) -> list[str]:
             for col in (area.name, t("municipality"), "Liknande områden")
         },
     )
+    c.downloads(table, f"{indicator_id}_{area.code}")
     c.source_caption([row["source_id"]], f"{frame['period'].min()}–{frame['period'].max()}")
     mine = frame[(frame["area_code"] == area.code)].dropna(subset=["value"])
     if len(mine) >= 2:

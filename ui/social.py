@@ -239,6 +239,7 @@ def similar_areas(ch: Choice, data: pd.DataFrame, year: str, names: dict[str, st
         width="stretch",
         column_config={t("value"): st.column_config.NumberColumn(format=f"%.{ch.decimals}f")},
     )
+    c.downloads(table, f"liknande_{code}_{ch.id}")
     here = values.get(code)
     if pd.notna(here) and pd.notna(mean):
         st.markdown(

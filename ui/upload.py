@@ -15,6 +15,7 @@ from pax.ingest.core import KINDS, ImportError_, Options
 from pax.ingest.places import CRS_NAMES
 from pax.ingest.run import import_file
 from ui import cached
+from ui import components as c
 from ui.state import lang
 
 TYPES = ["csv", "txt", "xlsx", "json", "geojson", "gpkg"]
@@ -128,13 +129,11 @@ def _show(report) -> None:
     if report.errors:
         st.subheader("Avvisade rader")
         # Values from the file are shown as plain table cells, never as HTML or markdown.
-        st.dataframe(
-            pd.DataFrame(report.errors).rename(
-                columns={"row": "Rad", "column": "Kolumn", "value": "Värde", "reason": "Skäl"}
-            ),
-            hide_index=True,
-            width="stretch",
+        rejected = pd.DataFrame(report.errors).rename(
+            columns={"row": "Rad", "column": "Kolumn", "value": "Värde", "reason": "Skäl"}
         )
+        st.dataframe(rejected, hide_index=True, width="stretch")
+        c.downloads(rejected, f"avvisade_{Path(report.file).stem}")
         if report.quarantine:
             st.caption(
                 f"Alla avvisade rader finns i {Path(report.quarantine).name} "
