@@ -5,10 +5,18 @@ real catalogue, SCB tables and geography plus fictional demo events ending on a 
 date. Every page of the app is then run headless with Streamlit's AppTest: one cold run
 (empty Streamlit caches) and the median of N warm runs. The Här och nu map is also
 built through `pax.maps.events_map` for the public and council roles to record its
-HTML size. Results go to stdout (tables) and `benchmarks/results.json`; progress to
-stderr. Nothing here asserts anything about speed.
+HTML size.
 
-Usage: python benchmarks/bench.py [--scales 10000,100000] [--runs 5]
+Här och nu is measured in more detail (records with `variant`): the page with its default
+filters and after one filter change (Period → 365 days), the build+render time and size
+of its map, and, at 1 000 and 10 000 events only, a naive map with one folium
+CircleMarker per event of the store for comparison. A summary table prints the ratios
+and whether the targets are met (✓/✗).
+
+Results go to stdout (tables) and `benchmarks/results.json`; progress to stderr.
+Nothing here asserts anything about speed.
+
+Usage: python benchmarks/bench.py [--scales 1000,10000] [--runs 5]
 """
 
 from __future__ import annotations
@@ -31,11 +39,13 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+import folium  # noqa: E402
+import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 import streamlit.logger  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from pax import i18n, maps, model, store  # noqa: E402
+from pax import i18n, maps, model, queries, store  # noqa: E402
 
 
 def configure_streamlit() -> None:
@@ -53,13 +63,25 @@ configure_streamlit()  # before ui.cached: its decorators warn at import time
 from tests.conftest import make_data_dir  # noqa: E402
 from ui import cached  # noqa: E402
 
-DEFAULT_SCALES = (10_000, 100_000, 1_000_000)
+DEFAULT_SCALES = (1_000, 10_000, 100_000, 1_000_000)
 DEMO_END = dt.date(2026, 6, 30)
 SEED = 7
 YEARS = 5
 TIMEOUT_S = 300.0
 MAP_PAGE = "har_och_nu.py"
 MAP_DAYS = 90
+# Här och nu in detail: the page's name in the variant records, the filter change, the
+# scales that also get the naive map, and the targets of the issue (checked, not asserted).
+VARIANT_PAGE = "har_och_nu"
+PERIOD_LABEL = "Period"
+PERIOD_CHANGE = "365"
+NAIVE_SCALES = (1_000, 10_000)
+TARGET_SCALE = 1_000_000
+TARGET_SERVER_S = 0.5
+TARGET_COMPARE_SCALE = 10_000
+TARGET_SPEEDUP = 50.0
+TARGET_SHRINK = 10.0
+TARGET_HTML_BYTES = 1_500_000
 # Modules the pages import on first use: loaded up front so that a cold run measures
 # empty Streamlit caches, not Python imports (plotly, streamlit_folium).
 PAGE_MODULES = ("pax.figures", "ui.components")
@@ -152,17 +174,36 @@ def time_page(page: str, runs: int) -> Record:
     return record
 
 
-def map_html_bytes(role: str) -> int:
-    """Bytes of the Här och nu map as the page builds it: last 90 days, all categories,
-    RegSO level, for `role` (public: areas only; council: plus the heat layer)."""
-    lang = "sv"
+def page_map(role: str, days: int = MAP_DAYS, lang: str = "sv") -> folium.Map:
+    """The Här och nu map as `ui.here_and_now.map_section` builds it with the default
+    filters (RegSO, count, the catalogue's categories, no area selected) for the last
+    `days` days and `role`, from the same `ui.cached` calls (warm after the first)."""
     end = cached.as_of()
-    start = end - dt.timedelta(days=MAP_DAYS - 1)
-    categories = [cat.id for cat in model.CATEGORIES]
-    counts = cached.area_counts(start, end, "regso", categories)
+    start = end - dt.timedelta(days=days - 1)
+    known = cached.categories()
+    categories = known.loc[known["origin"] == "catalogue", "id"].tolist()
+    level = "regso"
+    counts = cached.area_counts(start, end, level, categories)
     counts["label"] = [f"{n}: {lbl}" for n, lbl in zip(counts["name"], counts["count_label"])]
+    hot_areas = cached.hot_areas(start, end, level, categories)
+    hot_areas["label"] = [
+        f"{n}: {maps.HOTSPOT_LABELS.get(int(k), 'ej signifikant')}"
+        for n, k in zip(hot_areas["name"], hot_areas["cls"])
+    ]
+    hot_grid = cached.hot_grid(start, end, categories, role)
+    if not hot_grid.empty:
+        hot_grid["label"] = [maps.HOTSPOT_LABELS.get(int(k), "") for k in hot_grid["cls"]]
+    presence = cached.presence(start, end)
+    types = {k: v[1] if lang == "en" else v[0] for k, v in model.INTERVENTION_TYPES.items()}
+    presence["label"] = [
+        f"{types.get(ty, ty)} – {area or ''} ({i18n.date(s, lang)} – "
+        + (f"{i18n.date(e, lang)})" if pd.notna(e) else ")")
+        for ty, area, s, e in zip(
+            presence["type"], presence["area_name"], presence["start_date"], presence["end_date"]
+        )
+    ]
     heat = cached.heat_points(start, end, categories, role)
-    m = maps.events_map(
+    return maps.events_map(
         counts,
         heat,
         cached.police_status(),
@@ -173,10 +214,185 @@ def map_html_bytes(role: str) -> int:
             "heat": i18n.t("layer_heat", lang),
             "police": i18n.t("layer_police", lang),
             "schools": i18n.t("layer_schools", lang),
+            "hot_areas": i18n.t("layer_hot_areas", lang),
+            "hot_grid": i18n.t("layer_hot_grid", lang),
+            "presence": i18n.t("layer_presence", lang),
+            "selected": i18n.t("selected_area", lang),
+            "method": "Getis-Ord Gi* (queen-grannskap, analytiskt z)",
         },
-        fmt=lambda v: i18n.number(v, 0, lang),
+        fmt=lambda x: i18n.number(x, 0, lang),
+        value_col="count",
+        hot_areas=hot_areas,
+        hot_grid=None if hot_grid.empty else hot_grid,
+        presence=presence,
+        selected=None,
     )
-    return len(m.get_root().render().encode())
+
+
+def render(m: folium.Map) -> str:
+    """The map's whole HTML document, as `st_folium` gets it."""
+    return m.get_root().render()
+
+
+def map_html_bytes(role: str, days: int = MAP_DAYS) -> int:
+    """Bytes of the rendered Här och nu map (see `page_map`): public shows areas only,
+    council adds the heat layer and the 250 m hotspot grid."""
+    return len(render(page_map(role, days)).encode())
+
+
+def store_events() -> pd.DataFrame:
+    """Every located event of the store, raw (lat, lon, category): the naive map's input."""
+    data = cached.info()
+    first, last = data["events_first"], data["events_last"]
+    if first is None:
+        return pd.DataFrame({"lat": [], "lon": [], "category": []})
+    return queries.event_points(cached._con(), first, last)
+
+
+def naive_map(events: pd.DataFrame, labels: dict[str, str]) -> folium.Map:
+    """The map built the naive way: the same base map with one CircleMarker per event,
+    its tooltip the category's label."""
+    m = maps.base_map(height=620)
+    for lat, lon, category in zip(events["lat"], events["lon"], events["category"]):
+        folium.CircleMarker(
+            (lat, lon),
+            radius=4,
+            color="#b30000",
+            weight=1,
+            fill=True,
+            fill_opacity=0.7,
+            tooltip=maps.safe_text(labels.get(category, category)),
+        ).add_to(m)
+    return maps.finish(m)
+
+
+def _timed(call) -> tuple[float, float, Any]:
+    """Wall seconds and CPU seconds of this process (all threads) of `call()`, and its
+    result. CPU time hardly moves when other work shares the machine; wall time does."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = call()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def time_map(build, runs: int) -> tuple[float, float, int]:
+    """Median wall and CPU seconds to build a map (inputs included) and render it to
+    HTML, and the HTML's size in bytes. One untimed run first (warm Streamlit caches)."""
+    render(build())
+    walls, cpus = [], []
+    size = 0
+    for _ in range(runs):
+        wall, cpu, html = _timed(lambda: render(build()))
+        walls.append(wall)
+        cpus.append(cpu)
+        size = len(html.encode())
+    return statistics.median(walls), statistics.median(cpus), size
+
+
+def _warm(at: AppTest, runs: int) -> tuple[float, float, str | None]:
+    """Median wall and CPU seconds of `runs` reruns of the AppTest's current state, and
+    any error they showed."""
+    walls, cpus = [], []
+    error = None
+    for _ in range(runs):
+        wall, cpu, _ = _timed(lambda: at.run(timeout=TIMEOUT_S))
+        walls.append(wall)
+        cpus.append(cpu)
+        error = error or _error(at)
+    return statistics.median(walls), statistics.median(cpus), error
+
+
+def time_filters(runs: int) -> list[Record]:
+    """Här och nu in one AppTest session: cold run and `runs` warm runs with the default
+    filters, then Period → 365 days: the first rerun after the change (`change_s`, new
+    figures not cached yet) and the median of `runs` warm runs of that state."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT_S)
+    at.run()
+    configure_streamlit()
+    clear_caches()
+    at.switch_page(f"app_pages/{MAP_PAGE}")
+    started = time.perf_counter()
+    at.run(timeout=TIMEOUT_S)
+    cold_s = time.perf_counter() - started
+    error = _error(at)
+    warm, cpu, warm_error = _warm(at, runs)
+    default = {
+        "filter": "default",
+        "server_s": round(warm, 4),
+        "cpu_s": round(cpu, 4),
+        "cold_s": round(cold_s, 4),
+    }
+    if error or warm_error:
+        default["error"] = error or warm_error
+    boxes = [box for box in at.selectbox if box.label == PERIOD_LABEL]
+    if not boxes:
+        raise LookupError(f"no selectbox labelled {PERIOD_LABEL!r} on {MAP_PAGE}")
+    boxes[0].set_value(PERIOD_CHANGE)
+    started = time.perf_counter()
+    at.run(timeout=TIMEOUT_S)
+    change_s = time.perf_counter() - started
+    error = _error(at)
+    warm, cpu, warm_error = _warm(at, runs)
+    changed = {
+        "filter": f"period={PERIOD_CHANGE}",
+        "server_s": round(warm, 4),
+        "cpu_s": round(cpu, 4),
+        "change_s": round(change_s, 4),
+    }
+    shown = [box.value for box in at.selectbox if box.label == PERIOD_LABEL]
+    if shown != [PERIOD_CHANGE]:
+        error = error or f"Period shows {shown}, not {PERIOD_CHANGE!r}, after the change"
+    if error or warm_error:
+        changed["error"] = error or warm_error
+    return [default, changed]
+
+
+def bench_variants(scale: int, runs: int) -> list[Record]:
+    """The Här och nu variant records of one scale (the store is already in use, role
+    public): the page with default filters and after the period change, each with its
+    map's size and build+render time, and the naive map at `NAIVE_SCALES`."""
+    base = {"events": scale, "page": VARIANT_PAGE, "role": "public"}
+    records = []
+    try:
+        pages = time_filters(runs)
+    except Exception as exc:  # report, keep going
+        traceback.print_exc(file=sys.stderr)
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        pages = [{"filter": f, "server_s": None, "error": error} for f in ("default", "period=365")]
+    for page, days in zip(pages, (MAP_DAYS, int(PERIOD_CHANGE))):
+        record = {**base, "variant": "pax", **page, "html_bytes": None, "map_s": None}
+        try:
+            map_s, map_cpu_s, html_bytes = time_map(
+                lambda days=days: page_map("public", days), runs
+            )
+            record["map_s"], record["map_cpu_s"] = round(map_s, 4), round(map_cpu_s, 4)
+            record["html_bytes"] = html_bytes
+        except Exception as exc:  # report, keep going
+            record["map_error"] = f"{type(exc).__name__}: {exc}"[:500]
+            traceback.print_exc(file=sys.stderr)
+        records.append(record)
+        progress(
+            f"{scale:>9,} events: {VARIANT_PAGE} pax {page['filter']}: page "
+            f"{record['server_s']} s, map {record['map_s']} s, {record['html_bytes']} bytes"
+        )
+    if scale in NAIVE_SCALES:
+        record = {**base, "variant": "naive", "filter": "all", "server_s": None}
+        record["html_bytes"] = None
+        try:
+            known = cached.categories()
+            labels = dict(zip(known["id"], known["label_sv"]))
+            record["markers"] = len(store_events())
+            server_s, cpu_s, html_bytes = time_map(lambda: naive_map(store_events(), labels), runs)
+            record["server_s"], record["cpu_s"] = round(server_s, 4), round(cpu_s, 4)
+            record["html_bytes"] = html_bytes
+        except Exception as exc:  # report, keep going
+            record["error"] = f"{type(exc).__name__}: {exc}"[:500]
+            traceback.print_exc(file=sys.stderr)
+        records.append(record)
+        progress(
+            f"{scale:>9,} events: {VARIANT_PAGE} naive ({record.get('markers')} markers): "
+            f"{record['server_s']} s, {record['html_bytes']} bytes"
+        )
+    return records
 
 
 def page_files() -> list[str]:
@@ -230,6 +446,10 @@ def bench_scale(scale: int, runs: int, files: list[str]) -> tuple[Record, list[R
                 f"cold {record['cold_s']} s"
                 + (f", ERROR {record['error']}" if "error" in record else "")
             )
+    if MAP_PAGE in files:
+        use_store(path, data_dir, "public")
+        progress(f"{scale:>9,} events: {VARIANT_PAGE} variants …")
+        records.extend(bench_variants(scale, runs))
     clear_caches()
     return build_record, records
 
@@ -246,6 +466,8 @@ def page_table(records: list[Record]) -> str:
         f"{'html_bytes':>11}  error"
     ]
     for r in records:
+        if "variant" in r:
+            continue
         lines.append(
             f"{r['events']:>9,}  {r['page']:<22} {r['role']:<8} "
             f"{_fmt(r['server_s'], '.3f'):>9} {_fmt(r['cold_s'], '.3f'):>9} "
@@ -262,6 +484,124 @@ def build_table(records: list[Record]) -> str:
             f"{r['events']:>9,}  {_fmt(r['demo_s'], '.2f'):>8} {_fmt(r['build_s'], '.2f'):>8}"
             f"  {r.get('error', '')}"
         )
+    return "\n".join(lines)
+
+
+def variant_table(records: list[Record]) -> str:
+    """The Här och nu variant records as a fixed-width text table."""
+    lines = [
+        f"{'events':>9}  {'variant':<7} {'filter':<11} {'server_s':>9} {'cpu_s':>7} "
+        f"{'cold_s':>7} {'change_s':>8} {'map_s':>7} {'map_cpu':>7} {'html_bytes':>11} "
+        f"{'markers':>7}  error"
+    ]
+    for r in records:
+        if "variant" not in r:
+            continue
+        lines.append(
+            f"{r['events']:>9,}  {r['variant']:<7} {r['filter']:<11} "
+            f"{_fmt(r.get('server_s'), '.3f'):>9} {_fmt(r.get('cpu_s'), '.3f'):>7} "
+            f"{_fmt(r.get('cold_s'), '.3f'):>7} {_fmt(r.get('change_s'), '.3f'):>8} "
+            f"{_fmt(r.get('map_s'), '.3f'):>7} {_fmt(r.get('map_cpu_s'), '.3f'):>7} "
+            f"{_fmt(r.get('html_bytes'), ','):>11} {_fmt(r.get('markers'), ','):>7}  "
+            f"{r.get('error') or r.get('map_error') or ''}"
+        )
+    return "\n".join(lines)
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a and b else None
+
+
+def _mark(ok: bool | None) -> str:
+    return "–" if ok is None else ("✓" if ok else "✗")
+
+
+def _pair(record: Record, wall: str, cpu: str) -> str:
+    """'wall / CPU' seconds of a record, dashes where missing."""
+    return f"{_fmt(record.get(wall), '.3f')} / {_fmt(record.get(cpu), '.3f')}"
+
+
+def _times(value: float | None) -> str:
+    return _fmt(value, ".0f") + ("×" if value else "")
+
+
+def summary(records: list[Record]) -> str:
+    """Här och nu per scale (Markdown): page times, map time and size, the naive map and
+    the ratios, then each target of the issue with ✓, ✗ or – (not measured), judged on
+    wall time and, as a check against a busy machine, on CPU time."""
+    by = {(r["events"], r["variant"], r["filter"]): r for r in records if "variant" in r}
+    scales = sorted({key[0] for key in by})
+    lines = [
+        "| events | page default, s | page period=365, s | pax map, s | pax map HTML, bytes "
+        "| naive map, s | naive map HTML, bytes | naive/pax time | naive/pax size |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    ratios = {}
+    for scale in scales:
+        pax = by.get((scale, "pax", "default"), {})
+        changed = by.get((scale, "pax", f"period={PERIOD_CHANGE}"), {})
+        naive = by.get((scale, "naive", "all"), {})
+        speed = _ratio(naive.get("server_s"), pax.get("map_s"))
+        speed_cpu = _ratio(naive.get("cpu_s"), pax.get("map_cpu_s"))
+        size = _ratio(naive.get("html_bytes"), pax.get("html_bytes"))
+        ratios[scale] = speed, speed_cpu, size
+        lines.append(
+            f"| {scale:,} | {_pair(pax, 'server_s', 'cpu_s')} "
+            f"| {_pair(changed, 'server_s', 'cpu_s')} | {_pair(pax, 'map_s', 'map_cpu_s')} "
+            f"| {_fmt(pax.get('html_bytes'), ',')} | {_pair(naive, 'server_s', 'cpu_s')} "
+            f"| {_fmt(naive.get('html_bytes'), ',')} | {_times(speed)} / {_times(speed_cpu)} "
+            f"| {_times(size)} |"
+        )
+    filters = ("default", f"period={PERIOD_CHANGE}")
+    big = [by.get((TARGET_SCALE, "pax", f), {}).get("server_s") for f in filters]
+    big_cpu = [by.get((TARGET_SCALE, "pax", f), {}).get("cpu_s") for f in filters]
+    speed, speed_cpu, size = ratios.get(TARGET_COMPARE_SCALE, (None, None, None))
+    sizes = [r.get("html_bytes") for key, r in by.items() if key[1] == "pax"]
+    measured = [b for b in sizes if b is not None]
+    size_ok = None if not measured or None in sizes else max(measured) <= TARGET_HTML_BYTES
+    shrink_ok = None if size is None else size >= TARGET_SHRINK
+
+    def fast(values: list[float | None]) -> bool | None:
+        return None if None in values else all(v <= TARGET_SERVER_S for v in values)
+
+    def faster(ratio: float | None) -> bool | None:
+        return None if ratio is None else ratio >= TARGET_SPEEDUP
+
+    checks = [
+        (
+            f"page ≤ {TARGET_SERVER_S} s at {TARGET_SCALE:,} events (default / period=365)",
+            " / ".join(_fmt(v, ".3f") for v in big)
+            + " s (CPU "
+            + " / ".join(_fmt(v, ".3f") for v in big_cpu)
+            + " s)",
+            fast(big),
+            fast(big_cpu),
+        ),
+        (
+            f"map ≥ {TARGET_SPEEDUP:.0f}× faster than naive at {TARGET_COMPARE_SCALE:,}",
+            f"{_times(speed)} (CPU {_times(speed_cpu)})",
+            faster(speed),
+            faster(speed_cpu),
+        ),
+        (
+            f"map ≥ {TARGET_SHRINK:.0f}× smaller than naive at {TARGET_COMPARE_SCALE:,}",
+            _times(size),
+            shrink_ok,
+            shrink_ok,
+        ),
+        (
+            f"map HTML ≤ {TARGET_HTML_BYTES:,} bytes at every scale",
+            "max " + _fmt(max(measured, default=None), ",") + " bytes",
+            size_ok,
+            size_ok,
+        ),
+    ]
+    lines += ["", "| target | measured | met (wall) | met (CPU) |", "|---|---:|:-:|:-:|"]
+    lines += [f"| {n} | {v} | {_mark(a)} | {_mark(b)} |" for n, v, a, b in checks]
+    lines += [
+        "",
+        "Times are wall / CPU seconds (median); CPU is this process's CPU time, all threads.",
+    ]
     return "\n".join(lines)
 
 
@@ -322,6 +662,11 @@ def main(argv: list[str] | None = None) -> int:
     print(page_table(pages))
     print()
     print(build_table(builds))
+    if any("variant" in r for r in pages):
+        print()
+        print(variant_table(pages))
+        print()
+        print(summary(pages))
     progress(f"results written to {args.output}")
     return 1 if any("error" in r or "map_error" in r for r in pages + builds) else 0
 

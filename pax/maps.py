@@ -262,20 +262,36 @@ def add_outlines(
 def add_points(
     m: folium.Map, points: pd.DataFrame, name: str, color: str = "#1565c0", show: bool = False
 ) -> folium.Map:
-    """Small circle markers for a few hundred places at most (schools, cameras)."""
+    """Small circle markers for places (schools, cameras), as ONE GeoJSON layer: one folium
+    object per place made the map's rendering (twice per run in streamlit-folium) slow."""
+    _point_layer(m, points, name, lambda row: color, radius=4, show=show)
+    return m
+
+
+def _point_layer(
+    m: folium.Map, points: pd.DataFrame, name: str, color_of, radius: int, show: bool
+) -> None:
+    pts = points.dropna(subset=["lat", "lon"])
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(r["lon"]), float(r["lat"])]},
+            "properties": {"label": safe_text(r["label"]), "color": color_of(r)},
+        }
+        for _, r in pts.iterrows()
+    ]
     group = folium.FeatureGroup(name=name, show=show)
-    for _, row in points.iterrows():
-        folium.CircleMarker(
-            (row["lat"], row["lon"]),
-            radius=4,
-            color=color,
-            weight=1,
-            fill=True,
-            fill_opacity=0.8,
-            tooltip=safe_text(row["label"]),
+    if features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            marker=folium.CircleMarker(radius=radius, weight=2, fill=True, fill_opacity=0.85),
+            style_function=lambda f: {
+                "color": f["properties"]["color"],
+                "fillColor": f["properties"]["color"],
+            },
+            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
         ).add_to(group)
     group.add_to(m)
-    return m
 
 
 def finish(m: folium.Map, bounds=None, layer_control: bool = True) -> folium.Map:
@@ -370,19 +386,10 @@ def add_hotspots(
 
 
 def add_presence(m: folium.Map, presence: pd.DataFrame, name: str) -> folium.Map:
-    """Preventive presence (`lat`, `lon`, `type`, `label`): a few hundred markers at most."""
-    group = folium.FeatureGroup(name=name, show=True)
-    for _, row in presence.dropna(subset=["lat", "lon"]).iterrows():
-        folium.CircleMarker(
-            (row["lat"], row["lon"]),
-            radius=6,
-            weight=2,
-            fill=True,
-            color=PRESENCE_COLORS.get(row["type"], "#000000"),
-            fill_opacity=0.9,
-            tooltip=safe_text(row["label"]),
-        ).add_to(group)
-    group.add_to(m)
+    """Preventive presence (`lat`, `lon`, `type`, `label`) as one point layer."""
+    _point_layer(
+        m, presence, name, lambda r: PRESENCE_COLORS.get(r["type"], "#000000"), radius=6, show=True
+    )
     return m
 
 

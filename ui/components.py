@@ -128,11 +128,15 @@ def downloads(frame: pd.DataFrame, name: str) -> None:
         key=f"dl_csv_{name}",
         icon=":material/download:",
     )
-    buf = io.BytesIO()
-    safe.to_excel(buf, index=False)
+
+    def excel() -> bytes:  # built only when clicked: openpyxl is slow on every rerun
+        buf = io.BytesIO()
+        safe.to_excel(buf, index=False)
+        return buf.getvalue()
+
     c2.download_button(
         t("download_xlsx"),
-        buf.getvalue(),
+        excel,
         f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"dl_xlsx_{name}",

@@ -248,11 +248,11 @@ def test_the_file_opens_offline_in_a_browser_with_a_drawn_map(doc, chromium, tmp
             page = browser.new_page(viewport={"width": 1123, "height": 794})
             page.on("request", lambda r: requests.append(r.url))
             page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(path.as_uri(), wait_until="load")
+            page.goto(path.as_uri(), wait_until="load", timeout=90_000)
             frame = page.frame_locator("iframe.pax-map").first
-            frame.locator(".leaflet-container").wait_for(timeout=20_000)
-            frame.locator(".pax-legend").wait_for(timeout=20_000)
-            page.locator(".plotly-graph-div .main-svg").first.wait_for(timeout=20_000)
+            frame.locator(".leaflet-container").wait_for(timeout=60_000)
+            frame.locator(".pax-legend").wait_for(timeout=60_000)
+            page.locator(".plotly-graph-div .main-svg").first.wait_for(timeout=60_000)
             page.wait_for_timeout(500)
         finally:
             browser.close()
