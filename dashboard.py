@@ -1,4 +1,5 @@
-"""Pax lägesbild: the router. Page config, language, role, and st.navigation over pages/."""
+"""Pax lägesbild: the router. Page config, language, role, and st.navigation over pages/;
+with `?kiosk=1` presentation mode instead of the sidebar (ui/kiosk.py)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,15 @@ if str(ROOT) not in sys.path:  # streamlit runs this file as a script
     sys.path.insert(0, str(ROOT))
 
 from pax import i18n  # noqa: E402
-from ui import cached, state  # noqa: E402
+from ui import cached, kiosk, state  # noqa: E402
 from ui.navigation import PAGES  # noqa: E402
 
+presenting = kiosk.active()  # presentation mode: ?kiosk=1 (ui/kiosk.py)
 st.set_page_config(
     page_title="Pax lägesbild",
     page_icon=str(ROOT / "static" / "favicon.png"),
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="collapsed" if presenting else "expanded",
 )
 
 lang = state.lang()
@@ -33,23 +35,30 @@ pages = [
     )
     for i, (file, key, icon, path) in enumerate(PAGES)
 ]
-navigation = st.navigation(pages)
+navigation = st.navigation(pages, position="hidden" if presenting else "sidebar")
 
-with st.sidebar:
-    st.markdown(f"### {i18n.t('app_title', lang)}")
-    st.caption(i18n.t("app_subtitle", lang))
-    state.select(
-        i18n.t("language", lang),
-        list(i18n.LANGUAGES),
-        "lang",
-        "sv",
-        format_func={"sv": "Svenska", "en": "English"}.get,
-    )
-    role = state.role()
-    st.markdown(f"**{i18n.t('role', lang)}:** {i18n.t('role_' + role, lang)}")
-    st.caption(i18n.t("role_note_" + role, lang))
-    if cached.ready():
-        last = cached.as_of()
-        st.caption(("Data t.o.m. " if lang == "sv" else "Data up to ") + i18n.date(last, lang))
+if presenting:  # no sidebar: the pages take turns (ui/kiosk.py)
+    kiosk.apply_style()
+    kiosk.rotate(pages, navigation)
+else:
+    with st.sidebar:
+        st.markdown(f"### {i18n.t('app_title', lang)}")
+        st.caption(i18n.t("app_subtitle", lang))
+        state.select(
+            i18n.t("language", lang),
+            list(i18n.LANGUAGES),
+            "lang",
+            "sv",
+            format_func={"sv": "Svenska", "en": "English"}.get,
+        )
+        role = state.role()
+        st.markdown(f"**{i18n.t('role', lang)}:** {i18n.t('role_' + role, lang)}")
+        st.caption(i18n.t("role_note_" + role, lang))
+        if cached.ready():
+            last = cached.as_of()
+            st.caption(("Data t.o.m. " if lang == "sv" else "Data up to ") + i18n.date(last, lang))
+        kiosk.start_button(pages)
 
 navigation.run()
+if presenting:
+    kiosk.drawn()

@@ -90,6 +90,19 @@ SETTINGS: tuple[Setting, ...] = (
         "1 shows the import panel on the Om data page (until roles limit it to analysts).",
         lambda v: v.strip().lower() in ("1", "true", "yes", "ja"),
     ),
+    Setting(
+        "PAX_KIOSK_SECONDS",
+        "45",
+        "Presentation mode (`?kiosk=1`): seconds each page is shown before the next one.",
+        int,
+    ),
+    Setting(
+        "PAX_KIOSK_REFRESH_MINUTES",
+        "15",
+        "Presentation mode: longest time between full reruns while paused, so a rebuilt "
+        "store shows up (caches are keyed on the store file's version).",
+        int,
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

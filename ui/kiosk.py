@@ -97,10 +97,10 @@ body, .stApp, [data-testid="stMain"] { background: #ffffff !important; color: #0
 /* Tiles: label on top, value and change side by side, the sparkline to the right. */
 [data-testid="stMetric"] { display: flex !important; align-items: center; gap: 0.6rem; }
 [data-testid="stMetric"] > div:first-child {
-  flex: 1 1 60%; display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 0.6rem;
+  flex: 1 1 auto; display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 0.6rem;
 }
 [data-testid="stMetric"] > div:first-child > label { flex-basis: 100%; margin: 0 !important; }
-[data-testid="stMetric"] > div:nth-child(2) { flex: 1 1 40%; min-width: 0; overflow: hidden; }
+[data-testid="stMetric"] > div:nth-child(2) { flex: 1 1 30%; min-width: 25%; overflow: hidden; }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p {
   font-size: 1rem !important; font-weight: 600 !important; line-height: 1.25 !important;
 }
@@ -108,7 +108,11 @@ body, .stApp, [data-testid="stMain"] { background: #ffffff !important; color: #0
   font-size: 2.2rem !important; font-weight: 700 !important; line-height: 1.1 !important;
 }
 [data-testid="stMetricValue"] p { line-height: 1.1 !important; }
-[data-testid="stMetricDelta"] { font-size: 0.8rem !important; }
+[data-testid="stMetricDelta"] { font-size: 0.8rem !important; height: auto !important; }
+/* Narrow tiles: labels and changes wrap instead of being cut off or spilling over. */
+:is([data-testid="stMetricLabel"], [data-testid="stMetricDelta"]) :is(div, p) {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
 [data-testid="stMetricDelta"] p { color: inherit !important; }
 /* Controls: small, bottom right, faint until hovered. */
 .st-key-kiosk_controls {
@@ -208,24 +212,12 @@ def neighbour(cycle: Sequence, current, step: int):
 
 
 def _toggle_pause() -> None:
-    import sys
-
-    print(f"{time.monotonic():.1f} TOGGLE", file=sys.stderr, flush=True)
     st.session_state[_PAUSED] = not paused()
 
 
 def _controls(cycle: list, current) -> None:
     """The fragment body: the controls, and on a timer tick the next page."""
     prev_page, next_page = neighbour(cycle, current, -1), neighbour(cycle, current, 1)
-    import sys
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    _c = get_script_run_ctx()
-    print(
-        f"{time.monotonic():.1f} controls {current.url_path!r} frag={bool(_c.fragment_ids_this_run)} paused={paused()} el={time.monotonic() - st.session_state.get(_SHOWN, 0):.1f}",
-        file=sys.stderr,
-        flush=True,
-    )
     with st.container(key="kiosk_controls", horizontal=True, gap="small"):
         back = st.button(
             "",
@@ -286,9 +278,6 @@ def rotate(pages: Sequence, current) -> None:
 
 def drawn() -> None:
     """The current page has just been drawn in full: its time on screen starts now."""
-    import sys
-
-    print(f"{time.monotonic():.1f} drawn", file=sys.stderr, flush=True)
     st.session_state[_SHOWN] = time.monotonic()
 
 

@@ -1,0 +1,177 @@
+"""Presentation mode (`?kiosk=1`) in a real browser at 1920×1080: no sidebar or toolbar,
+large type, the pages take turns, Space pauses and the arrow keys step.
+
+The shared server (conftest.py) runs with the default `PAX_KIOSK_SECONDS` (45 s), so the
+style checks and the screenshot see a page that stays put. The rotation tests start a
+second server of their own with a short cycle.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.chromium import NO_CHROMIUM, find_chromium
+from tests.e2e.conftest import ROOT, STARTUP_TIMEOUT_S, _healthy, _stop, free_port
+from tests.e2e.helpers import (
+    SCRIPT_DONE,
+    TITLE,
+    assert_no_exception,
+    open_page,
+    outside_requests,
+)
+
+if find_chromium() is None:  # one skip line for the whole module, nothing started
+    pytest.skip(NO_CHROMIUM, allow_module_level=True)
+
+pytestmark = pytest.mark.e2e
+expect.set_options(timeout=20_000)
+
+SECONDS = 4  # PAX_KIOSK_SECONDS of this module's own server
+CYCLE = ("Översikt", "Här och nu", "Förtroende och informationsdelning", "Social hållbarhet")
+CHROME = (
+    "stSidebar",
+    "stSidebarCollapsedControl",
+    "stExpandSidebarButton",
+    "stHeader",
+    "stToolbar",
+    "stStatusWidget",
+    "stMainMenu",
+    "stAppDeployButton",
+)
+PAUSED = ".st-key-kiosk_paused_badge"
+# Font sizes (px) of the root, the body and the body text of Översikt.
+FONT_SIZES_JS = """
+() => {
+  const px = (el) => el ? parseFloat(getComputedStyle(el).fontSize) : null;
+  const main = document.querySelector('[data-testid="stMain"]');
+  return {
+    root: px(document.documentElement),
+    body: px(document.body),
+    notice: px(main.querySelector('[data-testid="stAlert"] p')),
+    label: px(main.querySelector('[data-testid="stMetricLabel"] p')),
+    value: px(main.querySelector('[data-testid="stMetricValue"]')),
+  };
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def kiosk_url(chromium_path, store_env, tmp_path_factory) -> Iterator[str]:
+    """A second server like `app_url`, with PAX_KIOSK_SECONDS=4."""
+    port = free_port()
+    logs = tmp_path_factory.mktemp("streamlit-kiosk")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAX_")} | store_env
+    env["PAX_KIOSK_SECONDS"] = str(SECONDS)
+    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
+    cmd += ["--server.port", str(port), "--server.headless", "true"]
+    with open(logs / "stdout.txt", "wb") as out, open(logs / "stderr.txt", "wb") as err:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while not _healthy(f"{base}/_stcore/health"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                stderr = (logs / "stderr.txt").read_text(encoding="utf-8", errors="replace")
+                pytest.fail(f"Streamlit server at {base} did not start:\n{stderr}", pytrace=False)
+            time.sleep(0.2)  # poll interval, not a fixed wait
+        yield base
+    finally:
+        _stop(proc)
+
+
+def title(page: Page) -> str:
+    return page.locator(TITLE).first.inner_text()
+
+
+def wait_for_title(page: Page, text: str, timeout_ms: int = 20_000) -> None:
+    expect(page.locator(TITLE).first).to_have_text(text, timeout=timeout_ms)
+    page.wait_for_selector(SCRIPT_DONE)
+    assert_no_exception(page)
+
+
+def assert_local(request_log: list[str]) -> None:
+    outside = outside_requests(request_log)
+    assert outside == [], f"{len(outside)} request(s) left localhost:\n" + "\n".join(outside)
+
+
+def test_presentation_mode_hides_the_chrome_and_uses_large_type(
+    page, app_url, artifacts, request_log
+):
+    open_page(page, app_url, "?kiosk=1", "Översikt")
+    for testid in CHROME:
+        expect(page.locator(f'[data-testid="{testid}"]')).to_be_hidden()
+    expect(page.locator('[data-testid="stMain"]')).to_be_visible()
+    sizes = page.evaluate(FONT_SIZES_JS)
+    assert sizes["root"] >= 24 and sizes["body"] >= 24, sizes
+    assert sizes["notice"] >= 24 and sizes["label"] >= 24, sizes
+    assert sizes["value"] >= 48, sizes  # headline figures much larger than the text
+    # The main area starts at the left edge: no sidebar space is reserved.
+    box = page.locator('[data-testid="stMain"]').bounding_box()
+    assert box["x"] == 0 and box["width"] == 1920, box
+    expect(page.get_by_role("link", name="Avsluta")).to_be_visible()
+    page.screenshot(path=artifacts / "kiosk-oversikt.png")
+    assert "kiosk=1" in page.url
+    assert_local(request_log)
+
+
+def test_the_sidebar_button_starts_and_the_exit_link_ends_presentation_mode(page, app_url):
+    open_page(page, app_url, "fortroende", "Förtroende och informationsdelning")
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()
+    page.get_by_role("button", name="Presentationsläge").click()
+    wait_for_title(page, "Översikt")
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    assert "kiosk=1" in page.url
+    page.get_by_role("link", name="Avsluta").click()
+    wait_for_title(page, "Översikt")
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()
+    expect(page.get_by_role("button", name="Presentationsläge")).to_be_visible()
+
+
+def test_the_pages_take_turns(page, kiosk_url, request_log):
+    open_page(page, kiosk_url, "?kiosk=1", "Översikt")
+    # Within about two cycles (a cold page takes a few seconds to draw on a busy machine).
+    wait_for_title(page, "Här och nu", timeout_ms=(2 * SECONDS + 12) * 1000)
+    wait_for_title(page, CYCLE[2], timeout_ms=(2 * SECONDS + 12) * 1000)
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    assert "kiosk=1" in page.url
+    assert_local(request_log)
+
+
+def test_space_pauses_and_the_arrow_keys_step(page, kiosk_url, request_log):
+    open_page(page, kiosk_url, "?kiosk=1", "Översikt")
+    # Press as soon as the next page appears, so the key is not racing the next switch.
+    expect(page.locator(TITLE).first).to_have_text("Här och nu", timeout=(2 * SECONDS + 12) * 1000)
+    page.keyboard.press("Space")
+    expect(page.locator(PAUSED)).to_be_visible()
+    shown = title(page)
+    # Paused: the page stays for one and a half cycles (the behaviour under test).
+    page.wait_for_timeout(int(1.5 * SECONDS * 1000))
+    assert title(page) == shown
+    expect(page.locator(PAUSED)).to_be_visible()
+
+    page.keyboard.press("ArrowRight")
+    following = CYCLE[(CYCLE.index(shown) + 1) % len(CYCLE)]
+    wait_for_title(page, following)
+    expect(page.locator(PAUSED)).to_be_visible()  # stepping keeps the pause
+    page.keyboard.press("ArrowLeft")
+    wait_for_title(page, shown)
+
+    page.keyboard.press("Space")  # resume
+    expect(page.locator(PAUSED)).to_be_hidden()
+    wait_for_title(page, following, timeout_ms=(2 * SECONDS + 12) * 1000)
+    assert_local(request_log)
