@@ -116,6 +116,10 @@ def test_presentation_mode_hides_the_chrome_and_uses_large_type(
     for testid in CHROME:
         expect(page.locator(f'[data-testid="{testid}"]')).to_be_hidden()
     expect(page.locator('[data-testid="stMain"]')).to_be_visible()
+    # Measure only once the notice and the first tile are drawn (a slow machine renders late).
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.locator('[data-testid="stAlert"] p').first).to_be_visible(timeout=30_000)
+    expect(main.locator('[data-testid="stMetricValue"]').first).to_be_visible(timeout=30_000)
     sizes = page.evaluate(FONT_SIZES_JS)
     assert sizes["root"] >= 24 and sizes["body"] >= 24, sizes
     assert sizes["notice"] >= 24 and sizes["label"] >= 24, sizes

@@ -233,29 +233,51 @@ def test_the_pdf_is_printed_by_chromium(doc, chromium, tmp_path):
     assert len(pdf) > 10_000  # tiles, a chart and a drawn map, not an empty page
 
 
+# Run in its own process: the browser tests keep a session-wide sync Playwright open, and a
+# second sync Playwright in the same process refuses to start inside its event loop.
+OFFLINE_CHECK = """
+import json, sys
+from pathlib import Path
+from playwright.sync_api import sync_playwright
+path, chromium = Path(sys.argv[1]), sys.argv[2]
+requests, errors = [], []
+with sync_playwright() as p:
+    browser = p.chromium.launch(executable_path=chromium,
+                                args=["--no-sandbox", "--disable-background-networking"])
+    try:
+        page = browser.new_page(viewport={"width": 1123, "height": 794})
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(path.as_uri(), wait_until="load", timeout=90_000)
+        frame = page.frame_locator("iframe.pax-map").first
+        frame.locator(".leaflet-container").wait_for(timeout=60_000)
+        frame.locator(".pax-legend").wait_for(timeout=60_000)
+        page.locator(".plotly-graph-div .main-svg").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(500)
+    finally:
+        browser.close()
+print(json.dumps({"requests": requests, "errors": errors}))
+"""
+
+
 @pytest.mark.e2e
 def test_the_file_opens_offline_in_a_browser_with_a_drawn_map(doc, chromium, tmp_path):
-    from playwright.sync_api import sync_playwright
+    import json
+    import subprocess
+    import sys
 
     path = tmp_path / "lagesbild.html"
     path.write_text(doc, encoding="utf-8")
-    requests, errors = [], []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-background-networking"]
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1123, "height": 794})
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(path.as_uri(), wait_until="load", timeout=90_000)
-            frame = page.frame_locator("iframe.pax-map").first
-            frame.locator(".leaflet-container").wait_for(timeout=60_000)
-            frame.locator(".pax-legend").wait_for(timeout=60_000)
-            page.locator(".plotly-graph-div .main-svg").first.wait_for(timeout=60_000)
-            page.wait_for_timeout(500)
-        finally:
-            browser.close()
-    outside = [u for u in requests if u != path.as_uri() and not u.startswith(("data:", "blob:"))]
+    run = subprocess.run(
+        [sys.executable, "-c", OFFLINE_CHECK, str(path), chromium],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    outside = [
+        u for u in result["requests"] if u != path.as_uri() and not u.startswith(("data:", "blob:"))
+    ]
     assert outside == []
-    assert errors == []
+    assert result["errors"] == []
