@@ -116,7 +116,7 @@ body, .stApp, [data-testid="stMain"] { background: #ffffff !important; color: #0
 [data-testid="stMetricDelta"] p { color: inherit !important; }
 /* Controls: small, bottom right, faint until hovered. */
 .st-key-kiosk_controls {
-  position: fixed !important; right: 0.5rem; bottom: 0.2rem; z-index: 1000;
+  position: fixed !important; right: 0.5rem; bottom: 0.4rem; z-index: 1000;
   width: auto !important; background: #ffffff; align-items: center; border-radius: 0.3rem;
 }
 .st-key-kiosk_controls :is(button, a, p, span) { color: #6b6b6b !important; }

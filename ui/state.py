@@ -46,6 +46,8 @@ def _encode(value) -> str:
 
 
 def _sync(key: str, param: str) -> None:
+    if key not in st.session_state:  # a page switch (kiosk rotation) removed the widget
+        return
     value = _encode(st.session_state[key])
     if value:
         st.query_params[param] = value
