@@ -222,6 +222,33 @@ def _area_filter(areas: list[str] | None) -> tuple[str, list]:
     return "(list_contains(?, e.area_code) OR list_contains(?, d.parent_code))", [codes, codes]
 
 
+def _filtered_events(
+    con: Con,
+    select: str,
+    start: dt.date,
+    end: dt.date,
+    categories: list[str] | None,
+    areas: list[str] | None,
+    select_params: list | None = None,
+    where: str = "",
+    tail: str = "",
+) -> pd.DataFrame:
+    """Events in [start, end] of some categories within some areas (all when None): the
+    FROM and WHERE shared by the Här och nu queries; `select`, `where` and `tail` are
+    fixed SQL text from the callers below, never user input."""
+    cond, params = _area_filter(areas)
+    cats = list(categories) if categories else None
+    sql = f"""
+        SELECT {select}
+        FROM events e LEFT JOIN areas d ON d.code = e.area_code
+        WHERE e.occurred_at >= ? AND e.occurred_at < ? {where}
+          AND (? IS NULL OR list_contains(?, e.category)) AND {cond}
+        {tail}"""  # noqa: S608
+    return _df(
+        con, sql, [*(select_params or []), start, end + dt.timedelta(days=1), cats, cats, *params]
+    )
+
+
 def category_counts(
     con: Con,
     start: dt.date,
@@ -230,17 +257,14 @@ def category_counts(
     areas: list[str] | None = None,
 ) -> pd.DataFrame:
     """Events per category in [start, end] within the given areas (all when None)."""
-    cond, params = _area_filter(areas)
-    cats = list(categories) if categories else None
-    return _df(
+    return _filtered_events(
         con,
-        f"""
-        SELECT e.category, sum(e.n)::BIGINT AS count
-        FROM events e LEFT JOIN areas d ON d.code = e.area_code
-        WHERE e.occurred_at >= ? AND e.occurred_at < ?
-          AND (? IS NULL OR list_contains(?, e.category)) AND {cond}
-        GROUP BY ALL""",  # noqa: S608 - cond is built from fixed SQL text above
-        [start, end + dt.timedelta(days=1), cats, cats, *params],
+        "e.category, sum(e.n)::BIGINT AS count",
+        start,
+        end,
+        categories,
+        areas,
+        tail="GROUP BY ALL",
     )
 
 
@@ -251,18 +275,14 @@ def monthly_counts(
     categories: list[str] | None,
     areas: list[str] | None = None,
 ) -> pd.DataFrame:
-    cond, params = _area_filter(areas)
-    cats = list(categories) if categories else None
-    return _df(
+    return _filtered_events(
         con,
-        f"""
-        SELECT date_trunc('month', e.occurred_at)::DATE AS month, e.category,
-               sum(e.n)::BIGINT AS count
-        FROM events e LEFT JOIN areas d ON d.code = e.area_code
-        WHERE e.occurred_at >= ? AND e.occurred_at < ?
-          AND (? IS NULL OR list_contains(?, e.category)) AND {cond}
-        GROUP BY ALL ORDER BY month""",  # noqa: S608
-        [start, end + dt.timedelta(days=1), cats, cats, *params],
+        "date_trunc('month', e.occurred_at)::DATE AS month, e.category, sum(e.n)::BIGINT AS count",
+        start,
+        end,
+        categories,
+        areas,
+        tail="GROUP BY ALL ORDER BY month",
     )
 
 
@@ -275,18 +295,17 @@ def weekday_hour_counts(
     block_hours: int = 3,
 ) -> pd.DataFrame:
     """Events by ISO weekday (1 = Monday) and block of `block_hours` hours."""
-    cond, params = _area_filter(areas)
-    cats = list(categories) if categories else None
-    return _df(
+    return _filtered_events(
         con,
-        f"""
-        SELECT isodow(e.occurred_at) AS weekday,
-               (hour(e.occurred_at) // ?) * ? AS hour, sum(e.n)::BIGINT AS count
-        FROM events e LEFT JOIN areas d ON d.code = e.area_code
-        WHERE e.occurred_at >= ? AND e.occurred_at < ? AND e.precision <> 'municipality'
-          AND (? IS NULL OR list_contains(?, e.category)) AND {cond}
-        GROUP BY ALL""",  # noqa: S608
-        [block_hours, block_hours, start, end + dt.timedelta(days=1), cats, cats, *params],
+        "isodow(e.occurred_at) AS weekday, (hour(e.occurred_at) // ?) * ? AS hour, "
+        "sum(e.n)::BIGINT AS count",
+        start,
+        end,
+        categories,
+        areas,
+        select_params=[block_hours, block_hours],
+        where="AND e.precision <> 'municipality'",
+        tail="GROUP BY ALL",
     )
 
 
@@ -298,16 +317,14 @@ def located_events(
     areas: list[str] | None = None,
 ) -> pd.DataFrame:
     """Events with a point (for hotspots and near repeats; raw, never drawn as points)."""
-    cond, params = _area_filter(areas)
-    cats = list(categories) if categories else None
-    return _df(
+    return _filtered_events(
         con,
-        f"""
-        SELECT e.id, e.occurred_at, e.category, e.lat, e.lon, e.area_code, e.n
-        FROM events e LEFT JOIN areas d ON d.code = e.area_code
-        WHERE e.occurred_at >= ? AND e.occurred_at < ? AND e.lat IS NOT NULL
-          AND (? IS NULL OR list_contains(?, e.category)) AND {cond}""",  # noqa: S608
-        [start, end + dt.timedelta(days=1), cats, cats, *params],
+        "e.id, e.occurred_at, e.category, e.lat, e.lon, e.area_code, e.n",
+        start,
+        end,
+        categories,
+        areas,
+        where="AND e.lat IS NOT NULL",
     )
 
 
