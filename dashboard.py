@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # streamlit runs this file as a script
     sys.path.insert(0, str(ROOT))
 
-from pax import i18n  # noqa: E402
-from ui import cached, kiosk, state  # noqa: E402
+from pax import access, i18n  # noqa: E402
+from ui import auth, cached, kiosk, state  # noqa: E402
 from ui.navigation import PAGES  # noqa: E402
 
 presenting = kiosk.active()  # presentation mode: ?kiosk=1 (ui/kiosk.py)
@@ -25,6 +25,10 @@ st.set_page_config(
 )
 
 lang = state.lang()
+viewer = auth.viewer()
+# Every page is registered, so that its URL is known; a page the role may not open is
+# left out of the menu and refused below. (An unregistered URL would make Streamlit run
+# the start page instead, with only a transient "page not found" notice.)
 pages = [
     st.Page(
         ROOT / "app_pages" / file,
@@ -32,10 +36,13 @@ pages = [
         icon=icon,
         url_path=path,
         default=(i == 0),
+        visibility="visible" if access.allows(viewer.role, minimum) else "hidden",
     )
-    for i, (file, key, icon, path) in enumerate(PAGES)
+    for i, (file, key, icon, path, minimum) in enumerate(PAGES)
 ]
 navigation = st.navigation(pages, position="hidden" if presenting else "sidebar")
+chosen = next(i for i, page in enumerate(pages) if page is navigation)
+refused = not access.allows(viewer.role, PAGES[chosen][4])
 
 if presenting:  # no sidebar: the pages take turns (ui/kiosk.py)
     kiosk.apply_style()
@@ -51,14 +58,15 @@ else:
             "sv",
             format_func={"sv": "Svenska", "en": "English"}.get,
         )
-        role = state.role()
-        st.markdown(f"**{i18n.t('role', lang)}:** {i18n.t('role_' + role, lang)}")
-        st.caption(i18n.t("role_note_" + role, lang))
+        auth.sidebar()
         if cached.ready():
             last = cached.as_of()
             st.caption(("Data t.o.m. " if lang == "sv" else "Data up to ") + i18n.date(last, lang))
         kiosk.start_button(pages)
 
-navigation.run()
+if refused:  # reached by URL: say so, and never run the page's script
+    auth.refuse(pages[chosen].title, PAGES[chosen][4], viewer.role)
+else:
+    navigation.run()
 if presenting:
     kiosk.drawn()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pax import geo, i18n
-from ui import cached, upload
+from ui import cached
 from ui import components as c
 from ui.state import lang, t
 
@@ -75,6 +75,3 @@ st.markdown(
     "narkotikagömmor visas aldrig som punkter för allmänhet eller förtroendevalda.\n"
     "- Ingen fritext från källornas poster visas."
 )
-
-if upload.allowed():
-    upload.panel()

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import logging
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
-from pax import config, store
+from pax import audit, config, store
 from pax.ingest.core import FORMATS, KINDS, ImportError_, Options
 from pax.ingest.run import import_file
 
@@ -117,12 +119,15 @@ def _import(args) -> int:
         report = import_file(args.file, opts)
     except ImportError_ as exc:
         message = str(exc)
+        _audit(args.file, None, {"error": message, "dry_run": args.dry_run})
         if args.file.name not in message:
             message = f"{args.file.name}: {message}"
         print(f"Fel: {message}", file=sys.stderr)
         if args.json:
             print(json.dumps({"file": args.file.name, "error": message}, ensure_ascii=False))
         return 2
+    counts = {k: getattr(report, k) for k in ("imported", "rejected", "duplicates", "skipped")}
+    _audit(args.file, report.rows_read, {**counts, "dry_run": args.dry_run})
     print(
         json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str)
         if args.json
@@ -134,6 +139,18 @@ def _import(args) -> int:
             file=sys.stderr,
         )
     return report.exit_code
+
+
+def _audit(file: Path, rows: int | None, detail: dict) -> None:
+    """The audit log entry of a command-line import: who is the server account."""
+    try:
+        who = f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no name for the uid (a container)
+        who = "cli"
+    try:
+        audit.record("import", file.name, who, "server", rows, channel="cli", detail=detail)
+    except (OSError, sqlite3.Error) as exc:
+        print(f"Varning: granskningsloggen kunde inte skrivas ({exc}).", file=sys.stderr)
 
 
 def stale(path: Path) -> bool:

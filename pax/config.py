@@ -33,6 +33,10 @@ def _path(value: str) -> Path:
     return path if path.is_absolute() else ROOT / path
 
 
+def _optional_path(value: str) -> Path | None:
+    return _path(value) if value.strip() else None
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "PAX_STORE", "data/pax.duckdb", "The DuckDB store file (relative to the project).", _path
@@ -86,9 +90,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PAX_IMPORT_MAX_MB", "200", "Largest file the importer accepts, in MB.", int),
     Setting(
         "PAX_IMPORT_IN_APP",
-        "0",
-        "1 shows the import panel on the Om data page (until roles limit it to analysts).",
+        "1",
+        "0 hides the import panel from analysts too (it is on the analysts' Granskning page).",
         lambda v: v.strip().lower() in ("1", "true", "yes", "ja"),
+    ),
+    Setting(
+        "PAX_ROLES_FILE",
+        "",
+        "Allow-list file (TOML or CSV) mapping e-mail addresses and group claims to roles; "
+        "used with sign-in (see docs/deployment.md).",
+        _optional_path,
+    ),
+    Setting(
+        "PAX_ROLES",
+        "",
+        "Allow-list entries in the environment, e.g. "
+        "`anna@kommun.se=analyst;grp:pax-council=council`; merged with PAX_ROLES_FILE.",
+    ),
+    Setting(
+        "PAX_AUDIT",
+        "",
+        "SQLite file of the audit log (exports and imports); empty means "
+        "`audit.sqlite3` beside the store.",
+        _optional_path,
     ),
     Setting(
         "PAX_KIOSK_SECONDS",

@@ -70,6 +70,56 @@ TEXT: dict[str, tuple[str, str]] = {
         "Platser visas med källans precision.",
         "Locations are shown at the source's precision.",
     ),
+    "auth_off": (
+        "Inloggning är inte konfigurerad: alla besökare har samma roll.",
+        "Sign-in is not configured: every viewer has the same role.",
+    ),
+    "auth_login": ("Logga in", "Sign in"),
+    "auth_logout": ("Logga ut", "Sign out"),
+    "auth_signed_in_as": ("Inloggad som {who}", "Signed in as {who}"),
+    "auth_not_listed": (
+        "Du finns inte i appens behörighetslista och ser därför samma som utan inloggning.",
+        "You are not on the app's allow-list, so you see what viewers who are not signed in see.",
+    ),
+    "auth_list_broken": (
+        "Behörighetslistan kunde inte läsas; ingen får mer än grundrollen.",
+        "The allow-list could not be read; nobody gets more than the default role.",
+    ),
+    "access_denied": ("Åtkomst nekad", "Access denied"),
+    "access_denied_text": (
+        "Sidan {page} är bara för rollen {needed}. Din roll är {role}.",
+        "The page {page} is only for the role {needed}. Your role is {role}.",
+    ),
+    "access_denied_login": (
+        "Logga in i sidopanelen med ett konto som finns i behörighetslistan.",
+        "Sign in in the sidebar with an account on the allow-list.",
+    ),
+    "access_denied_no_login": (
+        "Inloggning är inte konfigurerad på den här servern.",
+        "Sign-in is not configured on this server.",
+    ),
+    "page_review": ("Granskning", "Review"),
+    "audit_heading": ("Granskningslogg", "Audit log"),
+    "audit_help": (
+        "Varje nedladdning, lägesbild och import: vem, roll, när (UTC) och vilken fil.",
+        "Every download, briefing and import: who, role, when (UTC) and which file.",
+    ),
+    "audit_empty": ("Inga händelser under perioden.", "No entries in this period."),
+    "audit_failed": (
+        "Granskningsloggen kunde inte skrivas; meddela den som driver servern.",
+        "The audit log could not be written; tell whoever runs the server.",
+    ),
+    "audit_at": ("Tid (UTC)", "Time (UTC)"),
+    "audit_who": ("Vem", "Who"),
+    "audit_action": ("Händelse", "Action"),
+    "audit_what": ("Fil", "File"),
+    "audit_rows": ("Rader", "Rows"),
+    "audit_channel": ("Kanal", "Channel"),
+    "audit_detail": ("Detaljer", "Details"),
+    "import_off": (
+        "Import i appen är avstängd på den här servern (PAX_IMPORT_IN_APP=0).",
+        "Import in the app is switched off on this server (PAX_IMPORT_IN_APP=0).",
+    ),
     "fictional": ("fiktiva demodata", "fictional demo data"),
     "fictional_banner": (
         "Händelser, insatser, förtroende- och åtgärdsdata i denna version är **fiktiva "

@@ -18,7 +18,7 @@ import streamlit as st
 
 from pax import briefing, config, figures, i18n, maps, model
 from pax.briefing import Briefing, Section, Tile
-from ui import cached
+from ui import auth, cached
 from ui import components as c
 from ui.state import lang
 
@@ -649,7 +649,9 @@ def download_buttons(briefing_factory: Callable[[], Briefing], key: str) -> None
             "text/html",
             key=f"briefing_html_{key}",
             icon=":material/download:",
-            on_click="ignore",
+            # A click reruns the page (the files stay in the session) to write the audit log.
+            on_click=auth.audited,
+            args=("briefing_html", result["html_name"]),
         )
         if result["pdf"]:
             right.download_button(
@@ -659,5 +661,6 @@ def download_buttons(briefing_factory: Callable[[], Briefing], key: str) -> None
                 "application/pdf",
                 key=f"briefing_pdf_{key}",
                 icon=":material/download:",
-                on_click="ignore",
+                on_click=auth.audited,
+                args=("briefing_pdf", result["pdf_name"]),
             )

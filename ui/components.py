@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from pax import exports, i18n, privacy
-from ui import cached
+from ui import auth, cached
 from ui.state import lang, t
 
 
@@ -117,7 +117,8 @@ def render_map(m, key: str, height: int = 560, clickable: bool = False) -> str |
 
 
 def downloads(frame: pd.DataFrame, name: str) -> None:
-    """CSV and Excel downloads of a protected table, formula-neutralised."""
+    """CSV and Excel downloads of a protected table, formula-neutralised; each download
+    is written to the audit log (the click's callback, ui.auth.audited)."""
     safe = exports.neutralise(frame)
     c1, c2 = st.columns(2)
     c1.download_button(
@@ -127,6 +128,8 @@ def downloads(frame: pd.DataFrame, name: str) -> None:
         "text/csv",
         key=f"dl_csv_{name}",
         icon=":material/download:",
+        on_click=auth.audited,
+        args=("export_csv", f"{name}.csv", len(safe)),
     )
 
     def excel() -> bytes:  # built only when clicked: openpyxl is slow on every rerun
@@ -141,6 +144,8 @@ def downloads(frame: pd.DataFrame, name: str) -> None:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"dl_xlsx_{name}",
         icon=":material/download:",
+        on_click=auth.audited,
+        args=("export_xlsx", f"{name}.xlsx", len(safe)),
     )
 
 

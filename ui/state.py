@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from pax import config, i18n, model, stats
+from pax import config, i18n, stats
 
 PERIODS = {"7": 7, "28": 28, "90": 90, "365": 365}
 PERIOD_OPTIONS = ["7", "28", "90", "365", "ytd", "custom"]
@@ -30,9 +30,11 @@ def t(key: str, **kwargs) -> str:
 
 
 def role() -> str:
-    """The viewer's role. Without sign-in (issue 8 adds OIDC), the configured default."""
-    value = config.get("PAX_DEFAULT_ROLE")
-    return value if value in model.ROLES else "public"
+    """The viewer's role: from sign-in and the allow-list (ui/auth.py), else the
+    configured default."""
+    from ui import auth  # auth imports lang() from here
+
+    return auth.role()
 
 
 def _encode(value) -> str:

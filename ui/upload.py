@@ -1,5 +1,6 @@
-"""The import panel on Om data: the same code as `python -m pax import`, on an uploaded
-file, with the report and the rejected rows shown and the caches refreshed afterwards."""
+"""The import panel on the analysts' Granskning page: the same code as `python -m pax
+import`, on an uploaded file, with the report and the rejected rows shown, the caches
+refreshed afterwards and every attempt written to the audit log."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pax import config
+from pax import access, config, i18n
 from pax.ingest.core import KINDS, ImportError_, Options
 from pax.ingest.places import CRS_NAMES
 from pax.ingest.run import import_file
-from ui import cached
+from ui import auth, cached
 from ui import components as c
 from ui.state import lang
 
@@ -37,8 +38,16 @@ def plain(text: str) -> str:
 
 
 def allowed() -> bool:
-    """Until sign-in and roles exist (issue 8), the panel is behind PAX_IMPORT_IN_APP."""
-    return bool(config.get("PAX_IMPORT_IN_APP"))
+    """Analysts only, and only while PAX_IMPORT_IN_APP is on (the server's own switch)."""
+    return bool(config.get("PAX_IMPORT_IN_APP")) and access.allows(auth.role(), "analyst")
+
+
+def section() -> None:
+    """The panel, or one sentence saying the server has import switched off."""
+    if allowed():
+        panel()
+    elif access.allows(auth.role(), "analyst"):
+        st.info(i18n.t("import_off", lang()))
 
 
 def _safe_name(name: str) -> str:
@@ -97,10 +106,12 @@ def panel() -> None:
             try:
                 report = import_file(path, opts, progress=lambda f, text: bar.progress(f, text))
             except ImportError_ as exc:
+                auth.audited("import", path.name, None, error=str(exc), dry_run=dry_run)
                 status.update(label="Filen kunde inte importeras", state="error")
                 st.error(plain(str(exc)))
                 return
         bar.progress(1.0, text="Klart")
+        auth.audited("import", path.name, report.rows_read, **_counts(report), dry_run=dry_run)
         state = "error" if report.exit_code == 2 else "complete"
         status.update(
             label="Klart" if state == "complete" else "Ingen rad importerades", state=state
@@ -109,6 +120,12 @@ def panel() -> None:
     if report.imported and not dry_run:
         cached.clear()
         st.success("Importen är klar; sidorna visar nu de nya uppgifterna.")
+
+
+def _counts(report) -> dict[str, int]:
+    """The report's row counts, for the audit log."""
+    names = ("imported", "rejected", "duplicates", "skipped")
+    return {name: int(getattr(report, name)) for name in names}
 
 
 def _show(report) -> None:

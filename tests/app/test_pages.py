@@ -16,7 +16,9 @@ TITLES = {
     "social_hallbarhet.py": "Social hållbarhet",
     "omraden.py": "Områden",
     "om_data.py": "Om data",
+    "granskning.py": "Granskning",
 }
+MINIMUM_ROLE = {file: minimum for file, *_, minimum in PAGES}
 
 
 def _run(page: str | None = None, params: dict | None = None) -> AppTest:
@@ -41,7 +43,8 @@ def test_the_title_table_covers_every_page():
 
 
 @pytest.mark.parametrize("page", list(TITLES))
-def test_page_renders_with_its_title_and_no_exception(app_env, page):
+def test_page_renders_with_its_title_and_no_exception(app_env, monkeypatch, page):
+    monkeypatch.setenv("PAX_DEFAULT_ROLE", MINIMUM_ROLE[page])
     at = _run(page)
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == TITLES[page]
@@ -216,9 +219,19 @@ def test_a_missing_store_gives_a_clear_swedish_message(app_env, monkeypatch, tmp
     assert "Datalagret är inte byggt ännu" in at.error[0].value
 
 
-def test_import_panel_is_hidden_unless_enabled(app_env):
+def test_import_panel_is_not_on_the_public_about_page(app_env, monkeypatch):
+    monkeypatch.setenv("PAX_DEFAULT_ROLE", "analyst")
     at = _run("om_data.py")
     assert not at.file_uploader
+
+
+def test_import_panel_is_hidden_from_analysts_when_switched_off(app_env, monkeypatch):
+    monkeypatch.setenv("PAX_DEFAULT_ROLE", "analyst")
+    monkeypatch.setenv("PAX_IMPORT_IN_APP", "0")
+    at = _run("granskning.py")
+    assert not at.exception
+    assert not at.file_uploader
+    assert "PAX_IMPORT_IN_APP=0" in _text(at)
 
 
 def test_import_panel_imports_an_uploaded_file_and_shows_the_report(app_env, monkeypatch, tmp_path):
@@ -235,7 +248,8 @@ def test_import_panel_imports_an_uploaded_file_and_shows_the_report(app_env, mon
         (data / name).symlink_to(ROOT / "data" / name)
     monkeypatch.setenv("PAX_DATA_DIR", str(data))
     monkeypatch.setenv("PAX_IMPORT_IN_APP", "1")
-    at = _run("om_data.py")
+    monkeypatch.setenv("PAX_DEFAULT_ROLE", "analyst")
+    at = _run("granskning.py")
     content = (
         "datum;kategori;område;![bild](http://evil.example/x.png)\n"
         "2025-03-05;Bilbrand;Hovsjö;a\n2031-01-01;Bilbrand;Hovsjö;b\n"
@@ -251,8 +265,12 @@ def test_import_panel_imports_an_uploaded_file_and_shows_the_report(app_env, mon
     # The file's own header is quoted in a note, escaped so markdown cannot make it an image.
     notes = [c.value for c in at.caption if "Okända kolumner" in c.value]
     assert notes and "\\!\\[bild\\]" in notes[0]
-    rejected = at.dataframe[-1].value
+    rejected = next(d.value for d in at.dataframe if "Rad" in d.value.columns)
     assert list(rejected["Rad"]) == [3, 4]
+    # The import is in the audit log beside the store, shown on the same page.
+    logged = at.dataframe[-1].value
+    assert list(logged["Fil"]) == ["logg.csv"] and list(logged["Rader"]) == [3]
+    assert list(logged["Vem"]) == ["anonym"] and list(logged["Roll"]) == ["Analytiker"]
     con = store.connect(live)
     assert (
         con.execute("SELECT count(*) FROM events WHERE source_id = 'import_logg'").fetchall()[0][0]
