@@ -61,7 +61,7 @@ else:
         auth.sidebar()
         if cached.ready():
             last = cached.as_of()
-            st.caption(("Data t.o.m. " if lang == "sv" else "Data up to ") + i18n.date(last, lang))
+            st.caption(f"{i18n.t('data_up_to', lang)} {i18n.date(last, lang)}")
         kiosk.start_button(pages)
 
 if refused:  # reached by URL: say so, and never run the page's script

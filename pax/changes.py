@@ -26,6 +26,7 @@ class Change:
     verdict: str
     source: str
     sentence: str
+    short: str = ""  # the wall screen's version: period and comparison said once above
 
 
 def candidates(
@@ -59,9 +60,27 @@ def candidates(
                 verdict,
                 row.source,
                 sentence(row.subject, now, before, p, verdict, start, end, row.source, lang),
+                short_sentence(row.subject, now, before, p, verdict, lang),
             )
         )
     return out
+
+
+def _p_text(p: float, lang: str) -> str:
+    if p >= 0.001:
+        return "= " + i18n.number(p, 3, lang)
+    return "< 0,001" if lang != "en" else "< 0.001"
+
+
+def short_sentence(subject: str, now: int, before: int, p: float, verdict: str, lang: str) -> str:
+    """`Bilbränder i Hovsjö ökade: 12 mot 4 (p = 0,012)` — for a screen that states the
+    period, the comparison with last year and the sources once."""
+    now_t, before_t = i18n.number(now, 0, lang), i18n.number(before, 0, lang)
+    if lang == "en":
+        word = "rose" if verdict == "increase" else "fell"
+        return f"{subject} {word}: {now_t} against {before_t} (p {_p_text(p, lang)})"
+    word = "ökade" if verdict == "increase" else "minskade"
+    return f"{subject} {word}: {now_t} mot {before_t} (p {_p_text(p, lang)})"
 
 
 def sentence(
@@ -75,12 +94,8 @@ def sentence(
     source: str,
     lang: str = "sv",
 ) -> str:
-    period = f"{i18n.date(start, lang)}–{i18n.date(end, lang)}"
-    p_text = (
-        ("= " + i18n.number(p, 3, lang))
-        if p >= 0.001
-        else ("< 0,001" if lang != "en" else "< 0.001")
-    )
+    period = i18n.date_range(start, end, lang)
+    p_text = _p_text(p, lang)
     now_t, before_t = i18n.number(now, 0, lang), i18n.number(before, 0, lang)
     if lang == "en":
         word = "rose" if verdict == "increase" else "fell"

@@ -121,6 +121,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "Import in the app is switched off on this server (PAX_IMPORT_IN_APP=0).",
     ),
     "fictional": ("fiktiva demodata", "fictional demo data"),
+    "fictional_short": (
+        "Händelser, insatser, förtroende och åtgärder är fiktiva demodata; geografi och "
+        "SCB-statistik är verkliga",
+        "Events, interventions, trust and actions are fictional demo data; geography and "
+        "SCB statistics are real",
+    ),
+    "data_up_to": ("Data t.o.m.", "Data up to"),
     "fictional_banner": (
         "Händelser, insatser, förtroende- och åtgärdsdata i denna version är **fiktiva "
         "demodata**, genererade för att visa verktyget. Geografin och SCB-statistiken är verklig.",
@@ -131,6 +138,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "period": ("Period", "Period"),
     "last_days": ("senaste {n} dagarna", "last {n} days"),
     "vs_last_year": ("mot samma period i fjol", "vs the same period last year"),
+    "change": ("förändring", "change"),
     "ytd": ("hittills i år", "year to date"),
     "custom_range": ("Egen period", "Custom range"),
     "information_flow": ("Informationsflöde till polisen", "Information flow to the police"),
@@ -236,6 +244,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "theme_municipal_actions": ("Kommunkoncernens åtgärder", "Municipal actions"),
     "compared_with": ("jämfört med", "compared with"),
     "unchanged": ("oförändrat", "unchanged"),
+    "since_title": ("Sedan förra mötet", "Since the last meeting"),
+    "since_title_date": ("Sedan förra mötet ({date})", "Since the last meeting ({date})"),
+    "last_meeting": ("Förra mötet", "Last meeting"),
+    "since_none": (
+        "Inga förändringar utöver normal variation sedan förra mötet.",
+        "No changes beyond normal variation since the last meeting.",
+    ),
+    "since_no_more": (
+        "Inga fler förändringar är större än normal variation.",
+        "No other change is larger than normal variation.",
+    ),
+    "since_method": (
+        "Varje rad jämför perioden sedan mötet med samma period i fjol med ett exakt test för "
+        "två Poisson-fördelade antal (5 % nivå). Små antal (under {k}) nämns aldrig.",
+        "Each line compares the period since the meeting with the same period last year using "
+        "an exact test for two Poisson counts (5 % level). Small counts (below {k}) are never "
+        "named.",
+    ),
+    "caches": ("Narkotika- och vapengömmor", "Drug and weapon caches"),
+    "and": ("och", "and"),
 }
 
 
@@ -265,6 +293,10 @@ def date(day: dt.date, lang: str = "sv") -> str:
 
 
 def date_range(start: dt.date, end: dt.date, lang: str = "sv") -> str:
+    """`1 juni – 27 november 2026`; both years when they differ."""
+    if start.year == end.year:
+        months = MONTHS_EN if lang == "en" else MONTHS_SV
+        return f"{start.day} {months[start.month - 1]} – {date(end, lang)}"
     return f"{date(start, lang)} – {date(end, lang)}"
 
 

@@ -419,11 +419,12 @@ def events_map(
     hot_grid: pd.DataFrame | None = None,
     presence: pd.DataFrame | None = None,
     selected: str | None = None,
+    font_px: int = 14,
 ) -> folium.Map:
     """The Här och nu map from protected inputs: area values (with `label`), heat points,
     tested hotspots, preventive presence, the police-listed areas and schools. `names`
     holds the layer and legend titles. Nothing here is drawn per event."""
-    m = base_map(height=height)
+    m = base_map(height=height, font_px=font_px)
     add_areas(m, counts, names["areas"], value_col, legend_title=names["legend"], fmt=fmt)
     if selected is not None and (counts["code"] == selected).any():
         add_outlines(

@@ -16,6 +16,19 @@ from ui import auth, cached
 from ui.state import lang, t
 
 
+def _presenting() -> bool:
+    from ui import kiosk  # kiosk imports the router's page list; import when drawing
+
+    return kiosk.active()
+
+
+def font() -> int:
+    """Plotly and folium font size: large in presentation mode (ui/kiosk.py)."""
+    from ui import kiosk
+
+    return kiosk.font_size()
+
+
 def require_store() -> bool:
     """Show a clear Swedish message and stop the page when the store is missing."""
     if cached.ready():
@@ -35,9 +48,11 @@ def source_line(source_ids: Iterable[str], period: str) -> str:
     """`Källa: SCB · 2022` with the fictional flag where it applies."""
     src = cached.sources().set_index("id")
     parts, fictional = [], False
+    short = _presenting()  # the wall screen: `SCB`, not `SCB (Statistiska centralbyrån)`
     for sid in dict.fromkeys(source_ids):
         if sid in src.index:
-            parts.append(src.at[sid, "publisher"])
+            publisher = str(src.at[sid, "publisher"])
+            parts.append(publisher.split(" (")[0] if short else publisher)
             fictional |= bool(src.at[sid, "fictional"])
     text = f"{t('source')}: {', '.join(dict.fromkeys(parts))} · {period}"
     if fictional:
@@ -51,6 +66,17 @@ def source_caption(source_ids: Iterable[str], period: str) -> None:
 
 def fictional_notice() -> None:
     st.info(t("fictional_banner"), icon=":material/science:")
+
+
+def kiosk_header(title_key: str, as_of: dt.date, note: str = "") -> None:
+    """The wall screen's one-line header: title, data date, a note and the demo-data notice."""
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
+        st.title(t(title_key), width="content")
+        st.markdown(
+            f"{t('data_up_to')} {i18n.date(as_of, lang())}{note} · "
+            f":orange-badge[:material/science: {t('fictional_short')}]",
+            width="content",
+        )
 
 
 def tile(

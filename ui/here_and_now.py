@@ -153,6 +153,7 @@ def map_section(v: View) -> None:
         hot_grid=None if hot_grid.empty else hot_grid,
         presence=presence,
         selected=selected if selected in v.names else None,
+        font_px=c.font(),
     )
     clicked = c.render_map(m, key=f"har_och_nu_map_{v.level}", height=640, clickable=True)
     if clicked and clicked in v.names and clicked != selected:
@@ -249,7 +250,12 @@ def trend_section(v: View, codes: list[str] | None, scope_name: str) -> None:
     chosen = ", ".join(v.cat_label.get(x, x) for x in v.categories)
     st.plotly_chart(
         figures.monthly_trend(
-            monthly, f"{t('trend')} – {scope_name}", chosen, t("rolling"), shaded
+            monthly,
+            f"{t('trend')} – {scope_name}",
+            chosen,
+            t("rolling"),
+            shaded,
+            font_size=c.font(),
         ),
         width="stretch",
     )
@@ -274,7 +280,10 @@ def patterns_section(v: View, codes: list[str] | None) -> None:
     if grid.empty:
         st.info(t("no_data"))
         return
-    st.plotly_chart(figures.weekday_hour_grid(grid, days, 3, v.period.label()), width="stretch")
+    st.plotly_chart(
+        figures.weekday_hour_grid(grid, days, 3, v.period.label(), font_size=c.font()),
+        width="stretch",
+    )
     st.markdown(c.pattern_sentence(grid, days))
     with st.expander(t("show_table")):
         table = grid.assign(weekday=grid["weekday"].map(lambda d: days[d - 1]))[

@@ -66,7 +66,8 @@ STYLE = """
   display: none !important;
 }
 /* Large type: Streamlit sizes text in rem, so the root size scales the whole page. */
-html { font-size: 24px !important; }
+/* 24 px at 1920 wide, growing with the screen: 48 px at 3840 (4K). */
+html { font-size: max(24px, 1.25vw) !important; }
 body, .stApp, [data-testid="stMain"] { background: #ffffff !important; color: #000000 !important; }
 [data-testid="stMain"] :is(p, li, span, h1, h2, h3, label, th, td, [data-testid="stMetricValue"]) {
   color: #000000 !important;
@@ -84,7 +85,7 @@ body, .stApp, [data-testid="stMain"] { background: #ffffff !important; color: #0
 [data-testid="stMain"] h2 { font-size: 1.4rem !important; line-height: 1.2 !important; }
 [data-testid="stMain"] h3 { font-size: 1.2rem !important; line-height: 1.2 !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] :is(p, .stMarkdownBadge) {
-  color: #1a1a1a !important; font-size: 0.75rem !important; line-height: 1.3 !important;
+  color: #1a1a1a !important; font-size: 0.62rem !important; line-height: 1.3 !important;
 }
 [data-testid="stVerticalBlock"] { gap: 0.4rem !important; }
 [data-testid="stHorizontalBlock"] { gap: 1.2rem !important; }
@@ -95,7 +96,9 @@ body, .stApp, [data-testid="stMain"] { background: #ffffff !important; color: #0
   border: 2px solid #000000 !important; padding: 0.35rem 0.6rem !important; gap: 0.15rem !important;
 }
 /* Tiles: label on top, value and change side by side, the sparkline to the right. */
-[data-testid="stMetric"] { display: flex !important; align-items: center; gap: 0.6rem; }
+[data-testid="stMetric"] {
+  display: flex !important; align-items: center; gap: 0.6rem; overflow: hidden;
+}
 [data-testid="stMetric"] > div:first-child {
   flex: 1 1 auto; display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 0.6rem;
 }
@@ -105,7 +108,7 @@ body, .stApp, [data-testid="stMain"] { background: #ffffff !important; color: #0
   font-size: 1rem !important; font-weight: 600 !important; line-height: 1.25 !important;
 }
 [data-testid="stMetricValue"] {
-  font-size: 2.2rem !important; font-weight: 700 !important; line-height: 1.1 !important;
+  font-size: 1.9rem !important; font-weight: 700 !important; line-height: 1.1 !important;
 }
 [data-testid="stMetricValue"] p { line-height: 1.1 !important; }
 [data-testid="stMetricDelta"] { font-size: 0.8rem !important; height: auto !important; }

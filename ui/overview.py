@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from pax import i18n, maps, stats
-from ui import cached, state
+from ui import cached, kiosk, state
 from ui import components as c
 from ui.state import lang, t
 
@@ -48,9 +48,7 @@ def here_and_now_tiles(end: dt.date) -> list[TileData]:
         now_raw = cached.events_total(start, end, list(group))
         before_raw = cached.events_total(*window, list(group))
         label_col = "label_en" if lang() == "en" else "label_sv"
-        name = " och ".join(labels.at[g, label_col] for g in group if g in labels.index)
-        if len(group) > 1:
-            name = "Narkotika- och vapengömmor" if lang() != "en" else "Drug and weapon caches"
+        name = t("caches") if len(group) > 1 else labels.at[group[0], label_col]
         monthly, _, _ = cached.monthly_total(spark_start, end, list(group), None)
         tiles.append(
             TileData(
@@ -121,7 +119,7 @@ def social_tiles() -> list[TileData]:
         decimals = 0 if row["kind"] == "count" else 1
         unit = i18n.unit(row["unit"], lang())
         before = values.iloc[-2]["value"] if len(values) > 1 else None
-        years = " och ".join(values["period"].tolist()[-2:]) if before is not None else ""
+        years = f" {t('and')} ".join(values["period"].tolist()[-2:]) if before is not None else ""
         delta = None
         if before is not None:
             delta = c.change_text(latest["value"], before).replace(t("vs_last_year"), f"({years})")
@@ -140,17 +138,26 @@ def social_tiles() -> list[TileData]:
     return tiles
 
 
-def show_tiles(tiles: list[TileData]) -> None:
+def show_tiles(tiles: list[TileData], compact: bool = False) -> None:
+    """The tiles of one horizon. `compact` (the wall screen): the comparison is said once in
+    the column's caption and the sources once under the tiles, so four tiles and a map fit
+    in a column at 1920×1080."""
+    suffix = " " + t("vs_last_year")
     for tile in tiles:
+        delta = tile.delta
+        if compact and delta and delta.endswith(suffix):
+            delta = delta[: -len(suffix)]
         c.tile(
             tile.label,
             tile.value,
-            tile.delta,
+            delta,
             delta_color=tile.delta_color,
-            source=tile.source,
+            source="" if compact else tile.source,
             help=tile.help,
             chart_data=tile.spark,
         )
+    if compact:
+        st.caption(" · ".join(dict.fromkeys(tile.source for tile in tiles)))
 
 
 def here_and_now_map(end: dt.date, height: int) -> None:
@@ -161,7 +168,7 @@ def here_and_now_map(end: dt.date, height: int) -> None:
     hot["label"] = [
         f"{n}: {maps.HOTSPOT_LABELS.get(int(k), '')}" for n, k in zip(hot["name"], hot["cls"])
     ]
-    m = maps.base_map(height=height, zoom=10)
+    m = maps.base_map(height=height, zoom=10, font_px=c.font())
     maps.add_areas(
         m,
         counts,
@@ -193,7 +200,7 @@ def trust_map(height: int) -> None:
         f"{n}: {why}" if isinstance(why, str) and why else f"{n}: {i18n.number(v, 0, lang())} %"
         for n, v, why in zip(data["name"], data["value"], data["hidden_reason"])
     ]
-    m = maps.base_map(height=height, zoom=10)
+    m = maps.base_map(height=height, zoom=10, font_px=c.font())
     maps.add_areas(
         m,
         data,
@@ -218,7 +225,7 @@ def social_map(height: int) -> None:
         f"{n}: {i18n.number(v, 0, lang())} %" for n, v in zip(data["name"], data["value"])
     ]
     row = cached.indicator("share_low_economic_standard")
-    m = maps.base_map(height=height, zoom=10)
+    m = maps.base_map(height=height, zoom=10, font_px=c.font())
     maps.add_areas(
         m,
         data,
@@ -233,29 +240,24 @@ def social_map(height: int) -> None:
 
 
 def since_last_meeting(end: dt.date) -> tuple[dt.date, list]:
-    st.subheader("Sedan förra mötet" if lang() != "en" else "Since the last meeting")
-    first = end - dt.timedelta(days=365)
-    since = state.date_input(
-        "Förra mötet" if lang() != "en" else "Last meeting",
-        "sedan",
-        end - dt.timedelta(days=28),
-        first,
-        end - dt.timedelta(days=1),
-    )
+    """The list of changes since the chosen date. On the wall screen the date comes from the
+    link (`sedan=`) or the default, without the date picker."""
+    window = (end - dt.timedelta(days=28), end - dt.timedelta(days=365), end - dt.timedelta(days=1))
+    if kiosk.active():
+        since = state.remembered_date("sedan", *window)
+        st.subheader(t("since_title_date", date=i18n.date(since, lang())))
+    else:
+        st.subheader(t("since_title"))
+        since = state.date_input(t("last_meeting"), "sedan", *window)
     found = cached.since_last_meeting(since, end, lang())
     if not found:
-        st.info(
-            "Inga förändringar utöver normal variation sedan förra mötet."
-            if lang() != "en"
-            else "No changes beyond normal variation since the meeting."
-        )
+        st.info(t("since_none"))
+    presenting = kiosk.active()
     for change in found:
-        st.markdown(f"- {change.sentence}")
+        st.markdown(f"- {change.short if presenting else change.sentence}")
+    if presenting and found:
+        st.caption(f"{t('source')}: " + "; ".join(dict.fromkeys(f.source for f in found)))
     if 0 < len(found) < 3:
-        st.caption("Inga fler förändringar är större än normal variation.")
-    st.caption(
-        "Varje rad jämför perioden sedan mötet med samma period i fjol med ett exakt "
-        "test för två Poisson-fördelade antal (5 % nivå). Små antal (under "
-        f"{cached.privacy_policy().k}) nämns aldrig."
-    )
+        st.caption(t("since_no_more"))
+    st.caption(t("since_method", k=cached.privacy_policy().k))
     return since, found

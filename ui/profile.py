@@ -129,7 +129,12 @@ def events(area: Area, end: dt.date) -> list[str]:
     shaded = c.presence_spans(cached.presence(trend_start, end), children, trend_start, end)
     st.plotly_chart(
         figures.monthly_trend(
-            monthly, f"{t('trend')} – {area.name}", t("events"), t("rolling"), shaded
+            monthly,
+            f"{t('trend')} – {area.name}",
+            t("events"),
+            t("rolling"),
+            shaded,
+            font_size=c.font(),
         ),
         width="stretch",
     )
@@ -168,6 +173,7 @@ def trust(area: Area) -> list[str]:
         "high",
         "series",
         f"{i18n.name(row, lang())} (%)",
+        font_size=c.font(),
     )
     st.plotly_chart(fig, width="stretch")
     latest = frame[frame["period"] == frame["period"].max()].set_index("area_code")

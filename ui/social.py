@@ -83,7 +83,7 @@ def map_and_table(ch: Choice) -> tuple[pd.DataFrame, str] | None:
     data = shapes.merge(latest, left_on="code", right_on="area_code", how="left")
     data["label"] = [f"{n}: {ch.fmt(v)} {ch.unit}" for n, v in zip(data["name"], data["value"])]
     palette = maps.PALETTE_GOOD if ch.indicator["better"] == "higher" else maps.PALETTE
-    m = maps.base_map(height=600)
+    m = maps.base_map(height=600, font_px=c.font())
     maps.add_areas(
         m,
         data,
@@ -175,7 +175,7 @@ def over_time(ch: Choice, names: dict[str, str]) -> list[str]:
         frames += [mine, whole]
     data = pd.concat(frames, ignore_index=True)
     fig = figures.small_multiples_lines(
-        data, "period", "value", "panel", "series", f"{ch.name} ({ch.unit})"
+        data, "period", "value", "panel", "series", f"{ch.name} ({ch.unit})", font_size=c.font() - 2
     )
     st.plotly_chart(fig, width="stretch")
     with st.expander(t("show_table")):

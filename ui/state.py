@@ -146,15 +146,21 @@ def checkbox(label: str, param: str, default: bool = False, container=st, **kwar
     )
 
 
-def date_input(
-    label: str, param: str, default: dt.date, min_value: dt.date, max_value: dt.date, container=st
-) -> dt.date:
+def remembered_date(param: str, default: dt.date, min_value: dt.date, max_value: dt.date):
+    """The date in the URL (or this session), else the default, clamped to the range:
+    what `date_input` would show, without drawing the widget."""
     raw = _remembered(param, default)
     try:
         current = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
     except ValueError:
         current = default
-    current = min(max(current, min_value), max_value)
+    return min(max(current, min_value), max_value)
+
+
+def date_input(
+    label: str, param: str, default: dt.date, min_value: dt.date, max_value: dt.date, container=st
+) -> dt.date:
+    current = remembered_date(param, default, min_value, max_value)
     return _mirrored(
         param,
         current,

@@ -61,10 +61,12 @@ def information_flow(end: dt.date) -> None:
         return
     title = f"{_name('intel_reports')} – {t('departments').lower()}"
     if view == "stacked":
-        fig = figures.stacked_bars(part.fillna({"value": 0}), "month", "value", "breakdown", title)
+        fig = figures.stacked_bars(
+            part.fillna({"value": 0}), "month", "value", "breakdown", title, font_size=c.font()
+        )
     else:
         fig = figures.small_multiples(
-            part.fillna({"value": 0}), "month", "value", "breakdown", title
+            part.fillna({"value": 0}), "month", "value", "breakdown", title, font_size=c.font() - 2
         )
     st.plotly_chart(fig, width="stretch")
     st.markdown(flow_sentence(part, chosen))
@@ -149,7 +151,7 @@ def trust_and_silence() -> None:
         )
     ]
     palette = maps.PALETTE_GOOD if row["better"] == "higher" else maps.PALETTE
-    m = maps.base_map(height=520)
+    m = maps.base_map(height=520, font_px=c.font())
     maps.add_areas(
         m,
         data,
@@ -217,6 +219,7 @@ def survey_lines(indicator_id: str, level: str, shapes: pd.DataFrame) -> None:
         "high",
         "series",
         f"{_name(indicator_id)}: {names[code]} och hela kommunen",
+        font_size=c.font(),
     )
     st.plotly_chart(fig, width="stretch")
     shown = frame.dropna(subset=["value"])
@@ -301,5 +304,6 @@ def action(indicator_id: str, end: dt.date) -> None:
         f"{_name(indicator_id)} per månad",
         monthly_target,
         f"{t('target')} per månad" if row["kind"] == "count" else t("target"),
+        font_size=c.font(),
     )
     st.plotly_chart(fig, width="stretch", key=f"action_{indicator_id}")
