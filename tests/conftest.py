@@ -9,9 +9,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from streamlit import config as streamlit_config
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_END = dt.date(2026, 6, 30)
+
+# .streamlit/config.toml hides error details from viewers (production); the tests want the
+# real message and traceback in their failure messages: the option for AppTest (in this
+# process), the environment for every server the browser tests start (they inherit it).
+os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
+streamlit_config.set_option("client.showErrorDetails", "full")
 
 
 def make_data_dir(target: Path) -> Path:

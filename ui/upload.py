@@ -17,7 +17,7 @@ from pax.ingest.places import CRS_NAMES
 from pax.ingest.run import import_file
 from ui import auth, cached
 from ui import components as c
-from ui.state import lang
+from ui.state import lang, plain
 
 TYPES = ["csv", "txt", "xlsx", "json", "geojson", "gpkg"]
 KIND_LABELS = {
@@ -26,15 +26,6 @@ KIND_LABELS = {
     "interventions": "Insatser",
     "areas": "Områden",
 }
-
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: str) -> str:
-    """Text from a file, escaped so that Streamlit's markdown shows it literally (no links,
-    images, HTML or formulas)."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def allowed() -> bool:

@@ -15,7 +15,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -78,10 +79,19 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def app_url(chromium_path, store_env, tmp_path_factory) -> Iterator[str]:
     """Base URL of a real `streamlit run dashboard.py` server on a free port."""
-    port = free_port()
-    logs = tmp_path_factory.mktemp("streamlit")
+    with serve(store_env, tmp_path_factory.mktemp("streamlit")) as base:
+        yield base
+
+
+@contextmanager
+def serve(
+    settings: dict[str, str], logs: Path, args: Sequence[str] = (), port: int | None = None
+) -> Iterator[str]:
+    """Run `streamlit run dashboard.py` with these PAX_* settings (and extra command-line
+    `args`) on a free port until the block ends; yields its base URL."""
+    port = port or free_port()
     # The parent's PAX_* settings (tiles, role, language…) must not leak into the app.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAX_")} | store_env
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAX_")} | settings
     cmd = [
         sys.executable,
         "-m",
@@ -92,6 +102,7 @@ def app_url(chromium_path, store_env, tmp_path_factory) -> Iterator[str]:
         str(port),
         "--server.headless",
         "true",
+        *args,
     ]
     with open(logs / "stdout.txt", "wb") as out, open(logs / "stderr.txt", "wb") as err:
         proc = subprocess.Popen(
