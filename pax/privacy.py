@@ -2,15 +2,38 @@
 
 Every count leaving the query layer for a page passes `protect_counts`; every set of
 event locations passes `locations_for_role`. Both run inside the cached functions in
-`ui/cached.py`, so nothing unprotected is ever cached or drawn.
+`ui/cached.py`, so nothing unprotected is ever cached, drawn or exported.
 
-Rules (DATA.md):
-- A count from 1 to k−1 is shown as `<k` (k = PAX_DISCLOSURE_K, default 3).
-- Complementary suppression: inside a group whose total is shown, a single hidden cell
-  could be recovered by subtraction, so the smallest other non-zero cell is hidden too.
-- Rates are not shown where the population is below PAX_MIN_POPULATION_FOR_RATE.
-- Location precision by role: public — areas only; council — a ≥ 250 m grid (heat), no
-  points; analyst — the source's precision. Caches are never points below analyst.
+The method (README, *Privacy*):
+
+- **Primary suppression.** A count from 1 to k−1 is shown as `<k` (k = PAX_DISCLOSURE_K,
+  default 3). Zero is shown: it discloses nobody.
+- **Margins.** A table may have totals that are shown, here or on another view: the
+  municipal total beside areas, the year-to-date figure beside months, the RegSO beside
+  its DeSO. Callers name them (`margins`: lists of columns whose groups have a known
+  total; `[]` is the grand total).
+- **Complementary (secondary) suppression, checked by an attacker.** With margins, the
+  engine plays the attacker: from the shown cells, the shown margins and everything the
+  labels and the method say about hidden cells (a `<k` cell is 1…k−1; a hidden cell is
+  never 0 unless zeros were hidden too; a complement is never larger than the smallest
+  shown cell of the group it was taken from), it computes the feasible interval of every
+  hidden cell — in closed form for one set of disjoint groups, by linear programming
+  (scipy's HiGHS, exact here because row/column and nested-area constraints are totally
+  unimodular) when groups overlap. While some hidden cell is pinned to one value, the
+  smallest shown non-zero cell of one of its groups is hidden too; if a group has none
+  left, its zeros are hidden as well. Every hidden cell of a group that needed a
+  complement is labelled `..` (SCB's sign for a figure that is not shown), so the
+  labels do not tell primary and complementary cells apart.
+- **Totals** shown beside hidden parts are protected by `protect_total` (hidden when
+  small, else rounded to 5; used where nothing else shows the parts' total).
+- **Differences of periods** (CompStat now against a year earlier) are only shown when
+  both counts are; a test, percentage or rate from a hidden count is not shown.
+- Rates are not shown where the population is below PAX_MIN_POPULATION_FOR_RATE; survey
+  shares are not shown below PAX_MIN_SURVEY_SAMPLE respondents.
+- Location precision by role: public — areas only; council — 250 m grid-cell centres in
+  SWEREF 99 TM (EPSG:3006), never points, and a cell with 1…k−1 events carries the
+  weight of `<k` (k−1), not its count; analyst — the source's precision. Weapon and drug
+  caches are never points below analyst.
 """
 
 from __future__ import annotations
@@ -23,6 +46,7 @@ import pandas as pd
 from pax import config, geo, model
 
 GRID_M = 250.0
+HIDDEN = ".."  # a count hidden so that another hidden count cannot be worked out
 
 
 @dataclass(frozen=True)
@@ -48,42 +72,235 @@ def is_small(values, k: int) -> np.ndarray:
 
 def label(value, k: int, suppressed: bool = False) -> str:
     """The text shown for a protected count, sv-SE grouping."""
-    if suppressed or (value is not None and not pd.isna(value) and 1 <= value <= k - 1):
+    if value is not None and not pd.isna(value) and 1 <= value <= k - 1:
         return f"<{k}"
+    if suppressed:
+        return HIDDEN
     if value is None or pd.isna(value):
         return "–"
     return f"{int(round(value)):,}".replace(",", "\u00a0")
 
 
 def protect_counts(
-    frame: pd.DataFrame, columns: list[str], policy: Policy, group_by: list[str] | None = None
+    frame: pd.DataFrame,
+    columns: list[str],
+    policy: Policy,
+    group_by: list[str] | None = None,
+    margins: list[list[str]] | None = None,
 ) -> pd.DataFrame:
-    """Hide small counts (and their complements within `group_by`) in `columns`.
+    """Hide small counts in `columns`, and complements wherever a margin is shown.
 
-    Returns a copy where each hidden cell is <NA>, with a `<col>_label` text column and a
-    `<col>_suppressed` flag, so tables, tiles and charts all show the same thing."""
+    `margins`: each entry is a list of columns; the rows of one group of those columns
+    have a total that is shown (here or elsewhere) — `[]` for the grand total.
+    `group_by=x` is `margins=[x]`. Returns a copy where each hidden cell is <NA>, with
+    a `<col>_label` text column (`<k`, `..` or the number) and a `<col>_suppressed` flag,
+    so tables, tiles, charts and exports all show the same thing."""
     out = frame.copy()
+    if group_by:
+        margins = [list(group_by), *(margins or [])]
+    groups = _groups(out, margins or [])
     for col in columns:
         values = pd.to_numeric(out[col], errors="coerce")
-        hidden = pd.Series(is_small(values, policy.k), index=out.index)
-        if group_by:
-            hidden = _complement(values, hidden, out[group_by])
+        hidden, labels = suppress(values.to_numpy(dtype=float), policy.k, groups)
+        hidden = pd.Series(hidden, index=out.index)
         out[col] = values.astype("Float64").mask(hidden)
         out[f"{col}_suppressed"] = hidden
-        out[f"{col}_label"] = [label(v, policy.k, h) for v, h in zip(values, hidden)]
+        out[f"{col}_label"] = [
+            lbl if lbl is not None else label(v, policy.k) for v, lbl in zip(values, labels)
+        ]
     return out
 
 
-def _complement(values: pd.Series, hidden: pd.Series, groups: pd.DataFrame) -> pd.Series:
-    hidden = hidden.copy()
-    keys = [groups[c] for c in groups.columns]
-    for _, idx in values.groupby(keys, dropna=False).groups.items():
-        cells = values.loc[idx]
-        if int(hidden.loc[idx].sum()) == 1:
-            candidates = cells[(~hidden.loc[idx]) & (cells > 0)]
-            if not candidates.empty:
-                hidden.loc[candidates.idxmin()] = True
-    return hidden
+def _groups(frame: pd.DataFrame, margins: list[list[str]]) -> list[list[np.ndarray]]:
+    """Each margin as a list of row-position arrays (one per group)."""
+    partitions = []
+    for cols in margins:
+        if not cols:
+            partitions.append([np.arange(len(frame))])
+            continue
+        # A row with a missing key is in no group of this margin (no total shown for it).
+        known = np.flatnonzero(frame[list(cols)].notna().all(axis=1).to_numpy())
+        sub = frame.iloc[known][list(cols)].astype(object)
+        found = sub.groupby(list(cols), sort=False, dropna=False).indices
+        partitions.append([known[np.asarray(idx)] for idx in found.values()])
+    return partitions
+
+
+def suppress(
+    values: np.ndarray, k: int, partitions: list[list[np.ndarray]]
+) -> tuple[np.ndarray, list[str | None]]:
+    """(hidden flags, labels) for counts `values` with the given margin partitions.
+
+    Labels are `<k` for a small cell in no group that needed a complement, `..` for every
+    other hidden cell and None for a shown one. Missing values (NaN) stay missing."""
+    v = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
+    primary = is_small(values, k)
+    hidden = primary.copy()
+    groups = [g for part in partitions for g in part if len(g)]
+    forced = np.zeros(len(groups), dtype=bool)  # groups whose zeros were hidden too
+    member = [[] for _ in range(len(v))]
+    for gi, g in enumerate(groups):
+        for i in g:
+            member[i].append(gi)
+    for _ in range(2 * len(v) + 2):
+        complemented = _complemented(groups, hidden, primary, forced)
+        lo, hi = _attacker_bounds(v, hidden, complemented, member, groups, k)
+        pinned = _pinned(v, hidden, lo, hi, groups, member, len(partitions) > 1, k)
+        if not any(_add_complement(i, v, hidden, member, groups, forced) for i in pinned):
+            break  # nothing pinned, or nothing left to hide in its groups
+    complemented = _complemented(groups, hidden, primary, forced)
+    labels = [
+        None if not hidden[i] else (HIDDEN if any(complemented[g] for g in member[i]) else f"<{k}")
+        for i in range(len(v))
+    ]
+    return hidden, labels
+
+
+def _complemented(groups, hidden, primary, forced) -> list[bool]:
+    """Groups that needed more than their small cells hidden: all their hidden cells are
+    labelled `..`."""
+    return [bool((hidden[g] & ~primary[g]).any() or forced[gi]) for gi, g in enumerate(groups)]
+
+
+def _attacker_bounds(v, hidden, complemented, member, groups, k):
+    """What the method and the labels tell about each hidden cell: [lo, hi]."""
+    lo = np.where(hidden, 1.0, v)
+    hi = np.where(hidden, np.inf, v)
+    for i in np.flatnonzero(hidden):
+        mine = member[i]
+        if not any(complemented[g] for g in mine):
+            hi[i] = k - 1  # labelled <k
+            continue
+        if any(hidden[groups[g]].all() for g in mine):
+            lo[i] = 0.0  # a group with nothing shown may have had its zeros hidden
+        # A complement is never larger than the smallest shown non-zero cell of the
+        # group it was taken from (and a primary is smaller still).
+        caps = []
+        for g in mine:
+            shown = v[groups[g]][~hidden[groups[g]] & (v[groups[g]] > 0)]
+            caps.append(shown.min() if shown.size else np.inf)
+        hi[i] = max(caps) if caps else np.inf
+    return lo, hi
+
+
+def _margin(v, hidden, g, k) -> tuple[float, float]:
+    """What the attacker knows of the sum of a group's hidden cells."""
+    total = v[g].sum()
+    shown = v[g][~hidden[g]].sum()
+    if 1 <= total <= k - 1:  # the total itself is shown as <k
+        return max(1 - shown, 0), k - 1 - shown
+    return total - shown, total - shown
+
+
+def _pinned(v, hidden, lo, hi, groups, member, overlapping, k) -> list[int]:
+    """Hidden cells (in some group with a known total) pinned to a single value."""
+    if not hidden.any():
+        return []
+    if overlapping:
+        intervals = feasible_intervals(v, hidden, lo, hi, groups, k)
+        return [
+            i
+            for i, (low, high) in intervals.items()
+            if member[i] and v[i] > 0 and high - low < 1 - 1e-9
+        ]
+    out = []
+    for g in groups:
+        h = g[hidden[g]]
+        if not h.size:
+            continue
+        r_lo, r_hi = _margin(v, hidden, g, k)
+        for i in h[v[h] > 0]:  # a hidden zero may be known: it discloses nobody
+            others = h[h != i]
+            low = max(lo[i], r_lo - hi[others].sum())
+            high = min(hi[i], r_hi - lo[others].sum())
+            if high - low < 1:
+                out.append(int(i))
+    return out
+
+
+def feasible_intervals(v, hidden, lo, hi, groups, k) -> dict[int, tuple[float, float]]:
+    """Min and max of each hidden cell over everything consistent with what is shown
+    (linear programming; exact for the totally unimodular tables used here)."""
+    from scipy.optimize import linprog
+
+    cells = np.flatnonzero(hidden)
+    index = {c: j for j, c in enumerate(cells)}
+    a_ub, b_ub = [], []
+    for g in groups:
+        h = g[hidden[g]]
+        if not h.size:
+            continue
+        row = np.zeros(len(cells))
+        row[[index[i] for i in h]] = 1
+        r_lo, r_hi = _margin(v, hidden, g, k)
+        a_ub += [row, -row]
+        b_ub += [r_hi, -r_lo]
+    bounds = [(lo[c], None if np.isinf(hi[c]) else hi[c]) for c in cells]
+    out = {}
+    for j, c in enumerate(cells):
+        goal = np.zeros(len(cells))
+        goal[j] = 1
+        ends = []
+        for sign in (1, -1):
+            res = linprog(
+                sign * goal,
+                A_ub=np.array(a_ub) if a_ub else None,
+                b_ub=np.array(b_ub) if b_ub else None,
+                bounds=bounds,
+                method="highs",
+            )
+            ends.append(sign * res.fun if res.status == 0 else (-np.inf if sign > 0 else np.inf))
+        out[int(c)] = (ends[0], ends[1])
+    return out
+
+
+def _alone(j, member, groups) -> bool:
+    return any(len(groups[g]) == 1 for g in member[j])
+
+
+def _add_complement(i, v, hidden, member, groups, forced) -> bool:
+    """Hide the smallest shown non-zero cell of one of cell i's groups; if there is none,
+    hide the zeros of its groups (and label all their hidden cells `..`). False when
+    nothing is left to do."""
+    best = None
+    for g in member[i]:
+        idx = groups[g]
+        # A cell alone in a group is shown by that group's total: useless as a complement.
+        cand = [j for j in idx[~hidden[idx] & (v[idx] > 0)] if not _alone(j, member, groups)]
+        if cand:
+            j = min(cand, key=lambda c: v[c])
+            if best is None or v[j] < v[best]:
+                best = j
+    if best is not None:
+        hidden[best] = True
+        return True
+    changed = False
+    for g in member[i]:
+        idx = groups[g]
+        zero = idx[~hidden[idx] & (v[idx] == 0)]
+        if zero.size or not forced[g]:
+            hidden[zero] = True
+            forced[g] = True
+            changed = True
+    return changed
+
+
+def protect_change(
+    frame: pd.DataFrame,
+    now: str,
+    before: str,
+    policy: Policy,
+    margins: list[list[str]] | None = None,
+) -> pd.DataFrame:
+    """Two periods side by side (`now`, `before`), each protected with its margins, with
+    `diff` and `pct` only where both counts are shown: a difference beside a hidden
+    count would give it back."""
+    out = protect_counts(frame, [now, before], policy, margins=margins)
+    hidden = out[f"{now}_suppressed"] | out[f"{before}_suppressed"]
+    a, b = out[now].astype(float), out[before].astype(float)
+    out["diff"] = (a - b).where(~hidden)
+    out["pct"] = ((a - b) / b.where(b > 0) * 100).where(~hidden)
+    return out
 
 
 def protect_total(
@@ -116,12 +333,13 @@ def precision_for(role: str, category: str | None = None) -> str:
     return "area"
 
 
-def locations_for_role(points: pd.DataFrame, role: str) -> pd.DataFrame:
+def locations_for_role(points: pd.DataFrame, role: str, k: int | None = None) -> pd.DataFrame:
     """Event locations a role may see, as weighted points (lat, lon, weight).
 
     public: none (areas only). council: 250 m grid-cell centres in SWEREF 99 TM, one row
-    per cell with the number of events as weight. analyst: the source's points; caches
-    are never points below analyst."""
+    per cell with the number of events as weight — a cell with 1…k−1 events weighs k−1
+    (what `<k` says), since the weights are readable in the page. analyst: the source's
+    points; caches are never points below analyst (no point is, below analyst)."""
     empty = pd.DataFrame(
         {
             "lat": pd.Series(dtype=float),
@@ -143,7 +361,10 @@ def locations_for_role(points: pd.DataFrame, role: str) -> pd.DataFrame:
     cells = pd.DataFrame(
         {"lat": np.round(lat, 6), "lon": np.round(lon, 6), "weight": weight.to_numpy()}
     )
-    return cells.groupby(["lat", "lon"], as_index=False)["weight"].sum()
+    cells = cells.groupby(["lat", "lon"], as_index=False)["weight"].sum()
+    k = Policy.from_config().k if k is None else k
+    cells.loc[is_small(cells["weight"], k), "weight"] = float(k - 1)
+    return cells
 
 
 def protect_survey(frame: pd.DataFrame, policy: Policy, lang: str = "sv") -> pd.DataFrame:

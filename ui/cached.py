@@ -5,14 +5,27 @@ unprotected figure is ever cached or drawn."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pandas as pd
 import shapely
 import streamlit as st
 
-from pax import config, geo, privacy, queries, stats, store
+from pax import config, geo, i18n, privacy, queries, stats, store
+from ui import state
 
 PROTECTED_UNITS = {"antal", "personer"}
+
+
+def _localized(function):
+    """Protected labels (`1 234`, `<3`, `≈170`) leave the caches in Swedish format; a public
+    function marked with this decorator returns them in the viewer's number format."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        return i18n.localize_labels(function(*args, **kwargs), state.lang())
+
+    return wrapper
 
 
 def version() -> str:
@@ -118,6 +131,7 @@ def _window_counts(store_version: str, windows: tuple, categories: tuple | None)
     return privacy.protect_counts(frame, ["count"], _policy())
 
 
+@_localized
 def window_counts(
     windows: dict[str, tuple[dt.date, dt.date]], categories: list[str] | None = None
 ) -> pd.DataFrame:
@@ -133,17 +147,25 @@ def _area_counts(
     con = _connection(store_version)
     raw = queries.event_counts(con, start, end, level, list(categories) if categories else None)
     per_area = raw.groupby("area_code", as_index=False)["count"].sum()
-    shape = queries.areas(con, level)[["code", "name", "population", "population_year", "geometry"]]
+    shape = queries.areas(con, level)[
+        ["code", "name", "parent_code", "population", "population_year", "geometry"]
+    ]
     frame = shape.merge(per_area, left_on="code", right_on="area_code", how="left")
     frame["count"] = frame["count"].fillna(0)
     policy = _policy()
-    frame = privacy.protect_counts(frame.drop(columns="area_code"), ["count"], policy)
+    # The municipal total (CompStat, tiles) and, for DeSO, each RegSO's count (the RegSO
+    # map) are shown elsewhere: both are margins of this table.
+    margins = [[], ["parent_code"]] if level == "deso" else [[]]
+    frame = privacy.protect_counts(
+        frame.drop(columns="area_code"), ["count"], policy, margins=margins
+    ).drop(columns="parent_code")
     allowed = privacy.rate_allowed(frame["population"], policy)
     rate = frame["count"].astype(float) / frame["population"].astype(float) * 1000
     frame["rate_per_1000"] = rate.where(allowed).astype(float)
     return frame
 
 
+@_localized
 def area_counts(
     start: dt.date, end: dt.date, level: str, categories: list[str] | None = None
 ) -> pd.DataFrame:
@@ -156,7 +178,7 @@ def _heat(store_version: str, start, end, categories: tuple | None, role: str) -
     points = queries.event_points(
         _connection(store_version), start, end, list(categories) if categories else None
     )
-    return privacy.locations_for_role(points, role)
+    return privacy.locations_for_role(points, role, _policy().k)
 
 
 def heat_points(
@@ -165,10 +187,12 @@ def heat_points(
     return _heat(version(), start, end, tuple(categories) if categories else None, role)
 
 
-def _protect_measure(frame: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+def _protect_measure(
+    frame: pd.DataFrame, indicator_id: str, margins: list[list[str]] | None = None
+) -> pd.DataFrame:
     row = indicator(indicator_id)
     if row["kind"] == "count" and row["unit"] in PROTECTED_UNITS and not frame.empty:
-        frame = privacy.protect_counts(frame, ["value"], _policy())
+        frame = privacy.protect_counts(frame, ["value"], _policy(), margins=margins)
     return frame
 
 
@@ -186,6 +210,7 @@ def _measure_values(
     return _protect_measure(frame, indicator_id)
 
 
+@_localized
 def measure_values(
     indicator_id: str,
     level: str | None = None,
@@ -197,6 +222,7 @@ def measure_values(
     )
 
 
+@_localized
 def measure_latest(indicator_id: str, level: str) -> pd.DataFrame:
     frame = measure_values(indicator_id, level)
     if frame.empty:
@@ -207,9 +233,18 @@ def measure_latest(indicator_id: str, level: str) -> pd.DataFrame:
 @st.cache_data(max_entries=64, show_spinner=False)
 def _by_breakdown(store_version: str, indicator_id: str, start, end) -> pd.DataFrame:
     frame = queries.measure_by_breakdown(_connection(store_version), indicator_id, start, end)
-    return _protect_measure(frame, indicator_id)
+    if frame.empty:
+        return frame
+    # Year to date (tiles) and the same months a year earlier (their change) are shown
+    # as totals of these cells: margins.
+    first = pd.to_datetime(frame["period_start"])
+    block = pd.Series(pd.NA, index=frame.index, dtype=object)
+    block[first.dt.year == end.year] = "now"
+    block[(first.dt.year == end.year - 1) & (first.dt.month <= end.month)] = "before"
+    return _protect_measure(frame.assign(ytd=block), indicator_id, [["ytd"]]).drop(columns="ytd")
 
 
+@_localized
 def measure_by_breakdown(indicator_id: str, start: dt.date, end: dt.date) -> pd.DataFrame:
     return _by_breakdown(version(), indicator_id, start, end)
 
@@ -254,6 +289,7 @@ def _measure_total(store_version: str, indicator_id: str, start, end, statistic:
     return value, None
 
 
+@_localized
 def measure_total(
     indicator_id: str, start: dt.date, end: dt.date, statistic: str = "sum"
 ) -> tuple[float | None, str | None]:
@@ -314,13 +350,13 @@ def _compstat(store_version: str, end, categories: tuple | None, areas: tuple | 
         key=lambda s: s.map(order).fillna(s) if s.name == "window" else s,
         kind="stable",
     ).reset_index(drop=True)
-    frame = privacy.protect_counts(frame, ["now", "before"], policy)
+    # Per window, the categories add up to a total shown on the map, the weekday grid and
+    # the tiles for the same days: that total is a margin of each column.
+    frame = privacy.protect_change(frame, "now", "before", policy, margins=[["window"]])
     hidden = frame["now_suppressed"] | frame["before_suppressed"]
-    frame["diff"] = (frame["now"] - frame["before"]).where(~hidden)
-    base = frame["before"].where(frame["before"] > 0)
-    frame["pct"] = ((frame["now"] - frame["before"]) / base * 100).where(~hidden)
-    # A verdict on hidden counts would hint at them; it is only given when both are shown.
+    # A verdict or p on hidden counts would hint at them; only given when both are shown.
     frame["verdict"] = frame["verdict"].where(~hidden)
+    frame["p"] = frame["p"].where(~hidden)
     frame["rate_now"] = frame["rate_now"].where(~frame["now_suppressed"])
     if population is None or population < policy.min_population_for_rate:
         frame["rate_now"] = None
@@ -338,6 +374,7 @@ def _selection_population(con, areas: tuple | None) -> float | None:
     return float(total) if total else None
 
 
+@_localized
 def compstat(end: dt.date, categories: list[str], areas: list[str] | None) -> pd.DataFrame:
     """CompStat rows (category × window) with protected counts, difference, %, verdict."""
     return _compstat(
@@ -423,9 +460,11 @@ def _weekday_hour(store_version: str, start, end, categories: tuple | None, area
         list(categories) if categories else None,
         list(areas) if areas else None,
     )
-    return privacy.protect_counts(frame, ["count"], _policy())
+    # The cells add up to the period's total (CompStat, map): a margin.
+    return privacy.protect_counts(frame, ["count"], _policy(), margins=[[]])
 
 
+@_localized
 def weekday_hour(start: dt.date, end: dt.date, categories: list[str], areas: list[str] | None):
     return _weekday_hour(
         version(),
@@ -467,10 +506,15 @@ def _near_repeats(store_version: str, end, categories: tuple | None, areas: tupl
     if flagged.empty:
         return flagged
     flagged = privacy.protect_counts(flagged, ["events"], _policy())
+    # p and the expected count together give the observed count back (Poisson tail).
+    hidden = flagged["events_suppressed"]
+    flagged["p"] = flagged["p"].where(~hidden)
+    flagged["expected"] = flagged["expected"].where(~hidden)
     names = queries.areas(con, "deso").set_index("code")["name"]
     return flagged.assign(area_name=flagged["area_code"].map(names))
 
 
+@_localized
 def near_repeats(end: dt.date, categories: list[str], areas: list[str] | None) -> pd.DataFrame:
     """Near-repeat clusters in the last 28 days that are unlikely under the usual rate."""
     return _near_repeats(
@@ -494,7 +538,10 @@ def _monthly_total(store_version: str, start, end, categories: tuple | None, are
     # a multiple of 5 first: consecutive exact sums would differ by exactly one hidden month.
     sums = frame["count"].rolling(12, min_periods=12).sum()
     frame["rolling"] = (5 * (sums / 5).round()) / 12
-    frame = privacy.protect_counts(frame, ["count"], _policy())
+    # This year's months add up to CompStat's year-to-date count: a margin.
+    frame["ytd"] = pd.Series([m.year == end.year for m in months]).where(lambda s: s, pd.NA)
+    frame = privacy.protect_counts(frame, ["count"], _policy(), margins=[["ytd"]])
+    frame = frame.drop(columns="ytd")
     last12 = int(total.iloc[-12:].sum()) if len(total) >= 12 else None
     prior12 = int(total.iloc[-24:-12].sum()) if len(total) >= 24 else None
     return (
@@ -504,6 +551,7 @@ def _monthly_total(store_version: str, start, end, categories: tuple | None, are
     )
 
 
+@_localized
 def monthly_total(start: dt.date, end: dt.date, categories: list[str], areas: list[str] | None):
     """Monthly events of the chosen categories (protected) with a safe 12-month rolling
     mean, and the protected totals (value, label) of the last 12 and the 12 months before."""
@@ -598,8 +646,8 @@ def _since(store_version: str, since, end, lang: str) -> list:
     def publisher(source_id: str) -> str:
         if source_id not in sources.index:
             return source_id
-        name = sources.at[source_id, "publisher"]
-        fictional = " (fiktiva demodata)" if sources.at[source_id, "fictional"] else ""
+        name = i18n.term(sources.at[source_id, "publisher"], lang)
+        fictional = f" ({i18n.t('fictional', lang)})" if sources.at[source_id, "fictional"] else ""
         return f"{name}{fictional}"
 
     for level in ("kommun", "regso"):
@@ -610,7 +658,11 @@ def _since(store_version: str, since, end, lang: str) -> list:
         ).fillna({"count_now": 0, "count_before": 0})
         names = queries.areas(con, level).set_index("code")["name"]
         for r in both.itertuples(index=False):
-            where = "" if level == "kommun" else f" i {names.get(r.area_code, r.area_code)}"
+            where = (
+                ""
+                if level == "kommun"
+                else f" {i18n.t('in', lang)} {names.get(r.area_code, r.area_code)}"
+            )
             rows.append(
                 (
                     "here_and_now",
@@ -649,11 +701,17 @@ def _events_total(store_version: str, start, end, categories: tuple | None):
         _connection(store_version), start, end, list(categories) if categories else None
     )
     total = float(raw["count"].sum()) if not raw.empty else 0.0
-    shown = privacy.protect_counts(pd.DataFrame({"n": [total]}), ["n"], _policy())
+    policy = _policy()
+    shown = privacy.protect_counts(pd.DataFrame({"n": [total]}), ["n"], policy)
     value = shown["n"].iloc[0]
+    if len(categories or ()) != 1 and privacy.is_small(raw["count"], policy.k).any():
+        # Each category's count is shown on its own (CompStat): a sum holding a hidden
+        # one would give it back by subtraction.
+        return None, privacy.HIDDEN
     return (None if pd.isna(value) else float(value)), shown["n_label"].iloc[0]
 
 
+@_localized
 def events_total(start: dt.date, end: dt.date, categories: list[str] | None):
     """Municipal events of some categories in [start, end], summed raw, protected once:
     (value or None when hidden, label)."""

@@ -34,7 +34,7 @@ def _self_contained(doc: str) -> None:
 
 
 def _small(value: str) -> bool:
-    return value in {"0", "<3"} or int(value.replace("\u00a0", "")) >= 3
+    return value in {"0", "<3", ".."} or int(value.replace("\u00a0", "")) >= 3
 
 
 def test_overview_briefing_has_the_three_horizons_with_sourced_tiles(app_env):

@@ -56,9 +56,10 @@ def test_public_sees_no_locations():
 
 
 def test_council_sees_a_250_m_grid_never_the_points():
-    cells = privacy.locations_for_role(POINTS, "council")
-    assert cells["weight"].sum() == 3
+    cells = privacy.locations_for_role(POINTS, "council", k=3)
     assert len(cells) == 2  # the two nearby points share a cell
+    # Cells of 1 and 2 events both weigh k−1: the page never carries a count below k.
+    assert cells["weight"].tolist() == [2.0, 2.0]
     original = set(zip(POINTS["lat"].round(6), POINTS["lon"].round(6)))
     assert not original & set(zip(cells["lat"], cells["lon"]))
 
@@ -85,3 +86,48 @@ def test_survey_results_below_the_minimum_sample_are_hidden_with_the_reason():
     assert pd.isna(out["numerator"].iloc[1]) and pd.isna(out["low"].iloc[1])
     assert "n = 10 < 30" in out["hidden_reason"].iloc[1]
     assert out["low"].iloc[0] < 50 < out["high"].iloc[0]
+
+
+def _sweref(lon, lat):
+    from pax import geo
+
+    return geo.transformer(geo.WGS84, geo.SWEREF99TM).transform(lon, lat)
+
+
+def test_grid_snapping_moves_every_point_to_its_250_m_cell_centre_in_sweref99tm():
+    from pax import geo
+
+    rng = np.random.default_rng(7)
+    x = rng.uniform(630_000, 660_000, 500)
+    y = rng.uniform(6_515_000, 6_585_000, 500)
+    lon, lat = geo.transformer(geo.SWEREF99TM, geo.WGS84).transform(x, y)
+    slon, slat = geo.snap_to_grid(lon, lat, privacy.GRID_M)
+    sx, sy = _sweref(slon, slat)
+    assert np.allclose(np.mod(sx, 250), 125, atol=1e-3)  # cell centres, EPSG:3006
+    assert np.allclose(np.mod(sy, 250), 125, atol=1e-3)
+    assert np.allclose(np.floor(sx / 250), np.floor(x / 250))  # the point's own cell
+    assert np.allclose(np.floor(sy / 250), np.floor(y / 250))
+    assert np.hypot(sx - x, sy - y).max() <= 125 * np.sqrt(2) + 1e-3
+    assert not np.any((np.abs(sx - x) < 1e-6) & (np.abs(sy - y) < 1e-6))
+
+
+@pytest.mark.parametrize("category", ["weapon_cache", "drug_cache", "shooting"])
+def test_no_role_below_analyst_gets_a_source_point_of_any_category(category):
+    pts = POINTS.assign(category=category)
+    assert privacy.locations_for_role(pts, "public").empty
+    council = privacy.locations_for_role(pts, "council", k=3)
+    x, y = _sweref(council["lon"].to_numpy(), council["lat"].to_numpy())
+    assert np.allclose(np.mod(x, 250), 125, atol=0.5)  # lat/lon are rounded to 6 decimals (~0.1 m)
+    assert np.allclose(np.mod(y, 250), 125, atol=0.5)  # lat/lon are rounded to 6 decimals (~0.1 m)
+    source = set(zip(pts["lat"].round(6), pts["lon"].round(6)))
+    assert not source & set(zip(council["lat"], council["lon"]))
+    assert privacy.precision_for("public", category) == "area"
+    assert privacy.precision_for("council", category) == "grid"
+    assert privacy.precision_for("analyst", category) == "source"
+
+
+def test_caches_are_catalogued_as_caches():
+    from pax import model
+
+    caches = {c.id for c in model.CATEGORIES if getattr(c, "is_cache", False)}
+    assert {"weapon_cache", "drug_cache"} <= caches
