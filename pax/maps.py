@@ -12,7 +12,6 @@ names and numbers.
 
 from __future__ import annotations
 
-import html
 import json
 import warnings
 
@@ -23,7 +22,7 @@ import pandas as pd
 from branca.element import MacroElement, Template
 from folium.plugins import HeatMap
 
-from pax import config
+from pax import config, safe
 
 SODERTALJE_CENTER = (59.17, 17.62)
 # Local copies (static/vendor/…, from the npm registry; licences beside them).
@@ -50,15 +49,8 @@ NO_DATA = "#d9d9d9"
 
 
 def safe_text(value) -> str:
-    """Text safe inside folium's HTML and JS template literals."""
-    text = html.escape(str(value), quote=True)
-    return (
-        text.replace("`", "&#96;")
-        .replace("$", "&#36;")
-        .replace("{", "&#123;")
-        .replace("}", "&#125;")
-        .replace("\\", "&#92;")
-    )
+    """Text safe inside folium's HTML and JS template literals (`pax.safe.html`)."""
+    return safe.html(value)
 
 
 def _walk(element):
@@ -184,7 +176,7 @@ def add_areas(
         )
     layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
-        name=name,
+        name=safe_text(name),  # Leaflet's layer control sets it as innerHTML
         show=show,
         style_function=lambda f: {
             "fillColor": f["properties"]["fill"],
@@ -223,7 +215,9 @@ def add_heat(m: folium.Map, points: pd.DataFrame, name: str, radius: int = 18) -
     if points.empty:
         return m
     data = points[["lat", "lon", "weight"]].astype(float).to_numpy().round(6).tolist()
-    HeatMap(data, name=name, radius=radius, blur=15, min_opacity=0.3, max_zoom=14).add_to(m)
+    HeatMap(
+        data, name=safe_text(name), radius=radius, blur=15, min_opacity=0.3, max_zoom=14
+    ).add_to(m)
     return m
 
 
@@ -246,7 +240,7 @@ def add_outlines(
     ]
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
-        name=name,
+        name=safe_text(name),  # Leaflet's layer control sets it as innerHTML
         show=show,
         style_function=lambda f: {
             "fill": False,
@@ -280,7 +274,7 @@ def _point_layer(
         }
         for _, r in pts.iterrows()
     ]
-    group = folium.FeatureGroup(name=name, show=show)
+    group = folium.FeatureGroup(name=safe_text(name), show=show)
     if features:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": features},
@@ -368,7 +362,7 @@ def add_hotspots(
                 "fillOpacity": 0.75,
             }
 
-    group = folium.FeatureGroup(name=name, show=show)
+    group = folium.FeatureGroup(name=safe_text(name), show=show)
     if features:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": features},
