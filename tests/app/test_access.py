@@ -125,3 +125,21 @@ def test_a_download_is_written_to_the_audit_log_with_who_and_role(roles):
     at = _review(at)
     shown = at.dataframe[-1].value
     assert "kallor.csv" in set(shown["Fil"])
+
+
+def test_a_briefing_download_is_written_to_the_audit_log(app_env, monkeypatch):
+    from pax import briefing
+    from tests.app.test_briefing import _buttons_app
+
+    monkeypatch.setattr(briefing, "find_chromium", lambda: None)  # HTML only: faster
+    at = AppTest.from_function(_buttons_app, default_timeout=120).run()
+    at.button[0].click().run()
+    at.download_button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    entry = audit.read(file=audit.path()).iloc[0]
+    assert (entry["who"], entry["role"], entry["action"], entry["what"]) == (
+        "anonym",
+        "public",
+        "briefing_html",
+        "pax-lagesbild-2026-11-27.html",
+    )

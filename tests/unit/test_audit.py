@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from pax import audit
@@ -72,3 +73,23 @@ def test_the_log_lives_beside_the_store_unless_configured(tmp_path):
 def test_the_module_offers_no_way_to_change_or_delete_entries():
     names = {n for n in dir(audit) if not n.startswith("_")}
     assert not {n for n in names if any(w in n for w in ("delete", "update", "clear", "remove"))}
+
+
+def test_a_command_line_import_is_logged_with_its_row_counts(import_env, monkeypatch, tmp_path):
+    from pax.__main__ import main
+
+    monkeypatch.setenv("PAX_STORE", str(import_env["store"]))
+    monkeypatch.setenv("PAX_DATA_DIR", str(import_env["data"]))
+    good = tmp_path / "logg.csv"
+    good.write_text(
+        "datum;kategori;område\n2025-03-05;Bilbrand;Hovsjö\n2031-01-01;Bilbrand;Hovsjö\n"
+    )
+    bad = tmp_path / "trasig.csv"
+    bad.write_bytes(b"\x00\x01\x02" * 100)
+    assert main(["import", str(good)]) == 3  # one row rejected
+    assert main(["import", str(bad)]) == 2
+    log = audit.read(file=import_env["store"].with_name("audit.sqlite3"))
+    assert list(log["what"]) == ["trasig.csv", "logg.csv"]
+    assert set(log["channel"]) == {"cli"} and log["who"].str.startswith("cli").all()
+    assert log["rows"].iloc[1] == 2 and '"imported": 1' in log["detail"].iloc[1]
+    assert pd.isna(log["rows"].iloc[0]) and '"error"' in log["detail"].iloc[0]
