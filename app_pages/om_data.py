@@ -11,19 +11,19 @@ c.require_store()
 c.page_header("page_about")
 info = cached.info()
 st.markdown(
-    f"Datalagret byggdes **{str(info.get('built_at', '–')).replace('T', ' ')}**. Fiktiva demodata slutar "
-    f"**{info.get('demo_end', '–')}** (frö {info.get('demo_seed', '–')})."
-    if lang() == "sv"
-    else f"The store was built **{str(info.get('built_at', '–')).replace('T', ' ')}**. Fictional demo data end "
-    f"**{info.get('demo_end', '–')}** (seed {info.get('demo_seed', '–')})."
+    t(
+        "store_built",
+        built=str(info.get("built_at", "–")).replace("T", " "),
+        end=info.get("demo_end", "–"),
+        seed=info.get("demo_seed", "–"),
+    )
 )
 
-st.header("Källor" if lang() == "sv" else "Sources")
+st.header(t("sources"))
 sources = cached.sources()
 table = sources.assign(
-    fictional=sources["fictional"].map(
-        {True: t("fictional"), False: "verklig" if lang() == "sv" else "real"}
-    )
+    fictional=sources["fictional"].map({True: t("fictional"), False: t("real")}),
+    publisher=[i18n.term(p, lang()) for p in sources["publisher"]],
 )
 table = table[["title", "fictional", "publisher", "licence", "period", "updated", "coverage"]]
 st.dataframe(
@@ -31,18 +31,18 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     column_config={
-        "title": "Titel",
-        "publisher": "Utgivare",
-        "licence": "Licens",
+        "title": t("col_title"),
+        "publisher": t("col_publisher"),
+        "licence": t("col_licence"),
         "period": t("period"),
-        "updated": "Uppdaterad",
-        "coverage": "Täckning",
-        "fictional": "Verklig/fiktiv",
+        "updated": t("col_updated"),
+        "coverage": t("col_coverage"),
+        "fictional": t("col_real_fictional"),
     },
 )
 c.downloads(table, "kallor")
 
-st.header("Indikatorer" if lang() == "sv" else "Indicators")
+st.header(t("indicators"))
 catalog = cached.catalog()
 for horizon in ("here_and_now", "trust", "social"):
     part = catalog[catalog["horizon"] == horizon]
@@ -54,24 +54,26 @@ for horizon in ("here_and_now", "trust", "social"):
         st.markdown(
             f"**{i18n.name(row, lang())}** (`{row['id']}`) – "
             f"{row['definition_en'] if lang() == 'en' else row['definition_sv']} "
-            f"*{t('theme')}: {t('theme_' + row['theme'])}; enhet: {row['unit']}; "
+            f"*{t('theme')}: {t('theme_' + row['theme'])}; {t('unit').lower()}: "
+            f"{i18n.unit_name(row['unit'], lang())}; "
             f"{t('better_' + row['better']).lower()}; {t('source').lower()}: "
-            f"{sources.set_index('id').at[row['source_id'], 'publisher']}*{flag}"
+            f"{i18n.term(sources.set_index('id').at[row['source_id'], 'publisher'], lang())}*"
+            f"{flag}"
         )
 
-st.header("Geografi" if lang() == "sv" else "Geography")
+st.header(t("geography"))
+if lang() == "en":
+    st.caption(t("provenance_in_swedish"))
 st.markdown(geo.provenance_markdown())
 
-st.header("Röjandeskydd" if lang() == "sv" else "Disclosure control")
-k = cached.privacy_policy().k
+st.header(t("disclosure_control"))
+policy = cached.privacy_policy()
 st.markdown(
-    f"- Antal mellan 1 och {k - 1} visas som **<{k}** i tabeller, brickor, diagram, kartor och "
-    "nedladdningar. Inom en tabell med summa döljs också den minsta andra cellen, så att en "
-    "dold siffra inte kan räknas fram.\n"
-    f"- Andelar per invånare visas inte för områden med färre än "
-    f"{cached.privacy_policy().min_population_for_rate} invånare.\n"
-    "- Platsprecision efter roll: **allmänhet** – bara områden; **förtroendevalda** – värmekarta "
-    "på 250 m-rutnät, aldrig punkter; **analytiker** – källans precision. Vapen- och "
-    "narkotikagömmor visas aldrig som punkter för allmänhet eller förtroendevalda.\n"
-    "- Ingen fritext från källornas poster visas."
+    t(
+        "disclosure_rules",
+        k=policy.k,
+        km1=policy.k - 1,
+        min_pop=i18n.number(policy.min_population_for_rate, 0, lang()),
+        min_sample=policy.min_survey_sample,
+    )
 )

@@ -218,7 +218,7 @@ def page_map(role: str, days: int = MAP_DAYS, lang: str = "sv") -> folium.Map:
             "hot_grid": i18n.t("layer_hot_grid", lang),
             "presence": i18n.t("layer_presence", lang),
             "selected": i18n.t("selected_area", lang),
-            "method": "Getis-Ord Gi* (queen-grannskap, analytiskt z)",
+            "method": i18n.t("hotspot_method_short"),
         },
         fmt=lambda x: i18n.number(x, 0, lang),
         value_col="count",

@@ -324,9 +324,11 @@ def small_multiples_lines(
     columns: int = 3,
     height_per_row: int = 220,
     font_size: int = 12,
+    area_label: str = "Område",
 ) -> go.Figure:
     """One small line chart per `facet` (an area), each line per `series` (the area and
-    the municipality), on shared axes."""
+    the municipality), on shared axes. The first line of each panel is named `area_label`
+    in the legend."""
     from plotly.subplots import make_subplots
 
     keys = list(dict.fromkeys(frame[facet]))
@@ -342,7 +344,7 @@ def small_multiples_lines(
     for i, key in enumerate(keys):
         part = frame[frame[facet] == key]
         for j, (name, line) in enumerate(part.groupby(series, sort=False)):
-            label = "Område" if j == 0 else str(name)
+            label = area_label if j == 0 else str(name)
             fig.add_scatter(
                 x=line[x].astype(str),
                 y=line[y],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 LANGUAGES = ("sv", "en")
 MONTHS_SV = (
@@ -224,8 +225,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "year": ("År", "Year"),
     "total": ("Totalt", "Total"),
     "disclosure_note": (
-        "Antal mellan 1 och {km1} visas som <{k} för att ingen enskild ska kunna pekas ut.",
-        "Counts between 1 and {km1} are shown as <{k} so that no individual can be singled out.",
+        "Antal mellan 1 och {km1} visas som <{k} för att ingen enskild ska kunna pekas ut; "
+        '".." är ett antal som döljs för att ett dolt antal inte ska kunna räknas fram.',
+        "Counts between 1 and {km1} are shown as <{k} so that no individual can be singled out; "
+        '".." is a count hidden so that a hidden count cannot be worked out.',
     ),
     "better_higher": ("Högre är bättre", "Higher is better"),
     "better_lower": ("Lägre är bättre", "Lower is better"),
@@ -264,6 +267,186 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "caches": ("Narkotika- och vapengömmor", "Drug and weapon caches"),
     "and": ("och", "and"),
+    "store_built": (
+        "Datalagret byggdes **{built}**. Fiktiva demodata slutar **{end}** (frö {seed}).",
+        "The store was built **{built}**. Fictional demo data end **{end}** (seed {seed}).",
+    ),
+    "sources": ("Källor", "Sources"),
+    "real": ("verklig", "real"),
+    "col_title": ("Titel", "Title"),
+    "col_publisher": ("Utgivare", "Publisher"),
+    "col_licence": ("Licens", "Licence"),
+    "col_updated": ("Uppdaterad", "Updated"),
+    "col_coverage": ("Täckning", "Coverage"),
+    "col_real_fictional": ("Verklig/fiktiv", "Real/fictional"),
+    "indicators": ("Indikatorer", "Indicators"),
+    "geography": ("Geografi", "Geography"),
+    "provenance_in_swedish": (
+        "Geografins ursprung (geo/README.md).",
+        "The provenance of the geography (geo/README.md) is written in Swedish.",
+    ),
+    "disclosure_control": ("Röjandeskydd", "Disclosure control"),
+    "disclosure_rules": (
+        "- Antal mellan 1 och {km1} visas som **<{k}** i tabeller, brickor, diagram, kartor och "
+        "nedladdningar. Där en dold siffra annars skulle kunna räknas fram ur summor som visas "
+        "(på samma sida eller en annan) döljs också den minsta andra cellen och visas som **..** "
+        "(SCB:s tecken).\n"
+        "- Andelar per invånare visas inte för områden med färre än {min_pop} invånare.\n"
+        "- Enkätresultat visas inte när färre än {min_sample} har svarat.\n"
+        "- Platsprecision efter roll: **allmänhet** – bara områden; **förtroendevalda** – "
+        "värmekarta på 250 m-rutnät, aldrig punkter; **analytiker** – källans precision. Vapen- "
+        "och narkotikagömmor visas aldrig som punkter för allmänhet eller förtroendevalda.\n"
+        "- Ingen fritext från källornas poster visas.",
+        "- Counts between 1 and {km1} are shown as **<{k}** in tables, tiles, charts, maps and "
+        "downloads. Where a hidden figure could otherwise be worked out from totals that are "
+        "shown (on the same page or another), the smallest other cell is hidden too and shown "
+        "as **..** (Statistics Sweden's sign).\n"
+        "- Rates per inhabitant are not shown for areas with fewer than {min_pop} inhabitants.\n"
+        "- Survey results are not shown when fewer than {min_sample} answered.\n"
+        "- Location precision by role: **public** – areas only; **council** – heat map on a "
+        "250 m grid, never points; **analyst** – the source's precision. Weapon and drug caches "
+        "are never shown as points to the public or the council.\n"
+        "- No free text from the sources' records is shown.",
+    ),
+    "basemap": ("Bakgrundskarta", "Base map"),
+    "missing_or_hidden": ("Uppgift saknas/dold", "No data/hidden"),
+    "police_list_status": (
+        "Polisens lista {year}: **{status}** ({area}), sedan {since}.",
+        "Police list {year}: **{status}** ({area}), since {since}.",
+    ),
+    "profile_compared": (
+        "Jämförs med hela kommunen och de liknande områdena {similar} (närmast på "
+        "förvärvsfrekvens, låg ekonomisk standard, hyresrätter och utbildning, SCB 2022). "
+        "Länken i adressfältet visar just det här området.",
+        "Compared with the whole municipality and the similar areas {similar} (closest in "
+        "employment rate, low economic standard, rental dwellings and education, SCB 2022). "
+        "The link in the address bar shows this very area.",
+    ),
+    "per_1000_short": ("Per 1 000 inv.", "Per 1,000 inh."),
+    "unit": ("Enhet", "Unit"),
+    "shaded_presence": (
+        "Skuggade perioder: förebyggande närvaro i området (fiktiva demodata).",
+        "Shaded periods: preventive presence in the area (fictional demo data).",
+    ),
+    "profile_trust_change": (
+        "{name} i {area} har ändrats {diff} procentenheter {first}–{last}.",
+        "{name} in {area} changed by {diff} percentage points {first}–{last}.",
+    ),
+    "profile_long_move": (
+        "Störst rörelse på lång sikt: {name} {diff} ({first}–{last}, {source}).",
+        "Largest long-term move: {name} {diff} ({first}–{last}, {source}).",
+    ),
+    "summary": ("Sammanfattning.", "Summary."),
+    "schools_layer": ("Grundskolor", "Schools"),
+    "preschools_layer": ("Förskolor", "Preschools"),
+    "schools_note": (
+        "Skolor och förskolor: Skolverket (punkter, lager i kartan). Resultat per skolenhet "
+        "visas när de importerats från Kolada.",
+        "Schools and preschools: Skolverket (points, a layer of the map). Results per school "
+        "unit are shown once they are imported from Kolada.",
+    ),
+    "sweden": ("Riket", "Sweden"),
+    "change_since": ("Förändring sedan {year}", "Change since {year}"),
+    "one_year_only": (
+        "Bara ett år ({year}) finns för den här indikatorn; fler år kommer med importen från "
+        "Kolada eller SCB.",
+        "Only one year ({year}) exists for this indicator; more years come with an import from "
+        "Kolada or SCB.",
+    ),
+    "over_time": ("Över tid", "Over time"),
+    "one_year_no_trend": (
+        "Indikatorn har bara ett år; utveckling över tid visas när fler år finns.",
+        "The indicator has a single year; the trend is shown when there are more years.",
+    ),
+    "series": ("Serie", "Series"),
+    "similar_areas": ("Liknande områden", "Similar areas"),
+    "similarity": ("Likhet", "Similarity"),
+    "similarity_structure": ("Närmast på struktur (SCB)", "Closest in structure (SCB)"),
+    "similarity_status": ("Samma status i Polisens lista", "Same status in the police list"),
+    "similarity_structure_note": (
+        "Likhet: de fem områden som ligger närmast på förvärvsfrekvens, låg ekonomisk standard, "
+        "andel hyresrätter och andel med eftergymnasial utbildning (SCB 2022), standardiserade "
+        "så att varje mått väger lika.",
+        "Similarity: the five areas closest in employment rate, low economic standard, share "
+        "of rental dwellings and share with post-secondary education (SCB 2022), standardised "
+        "so that each measure weighs the same.",
+    ),
+    "similarity_status_note": (
+        "Likhet: områden med samma status i Polisens lista över utsatta områden (2023), eller "
+        "alla områden utan status.",
+        "Similarity: areas with the same status in the police list of vulnerable areas (2023), "
+        "or all areas without a status.",
+    ),
+    "role_in_table": ("Roll", "Role"),
+    "chosen": ("valt", "chosen"),
+    "similar": ("liknande", "similar"),
+    "similar_sentence": (
+        "{name}: {here} mot {mean} i genomsnitt för de liknande områdena ({year}).",
+        "{name}: {here} against an average of {mean} in the similar areas ({year}).",
+    ),
+    "in": ("i", "in"),
+    "department": ("Förvaltning", "Department"),
+    "flow_sentence": (
+        "Senaste 12 månaderna lämnade {top} flest underrättelser av de {n} visade "
+        "förvaltningarna (cirka {share} %).",
+        "Over the last 12 months {top} sent the most reports among the {n} departments shown "
+        "(about {share} %).",
+    ),
+    "interval_low": ("Från", "From"),
+    "interval_high": ("Till", "To"),
+    "survey_hidden": ("{name}: dold – {why}", "{name}: hidden – {why}"),
+    "survey_missing": ("{name}: uppgift saknas", "{name}: no data"),
+    "area_and_municipality": ("{a} och hela kommunen", "{a} and the whole municipality"),
+    "survey_change": (
+        "{name}: {v1} % år {y1} och {v2} % år {y2} ({diff} procentenheter). Överlappande "
+        "intervall betyder att skillnaden kan bero på slumpen i urvalet.",
+        "{name}: {v1} % in {y1} and {v2} % in {y2} ({diff} percentage points). Overlapping "
+        "intervals mean the difference may be due to chance in the sample.",
+    ),
+    "hidden_years": ("Dolda år: ", "Hidden years: "),
+    "target_for_year": (
+        "{target_word} {target} {unit} för året{pace}{flag}.",
+        "{target_word} {target} {unit} for the year{pace}{flag}.",
+    ),
+    "target_pace": (" – {n} vid den här tiden på året", " – {n} by this time of year"),
+    "per_month": ("{what} per månad", "{what} per month"),
+    "pp": (" pe", " pp"),
+    "presence": ("Närvaro", "Presence"),
+    "hotspot_method": (
+        "Hotspots: Getis-Ord Gi* på antal händelser per område{grid}; grannar som delar gräns "
+        "eller hörn (queen). Färgade områden avviker från kommunens genomsnitt med 90, 95 eller "
+        "99 % säkerhet.",
+        "Hotspots: Getis-Ord Gi* on event counts per area{grid}; neighbours share a border or a "
+        "corner (queen). Coloured areas differ from the municipal mean with 90, 95 or 99 % "
+        "confidence.",
+    ),
+    "hotspot_grid": (" och per 250 m-ruta (SWEREF 99 TM)", " and per 250 m cell (SWEREF 99 TM)"),
+    "hotspot_method_short": (
+        "Getis-Ord Gi* (queen-grannskap, analytiskt z)",
+        "Getis-Ord Gi* (queen contiguity, analytical z)",
+    ),
+    "open_profile": ("{name}: öppna områdesprofilen", "{name}: open the profile"),
+    "up_to": ("t.o.m. {date}", "up to {date}"),
+    "category": ("Kategori", "Category"),
+    "month": ("Månad", "Month"),
+    "count": ("Antal", "Count"),
+    "weekday": ("Veckodag", "Weekday"),
+    "from_hour": ("Från timme", "From hour"),
+    "when": ("När", "When"),
+    "expected_count": ("Väntat antal", "Expected count"),
+    "assessment_method": (
+        "Bedömning: exakt test för två Poisson-fördelade antal (villkorligt binomialtest, "
+        "tvåsidigt, 5 % nivå). Procent visas inte när fjolårets antal är 0.",
+        "Assessment: exact test for two Poisson counts (conditional binomial test, two-sided, "
+        "5 % level). No percentage is shown when last year's count is 0.",
+    ),
+    "near_repeat_method": (
+        "Minst två händelser av samma slag inom 14 dagar och 500 meter från varandra, där ett "
+        "Poisson-test mot områdets normala nivå det senaste året ger p < 0,05.",
+        "At least two events of the same kind within 14 days and 500 metres of each other, where "
+        "a Poisson test against the area's normal level over the last year gives p < 0.05.",
+    ),
+    "iso_week": ("v. {w}", "wk {w}"),
 }
 
 
@@ -304,6 +487,7 @@ UNIT_SUFFIX = {
     "procent": ("%", "%"),
     "percent": ("%", "%"),
     "antal": ("", ""),
+    "kr": ("kr", "SEK"),
     "personer": ("personer", "persons"),
     "dagar": ("dagar", "days"),
     "besök": ("besök", "visits"),
@@ -319,6 +503,17 @@ def unit(text: str, lang: str = "sv") -> str:
     return en if lang == "en" else sv
 
 
+def unit_name(text: str, lang: str = "sv") -> str:
+    """The unit as a word in a definition (`antal` → `count`), unlike `unit`, which gives
+    what follows a number."""
+    if lang != "en":
+        return text
+    return UNIT_NAMES_EN.get(text, unit(text, lang) or text)
+
+
+UNIT_NAMES_EN = {"antal": "count", "procent": "percent", "kr": "SEK", "tkr": "SEK thousands"}
+
+
 def month_label(period: str, lang: str = "sv") -> str:
     """`2024-03` → `mar 2024` (Swedish) or `Mar 2024`."""
     year, month = period.split("-")[:2]
@@ -329,3 +524,65 @@ def month_label(period: str, lang: str = "sv") -> str:
 def name(row, lang: str = "sv") -> str:
     """Pick `name_sv` or `name_en` from a catalogue row."""
     return row["name_en"] if lang == "en" else row["name_sv"]
+
+
+# Proper names in the data (publishers, departments, police status) as shown in English.
+# Anything not listed is shown as it is in the source.
+TERMS_EN = {
+    "Pax lägesbild (genererat)": "Pax lägesbild (generated)",
+    "SCB (Statistiska centralbyrån)": "SCB (Statistics Sweden)",
+    "Polismyndigheten": "Swedish Police Authority",
+    "Skolverket": "Swedish National Agency for Education",
+    "Skolverket (troligen)": "Swedish National Agency for Education (probably)",
+    "Brottsförebyggande rådet (BRÅ)": "Swedish National Council for Crime Prevention (BRÅ)",
+    "Kultur och fritid": "Culture and leisure",
+    "Miljö och hälsa": "Environment and health",
+    "Samhällsbyggnad och bygglov": "Urban planning and building permits",
+    "Socialtjänsten": "Social services",
+    "Telge Bostäder": "Telge Bostäder (housing)",
+    "Upphandling": "Procurement",
+    "Utbildningsförvaltningen": "Education",
+    "Särskilt utsatt område": "Particularly vulnerable area",
+    "Utsatt område": "Vulnerable area",
+    "Riskområde": "Risk area",
+}
+
+
+def term(text, lang: str = "sv"):
+    """A proper name from the data in the viewer's language (unchanged in Swedish)."""
+    if lang == "en" and isinstance(text, str):
+        return TERMS_EN.get(text, text)
+    return text
+
+
+_SV_NUMBER = re.compile(r"^([^\d]*)(\d{1,3}(?:\u00a0\d{3})*)(,\d+)?([^\d]*)$")
+
+
+def localize_label(text, lang: str = "sv"):
+    """A number label written in Swedish format (`1 234`, `≈1 234,5`, `<3`) in the
+    viewer's format; anything else unchanged."""
+    if lang != "en" or not isinstance(text, str):
+        return text
+    match = _SV_NUMBER.match(text)
+    if not match:
+        return text
+    head, digits, decimals, tail = match.groups()
+    return head + digits.replace("\u00a0", ",") + (decimals or "").replace(",", ".") + tail
+
+
+def localize_labels(value, lang: str = "sv"):
+    """`localize_label` over a result: a string, the `*_label` columns of a frame, or the
+    items of a tuple or list."""
+    if lang != "en":
+        return value
+    if isinstance(value, str):
+        return localize_label(value, lang)
+    if isinstance(value, tuple | list):
+        return type(value)(localize_labels(v, lang) for v in value)
+    if hasattr(value, "columns"):
+        columns = [c for c in value.columns if str(c).endswith("_label")]
+        if columns:
+            value = value.copy()
+            for column in columns:
+                value[column] = [localize_label(v, lang) for v in value[column]]
+    return value

@@ -22,7 +22,7 @@ import pandas as pd
 from branca.element import MacroElement, Template
 from folium.plugins import HeatMap
 
-from pax import config, safe
+from pax import config, i18n, safe
 
 SODERTALJE_CENTER = (59.17, 17.62)
 # Local copies (static/vendor/…, from the npm registry; licences beside them).
@@ -82,9 +82,14 @@ def localize(m: folium.Map, static_url: str | None = None) -> folium.Map:
 
 
 def base_map(
-    height: int = 600, zoom: int = 11, center=SODERTALJE_CENTER, font_px: int = 14
+    height: int = 600,
+    zoom: int = 11,
+    center=SODERTALJE_CENTER,
+    font_px: int = 14,
+    lang: str = "sv",
 ) -> folium.Map:
-    """An offline base map: no tiles unless PAX_TILES_URL is set."""
+    """An offline base map: no tiles unless PAX_TILES_URL is set. `lang` is the language of
+    the map's own words (legend, layer names); the caller's titles come translated."""
     tiles_url = config.get("PAX_TILES_URL")
     m = folium.Map(
         location=center,
@@ -96,7 +101,9 @@ def base_map(
     )
     if tiles_url:
         folium.TileLayer(
-            tiles=tiles_url, attr=config.get("PAX_TILES_ATTRIBUTION") or " ", name="Bakgrundskarta"
+            tiles=tiles_url,
+            attr=config.get("PAX_TILES_ATTRIBUTION") or " ",
+            name=i18n.t("basemap", lang),
         ).add_to(m)
     style = (
         f"<style>.leaflet-container{{background:#f4f6f8;font-size:{font_px}px}}"
@@ -106,6 +113,7 @@ def base_map(
         f"vertical-align:middle;border:1px solid #999}}</style>"
     )
     m.get_root().header.add_child(folium.Element(style))
+    m.pax_lang = lang
     return m
 
 
@@ -205,7 +213,8 @@ def add_legend(m: folium.Map, title: str, breaks: list[float], palette, fmt) -> 
         rows.append(f"<div><i style='background:{color}'></i>{safe_text(text)}</div>")
         lower = upper
     rows.append(
-        f"<div><i style='background:{NO_DATA}'></i>{safe_text('Uppgift saknas/dold')}</div>"
+        f"<div><i style='background:{NO_DATA}'></i>"
+        f"{safe_text(i18n.t('missing_or_hidden', getattr(m, 'pax_lang', 'sv')))}</div>"
     )
     _control(m, "<b>" + safe_text(title) + "</b>" + "".join(rows), "bottomright")
 
@@ -414,11 +423,12 @@ def events_map(
     presence: pd.DataFrame | None = None,
     selected: str | None = None,
     font_px: int = 14,
+    lang: str = "sv",
 ) -> folium.Map:
     """The Här och nu map from protected inputs: area values (with `label`), heat points,
     tested hotspots, preventive presence, the police-listed areas and schools. `names`
     holds the layer and legend titles. Nothing here is drawn per event."""
-    m = base_map(height=height, font_px=font_px)
+    m = base_map(height=height, font_px=font_px, lang=lang)
     add_areas(m, counts, names["areas"], value_col, legend_title=names["legend"], fmt=fmt)
     if selected is not None and (counts["code"] == selected).any():
         add_outlines(

@@ -376,11 +376,6 @@ def hotspots_grid(
 # Near-repeat early warning
 # ---------------------------------------------------------------------------
 
-NEAR_REPEAT_METHOD_SV = (
-    "Minst två händelser av samma slag inom 14 dagar och 500 meter från varandra, där ett "
-    "Poisson-test mot områdets normala nivå det senaste året ger p < 0,05."
-)
-
 _NEAR_REPEAT_COLUMNS = ["area_code", "category", "first", "last", "events", "expected", "p"]
 
 

@@ -81,7 +81,7 @@ class _Sources:
         parts, fictional = [], False
         for sid in dict.fromkeys(ids):
             if sid in self.table.index:
-                parts.append(str(self.table.at[sid, "publisher"]))
+                parts.append(str(i18n.term(self.table.at[sid, "publisher"], lang())))
                 fictional |= bool(self.table.at[sid, "fictional"])
                 if sid not in self.used:
                     self.used.append(sid)
@@ -123,7 +123,7 @@ def _bounds(geometries: Iterable[str]) -> list[list[float]]:
 def _choropleth(
     data: pd.DataFrame, name: str, value_col: str, legend: str, fmt, palette=maps.PALETTE
 ) -> folium.Map:
-    m = maps.base_map(height=MAP_HEIGHT, font_px=13)
+    m = maps.base_map(height=MAP_HEIGHT, font_px=13, lang=lang())
     maps.add_areas(m, data, name, value_col, palette=palette, legend_title=legend, fmt=fmt)
     return m
 
@@ -222,7 +222,7 @@ def _medium_term(end: dt.date, src: _Sources) -> Section:
             Tile(
                 i18n.name(row, lang()),
                 i18n.number(latest["value"], 0, lang()) + " %",
-                c.change_text(latest["value"], prev, " pe"),
+                c.change_text(latest["value"], prev, _t("pp")),
                 src.line([row["source_id"]], latest["period"]),
             )
         )
@@ -563,6 +563,7 @@ def _area_long_term(code: str, name: str, src: _Sources) -> Section:
                 "series",
                 f"{name} – {_t('municipality')} (%)",
                 columns=len(lines),
+                area_label=_t("area"),
             )
         )
         ids = [cached.indicator(i)["source_id"] for i, _, _ in LONG_TERM]

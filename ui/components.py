@@ -51,7 +51,7 @@ def source_line(source_ids: Iterable[str], period: str) -> str:
     short = _presenting()  # the wall screen: `SCB`, not `SCB (Statistiska centralbyrån)`
     for sid in dict.fromkeys(source_ids):
         if sid in src.index:
-            publisher = str(src.at[sid, "publisher"])
+            publisher = str(i18n.term(src.at[sid, "publisher"], lang()))
             parts.append(publisher.split(" (")[0] if short else publisher)
             fictional |= bool(src.at[sid, "fictional"])
     text = f"{t('source')}: {', '.join(dict.fromkeys(parts))} · {period}"
@@ -231,7 +231,8 @@ def trend_sentence(last: tuple, prior: tuple) -> str:
         word = "more" if pct > 0 else "fewer"
         return (
             f"Last 12 months: {last_label} events, about {i18n.number(abs(pct), 0, 'en')} % "
-            f"{word} than the 12 months before ({prior_label})."
+            f"{word} than the 12 months before ({prior_label}). Sums are rounded to the "
+            "nearest five when single months are hidden."
         )
     word = "fler" if pct > 0 else "färre"
     return (
@@ -275,7 +276,7 @@ def when_text(first, last, exact: bool) -> str:
     if exact:
         return f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
     a, b = first.isocalendar().week, last.isocalendar().week
-    return f"v. {a}" if a == b else f"v. {a}–{b}"
+    return t("iso_week", w=a if a == b else f"{a}–{b}")
 
 
 def presence_spans(
@@ -296,5 +297,5 @@ def presence_spans(
             merged[-1][1] = max(merged[-1][1], e)
         else:
             merged.append([s, e])
-    label = "Närvaro" if lang() != "en" else "Presence"
+    label = t("presence")
     return [(s, e, label if i == 0 else "") for i, (s, e) in enumerate(merged)]

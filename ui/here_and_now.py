@@ -145,7 +145,7 @@ def map_section(v: View) -> None:
             "hot_grid": t("layer_hot_grid"),
             "presence": t("layer_presence"),
             "selected": t("selected_area"),
-            "method": "Getis-Ord Gi* (queen-grannskap, analytiskt z)",
+            "method": t("hotspot_method_short"),
         },
         fmt=lambda x: i18n.number(x, decimals, lang()),
         value_col=value_col,
@@ -154,6 +154,7 @@ def map_section(v: View) -> None:
         presence=presence,
         selected=selected if selected in v.names else None,
         font_px=c.font(),
+        lang=lang(),
     )
     clicked = c.render_map(m, key=f"har_och_nu_map_{v.level}", height=640, clickable=True)
     if clicked and clicked in v.names and clicked != selected:
@@ -165,12 +166,7 @@ def map_section(v: View) -> None:
     c.source_caption(
         ["demo_events", "scb_geo", "polisen_uso", "demo_interventions"], v.period.label()
     )
-    st.caption(
-        "Hotspots: Getis-Ord Gi* på antal händelser per område"
-        + (" och per 250 m-ruta (SWEREF 99 TM)" if not hot_grid.empty else "")
-        + "; grannar som delar gräns eller hörn (queen). Färgade områden avviker från "
-        "kommunens genomsnitt med 90, 95 eller 99 % säkerhet."
-    )
+    st.caption(t("hotspot_method", grid="" if hot_grid.empty else t("hotspot_grid")))
 
 
 def scope(v: View) -> tuple[list[str] | None, str]:
@@ -185,9 +181,7 @@ def scope(v: View) -> tuple[list[str] | None, str]:
     if area_code:
         st.page_link(
             "app_pages/omraden.py",
-            label=f"{v.names[area_code]}: öppna områdesprofilen"
-            if lang() != "en"
-            else f"{v.names[area_code]}: open the profile",
+            label=t("open_profile", name=v.names[area_code]),
             icon=":material/arrow_forward:",
             query_params={"omrade": area_code, "niva": v.level},
         )
@@ -200,7 +194,7 @@ def scope(v: View) -> tuple[list[str] | None, str]:
 
 def compstat_section(v: View, codes: list[str] | None, scope_name: str) -> None:
     st.subheader(t("compstat"))
-    st.caption(f"{scope_name} · t.o.m. {i18n.date(v.end, lang())}")
+    st.caption(f"{scope_name} · {t('up_to', date=i18n.date(v.end, lang()))}")
     table = cached.compstat(v.end, v.categories, codes)
     windows = {"week": t("window_week"), "28d": t("window_28d"), "ytd": t("window_ytd")}
     shown = table.assign(
@@ -216,8 +210,8 @@ def compstat_section(v: View, codes: list[str] | None, scope_name: str) -> None:
         ],
     )[["category", "window", "now_label", "before_label", "diff", "pct", "verdict", "rate_now"]]
     shown.columns = [
-        "Kategori",
-        "Period",
+        t("category"),
+        t("period"),
         t("now"),
         t("last_year"),
         t("difference"),
@@ -231,10 +225,7 @@ def compstat_section(v: View, codes: list[str] | None, scope_name: str) -> None:
         height=500,
         column_config={t("rate_now"): st.column_config.NumberColumn(format="%.2f")},
     )
-    st.caption(
-        "Bedömning: exakt test för två Poisson-fördelade antal (villkorligt "
-        "binomialtest, tvåsidigt, 5 % nivå). Procent visas inte när fjolårets antal är 0."
-    )
+    st.caption(t("assessment_method"))
     c.source_caption(["demo_events", "scb_deso"], i18n.date(v.end, lang()))
     c.downloads(shown, f"compstat_{v.end}")
 
@@ -262,7 +253,7 @@ def trend_section(v: View, codes: list[str] | None, scope_name: str) -> None:
     st.markdown(c.trend_sentence(last12, prior12))
     with st.expander(t("show_table")):
         table = monthly[["month", "count_label", "rolling"]].copy()
-        table.columns = ["Månad", "Antal", t("rolling")]
+        table.columns = [t("month"), t("count"), t("rolling")]
         st.dataframe(
             table,
             hide_index=True,
@@ -289,7 +280,7 @@ def patterns_section(v: View, codes: list[str] | None) -> None:
         table = grid.assign(weekday=grid["weekday"].map(lambda d: days[d - 1]))[
             ["weekday", "hour", "count_label"]
         ]
-        table.columns = ["Veckodag", "Från timme", "Antal"]
+        table.columns = [t("weekday"), t("from_hour"), t("count")]
         st.dataframe(table, hide_index=True, width="stretch")
         c.downloads(table, f"veckodag_tid_{v.period.start}_{v.period.end}")
     c.source_caption(["demo_events"], v.period.label())
@@ -308,8 +299,8 @@ def warning_section(v: View, codes: list[str] | None) -> None:
             expected=[i18n.number(x, 2, lang()) for x in warnings["expected"]],
             p=[i18n.number(p, 3, lang()) for p in warnings["p"]],
         )[["area_name", "category", "when", "events_label", "expected", "p"]]
-        rows.columns = [t("area"), "Kategori", "När", "Händelser", "Väntat antal", "p"]
+        rows.columns = [t("area"), t("category"), t("when"), t("events"), t("expected_count"), "p"]
         st.dataframe(rows, hide_index=True, width="stretch")
         c.downloads(rows, f"tidig_varning_{v.end}")
-    st.caption(stats.NEAR_REPEAT_METHOD_SV)
+    st.caption(t("near_repeat_method"))
     c.source_caption(["demo_events"], i18n.date_range(v.end - dt.timedelta(days=27), v.end, lang()))

@@ -94,7 +94,7 @@ def trust_tiles(end: dt.date) -> list[TileData]:
             TileData(
                 i18n.name(row, lang()),
                 f"{i18n.number(latest['value'], 0, lang())} %",
-                c.change_text(latest["value"], before, " pe"),
+                c.change_text(latest["value"], before, t("pp")),
                 "normal",
                 c.source_line([row["source_id"]], latest["period"]),
                 spark=_spark(survey["value"]),
@@ -168,7 +168,7 @@ def here_and_now_map(end: dt.date, height: int) -> None:
     hot["label"] = [
         f"{n}: {maps.HOTSPOT_LABELS.get(int(k), '')}" for n, k in zip(hot["name"], hot["cls"])
     ]
-    m = maps.base_map(height=height, zoom=10, font_px=c.font())
+    m = maps.base_map(height=height, zoom=10, font_px=c.font(), lang=lang())
     maps.add_areas(
         m,
         counts,
@@ -200,7 +200,7 @@ def trust_map(height: int) -> None:
         f"{n}: {why}" if isinstance(why, str) and why else f"{n}: {i18n.number(v, 0, lang())} %"
         for n, v, why in zip(data["name"], data["value"], data["hidden_reason"])
     ]
-    m = maps.base_map(height=height, zoom=10, font_px=c.font())
+    m = maps.base_map(height=height, zoom=10, font_px=c.font(), lang=lang())
     maps.add_areas(
         m,
         data,
@@ -225,7 +225,7 @@ def social_map(height: int) -> None:
         f"{n}: {i18n.number(v, 0, lang())} %" for n, v in zip(data["name"], data["value"])
     ]
     row = cached.indicator("share_low_economic_standard")
-    m = maps.base_map(height=height, zoom=10, font_px=c.font())
+    m = maps.base_map(height=height, zoom=10, font_px=c.font(), lang=lang())
     maps.add_areas(
         m,
         data,

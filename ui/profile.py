@@ -63,22 +63,32 @@ def choose() -> Area:
     return Area(code, names[code], level, population, similar, names)
 
 
+def _numeric(table: pd.DataFrame) -> pd.DataFrame:
+    """Missing numbers as blanks, not "None": every column but the text ones as numbers."""
+    text = (t("category"), t("events"), t("indicator"), t("year"), t("unit"), t("source"))
+    for col in table.columns:
+        if col not in text:
+            table[col] = pd.to_numeric(table[col], errors="coerce")
+    return table
+
+
 def header(area: Area) -> None:
     status = cached.police_status()
     status = status[status["area_code"] == area.code]
     if not status.empty:
         s = status.iloc[0]
         st.warning(
-            f"Polisens lista {s['year']}: **{s['status']}** ({s['police_area']}), "
-            f"sedan {i18n.date(s['since'], lang())}.",
+            t(
+                "police_list_status",
+                year=s["year"],
+                status=i18n.term(s["status"], lang()),
+                area=s["police_area"],
+                since=i18n.date(s["since"], lang()),
+            ),
             icon=":material/policy:",
         )
     similar = ", ".join(area.names[s] for s in area.similar)
-    st.caption(
-        f"Jämförs med hela kommunen och de liknande områdena {similar} (närmast på "
-        "förvärvsfrekvens, låg ekonomisk standard, hyresrätter och utbildning, SCB 2022). "
-        "Länken i adressfältet visar just det här området."
-    )
+    st.caption(t("profile_compared", similar=similar))
 
 
 def events(area: Area, end: dt.date) -> list[str]:
@@ -97,28 +107,26 @@ def events(area: Area, end: dt.date) -> list[str]:
         here = cat_counts.loc[area.code] if area.code in cat_counts.index else None
         rows.append(
             {
-                "Kategori": labels[cat],
+                t("category"): labels[cat],
                 t("events"): here["count_label"] if here is not None else "0",
-                "Per 1 000 inv.": here["rate_per_1000"] if here is not None else None,
+                t("per_1000_short"): here["rate_per_1000"] if here is not None else None,
                 t("municipality"): (
                     kommun_total / kommun_pop * 1000
                     if kommun_total is not None and kommun_pop
                     else None
                 ),
-                "Liknande områden": similar_rates.mean() if similar_rates.notna().any() else None,
+                t("similar_areas"): similar_rates.mean() if similar_rates.notna().any() else None,
             }
         )
     table = pd.DataFrame(rows)
-    for col in table.columns:  # missing numbers as blanks, not "None"
-        if col not in ("Kategori", t("events"), t("indicator"), t("year"), "Enhet", t("source")):
-            table[col] = pd.to_numeric(table[col], errors="coerce")
+    table = _numeric(table)
     st.dataframe(
         table,
         hide_index=True,
         width="stretch",
         column_config={
             col: st.column_config.NumberColumn(format="%.2f")
-            for col in ("Per 1 000 inv.", t("municipality"), "Liknande områden")
+            for col in (t("per_1000_short"), t("municipality"), t("similar_areas"))
         },
     )
     c.downloads(table, f"handelser_{area.code}")
@@ -142,7 +150,7 @@ def events(area: Area, end: dt.date) -> list[str]:
     st.markdown(sentence)
     sentences.append(f"{area.name}: {sentence[0].lower()}{sentence[1:]}")
     if shaded:
-        st.caption("Skuggade perioder: förebyggande närvaro i området (fiktiva demodata).")
+        st.caption(t("shaded_presence"))
     return sentences
 
 
@@ -189,7 +197,7 @@ def trust(area: Area) -> list[str]:
                 t("year"): frame["period"].max(),
                 area.name: here,
                 t("municipality"): whole,
-                "Liknande områden": similar_mean,
+                t("similar_areas"): similar_mean,
                 t("interval"): (
                     f"{i18n.number(latest['low'].get(area.code), 0, lang())}–"
                     f"{i18n.number(latest['high'].get(area.code), 0, lang())} %"
@@ -205,7 +213,7 @@ def trust(area: Area) -> list[str]:
         width="stretch",
         column_config={
             col: st.column_config.NumberColumn(format="%.0f")
-            for col in (area.name, t("municipality"), "Liknande områden")
+            for col in (area.name, t("municipality"), t("similar_areas"))
         },
     )
     c.downloads(table, f"{indicator_id}_{area.code}")
@@ -214,9 +222,14 @@ def trust(area: Area) -> list[str]:
     if len(mine) >= 2:
         diff = mine["value"].iloc[-1] - mine["value"].iloc[0]
         return [
-            f"{i18n.name(row, lang())} i {area.name} har ändrats "
-            f"{'+' if diff > 0 else ''}{i18n.number(diff, 0, lang())} procentenheter "
-            f"{mine['period'].iloc[0]}–{mine['period'].iloc[-1]}."
+            t(
+                "profile_trust_change",
+                name=i18n.name(row, lang()),
+                area=area.name,
+                diff=("+" if diff > 0 else "") + i18n.number(diff, 0, lang()),
+                first=mine["period"].iloc[0],
+                last=mine["period"].iloc[-1],
+            )
         ]
     return []
 
@@ -245,10 +258,10 @@ def long_term(area: Area) -> list[str]:
                 t("year"): year,
                 area.name: latest.get(area.code),
                 t("municipality"): latest.get("0181"),
-                "Liknande områden": latest[latest.index.isin(area.similar)].mean(),
-                "Förändring": change,
-                "Enhet": i18n.unit(row["unit"], lang()),
-                t("source"): "fiktiva demodata" if row["fictional"] else "SCB",
+                t("similar_areas"): latest[latest.index.isin(area.similar)].mean(),
+                t("change").capitalize(): change,
+                t("unit"): i18n.unit(row["unit"], lang()),
+                t("source"): t("fictional") if row["fictional"] else "SCB",
             }
         )
         if change is not None and row["kind"] != "count":
@@ -259,29 +272,33 @@ def long_term(area: Area) -> list[str]:
                     change,
                     mine["period"].iloc[0],
                     mine["period"].iloc[-1],
+                    t("fictional") if row["fictional"] else "SCB",
                 )
             )
     table = pd.DataFrame(rows)
-    for col in table.columns:  # missing numbers as blanks, not "None"
-        if col not in ("Kategori", t("events"), t("indicator"), t("year"), "Enhet", t("source")):
-            table[col] = pd.to_numeric(table[col], errors="coerce")
+    table = _numeric(table)
     st.dataframe(
         table,
         hide_index=True,
         width="stretch",
         column_config={
             col: st.column_config.NumberColumn(format="%.1f")
-            for col in (area.name, t("municipality"), "Liknande områden", "Förändring")
+            for col in (area.name, t("municipality"), t("similar_areas"), t("change").capitalize())
         },
     )
     c.downloads(table, f"lang_sikt_{area.code}")
     c.source_caption(["scb_deso", "demo_social"], "2010–" + str(table[t("year")].max()))
     out = []
-    for _, name, change, first, last in sorted(moves, reverse=True)[:1]:
+    for _, name, change, first, last, source in sorted(moves, reverse=True)[:1]:
         out.append(
-            f"Störst rörelse på lång sikt: {name.lower()} "
-            f"{'+' if change > 0 else ''}{i18n.number(change, 1, lang())} "
-            f"({first}–{last}, fiktiva demodata)."
+            t(
+                "profile_long_move",
+                name=name[0].lower() + name[1:],
+                diff=("+" if change > 0 else "") + i18n.number(change, 1, lang()),
+                first=first,
+                last=last,
+                source=source,
+            )
         )
     return out
 
@@ -289,4 +306,4 @@ def long_term(area: Area) -> list[str]:
 def summary(sentences: list[str]) -> None:
     if not sentences:
         return
-    st.info("**Sammanfattning.** " + " ".join(sentences), icon=":material/summarize:")
+    st.info(f"**{t('summary')}** " + " ".join(sentences), icon=":material/summarize:")

@@ -83,7 +83,7 @@ def map_and_table(ch: Choice) -> tuple[pd.DataFrame, str] | None:
     data = shapes.merge(latest, left_on="code", right_on="area_code", how="left")
     data["label"] = [f"{n}: {ch.fmt(v)} {ch.unit}" for n, v in zip(data["name"], data["value"])]
     palette = maps.PALETTE_GOOD if ch.indicator["better"] == "higher" else maps.PALETTE
-    m = maps.base_map(height=600, font_px=c.font())
+    m = maps.base_map(height=600, font_px=c.font(), lang=lang())
     maps.add_areas(
         m,
         data,
@@ -97,12 +97,12 @@ def map_and_table(ch: Choice) -> tuple[pd.DataFrame, str] | None:
     maps.add_points(
         m,
         places[places["kind"] == "school"].assign(label=lambda d: d["name"]),
-        "Grundskolor" if lang() == "sv" else "Schools",
+        t("schools_layer"),
     )
     maps.add_points(
         m,
         places[places["kind"] == "preschool"].assign(label=lambda d: d["name"]),
-        "Förskolor" if lang() == "sv" else "Preschools",
+        t("preschools_layer"),
         color="#2e7d32",
     )
     maps.finish(m)
@@ -110,20 +110,17 @@ def map_and_table(ch: Choice) -> tuple[pd.DataFrame, str] | None:
     with map_col:
         st.subheader(f"{ch.name}, {year}")
         c.render_map(m, key=f"social_map_{ch.level}", height=600)
-        st.caption(
-            "Skolor och förskolor: Skolverket (punkter, lager i kartan). Resultat per "
-            "skolenhet visas när de importerats från Kolada."
-        )
+        st.caption(t("schools_note"))
     with table_col:
         st.metric(f"{t('municipality')} {year}", f"{ch.fmt(kommun)} {ch.unit}".strip())
         if sweden is not None:
-            st.metric(f"Riket {year}", f"{ch.fmt(sweden)} {ch.unit}".strip())
+            st.metric(f"{t('sweden')} {year}", f"{ch.fmt(sweden)} {ch.unit}".strip())
         table = data[["name", "value"]].assign(
             change=data["code"].map(first).rsub(data["value"]) if first_year != year else None
         )
         table = table.sort_values("value", ascending=ch.indicator["better"] == "lower")
         value_col = f"{t('value')} ({ch.unit})" if ch.unit else t("value")
-        change_col = f"Förändring sedan {first_year}"
+        change_col = t("change_since", year=first_year)
         table.columns = [t("area"), value_col, change_col]
         if first_year == year:
             table = table.drop(columns=change_col)
@@ -138,10 +135,7 @@ def map_and_table(ch: Choice) -> tuple[pd.DataFrame, str] | None:
         )
         c.downloads(table, f"{ch.id}_{ch.level}_{year}")
         if first_year == year:
-            st.caption(
-                f"Bara ett år ({year}) finns för den här indikatorn; fler år kommer med "
-                "importen från Kolada eller SCB."
-            )
+            st.caption(t("one_year_only", year=year))
     c.source_caption(
         [ch.indicator["source_id"]], year if first_year == year else f"{first_year}–{year}"
     )
@@ -156,7 +150,7 @@ def map_and_table(ch: Choice) -> tuple[pd.DataFrame, str] | None:
 def over_time(ch: Choice, names: dict[str, str]) -> list[str]:
     """Small multiples of the indicator over the years for chosen areas, with the
     municipality in every panel."""
-    st.subheader("Över tid" if lang() == "sv" else "Over time")
+    st.subheader(t("over_time"))
     default = [c for c in ("hovsjo", "fornhojden", "saltskog") if c in names] or list(names)[:3]
     chosen = state.multiselect(
         t("areas"), sorted(names, key=names.get), "jamfor", default, format_func=names.get
@@ -165,7 +159,7 @@ def over_time(ch: Choice, names: dict[str, str]) -> list[str]:
         return chosen
     values = cached.measure_values(ch.id, codes=[*chosen, model.KOMMUN_CODE])
     if values["period"].nunique() < 2:
-        st.caption("Indikatorn har bara ett år; utveckling över tid visas när fler år finns.")
+        st.caption(t("one_year_no_trend"))
         return chosen
     kommun = values[values["area_code"] == model.KOMMUN_CODE]
     frames = []
@@ -175,12 +169,19 @@ def over_time(ch: Choice, names: dict[str, str]) -> list[str]:
         frames += [mine, whole]
     data = pd.concat(frames, ignore_index=True)
     fig = figures.small_multiples_lines(
-        data, "period", "value", "panel", "series", f"{ch.name} ({ch.unit})", font_size=c.font() - 2
+        data,
+        "period",
+        "value",
+        "panel",
+        "series",
+        f"{ch.name} ({ch.unit})",
+        font_size=c.font() - 2,
+        area_label=t("area"),
     )
     st.plotly_chart(fig, width="stretch")
     with st.expander(t("show_table")):
         table = data[["panel", "series", "period", "value"]].drop_duplicates()
-        table.columns = [t("area"), "Serie", t("year"), t("value")]
+        table.columns = [t("area"), t("series"), t("year"), t("value")]
         st.dataframe(table, hide_index=True, width="stretch")
         c.downloads(table, f"{ch.id}_over_tid")
     c.source_caption(
@@ -190,7 +191,7 @@ def over_time(ch: Choice, names: dict[str, str]) -> list[str]:
 
 
 def similar_areas(ch: Choice, data: pd.DataFrame, year: str, names: dict[str, str]) -> None:
-    st.subheader("Liknande områden" if lang() == "sv" else "Similar areas")
+    st.subheader(t("similar_areas"))
     a, b = st.columns(2)
     default = "hovsjo" if "hovsjo" in names else next(iter(names))
     code = state.select(
@@ -202,37 +203,28 @@ def similar_areas(ch: Choice, data: pd.DataFrame, year: str, names: dict[str, st
         container=a,
     )
     mode = state.select(
-        "Likhet",
+        t("similarity"),
         ["structure", "status"],
         "likhet",
         "structure",
         container=b,
-        format_func={
-            "structure": "Närmast på struktur (SCB)",
-            "status": "Samma status i Polisens lista",
-        }.get,
+        format_func=lambda mode: t(f"similarity_{mode}"),
     )
     similar = cached.similar(ch.level, code, mode)
     if mode == "structure":
-        st.caption(
-            "Likhet: de fem områden som ligger närmast på förvärvsfrekvens, låg ekonomisk "
-            "standard, andel hyresrätter och andel med eftergymnasial utbildning (SCB 2022), "
-            "standardiserade så att varje mått väger lika."
-        )
+        st.caption(t("similarity_structure_note"))
     else:
-        st.caption(
-            "Likhet: områden med samma status i Polisens lista över utsatta områden "
-            "(2023), eller alla områden utan status."
-        )
+        st.caption(t("similarity_status_note"))
     values = data.set_index("code")["value"]
-    rows = [{"Område": names[code], t("value"): values.get(code), "Roll": "valt"}]
+    area, role = t("area"), t("role_in_table")
+    rows = [{area: names[code], t("value"): values.get(code), role: t("chosen")}]
     rows += [
-        {"Område": names.get(s, s), t("value"): values.get(s), "Roll": "liknande"}
+        {area: names.get(s, s), t("value"): values.get(s), role: t("similar")}
         for s in similar["code"]
         if s in names
     ]
     table = pd.DataFrame(rows)
-    mean = table.loc[table["Roll"] == "liknande", t("value")].mean()
+    mean = table.loc[table[role] == t("similar"), t("value")].mean()
     st.dataframe(
         table,
         hide_index=True,
@@ -243,7 +235,12 @@ def similar_areas(ch: Choice, data: pd.DataFrame, year: str, names: dict[str, st
     here = values.get(code)
     if pd.notna(here) and pd.notna(mean):
         st.markdown(
-            f"{names[code]}: {ch.fmt(here)} {ch.unit} mot {ch.fmt(mean)} {ch.unit} i "
-            f"genomsnitt för de liknande områdena ({year})."
+            t(
+                "similar_sentence",
+                name=names[code],
+                here=f"{ch.fmt(here)} {ch.unit}".strip(),
+                mean=f"{ch.fmt(mean)} {ch.unit}".strip(),
+                year=year,
+            )
         )
     c.source_caption([ch.indicator["source_id"], "scb_deso"], year)

@@ -46,7 +46,14 @@ def information_flow(end: dt.date) -> None:
     reports = cached.measure_by_breakdown("intel_reports", first, end)
     departments = sorted(reports["breakdown"].dropna().unique())
     a, b = st.columns([3, 1])
-    chosen = state.multiselect(t("departments"), departments, "forv", departments, container=a)
+    chosen = state.multiselect(
+        t("departments"),
+        departments,
+        "forv",
+        departments,
+        container=a,
+        format_func=lambda d: i18n.term(d, lang()),
+    )
     view = state.select(
         t("view"),
         ["stacked", "multiples"],
@@ -56,6 +63,7 @@ def information_flow(end: dt.date) -> None:
         container=b,
     )
     part = _month_table(reports[reports["breakdown"].isin(chosen)])
+    part = part.assign(breakdown=[i18n.term(b, lang()) for b in part["breakdown"]])
     if part.empty:
         st.info(t("no_data"))
         return
@@ -72,7 +80,7 @@ def information_flow(end: dt.date) -> None:
     st.markdown(flow_sentence(part, chosen))
     with st.expander(t("show_table")):
         table = part[["month", "breakdown", "value_label" if "value_label" in part else "value"]]
-        table.columns = ["Månad", "Förvaltning", "Antal"]
+        table.columns = [t("month"), t("department"), t("count")]
         st.dataframe(table, hide_index=True, width="stretch")
         c.downloads(table, f"underrattelser_{first}_{end}")
     c.source_caption(
@@ -89,15 +97,7 @@ def flow_sentence(part: pd.DataFrame, chosen: list[str]) -> str:
         return ""
     top = by_dept.idxmax()
     share = by_dept.max() / by_dept.sum() * 100 if by_dept.sum() else 0
-    if lang() == "en":
-        return (
-            f"Over the last 12 months {top} sent the most reports among the "
-            f"{len(chosen)} departments shown (about {i18n.number(share, 0, 'en')} %)."
-        )
-    return (
-        f"Senaste 12 månaderna lämnade {top} flest underrättelser av de {len(chosen)} "
-        f"visade förvaltningarna (cirka {i18n.number(share)} %)."
-    )
+    return t("flow_sentence", top=top, n=len(chosen), share=i18n.number(share, 0, lang()))
 
 
 def latest_tile(indicator_id: str) -> None:
@@ -106,7 +106,7 @@ def latest_tile(indicator_id: str) -> None:
     if values.empty:
         return
     latest, before = values.iloc[-1], values.iloc[-13] if len(values) > 12 else None
-    delta = c.change_text(latest["value"], before["value"] if before is not None else None, " pe")
+    delta = c.change_text(latest["value"], before["value"] if before is not None else None, t("pp"))
     c.tile(
         _name(indicator_id),
         f"{i18n.number(latest['value'], 0, lang())} {i18n.unit(row['unit'], lang())}",
@@ -151,7 +151,7 @@ def trust_and_silence() -> None:
         )
     ]
     palette = maps.PALETTE_GOOD if row["better"] == "higher" else maps.PALETTE
-    m = maps.base_map(height=520, font_px=c.font())
+    m = maps.base_map(height=520, font_px=c.font(), lang=lang())
     maps.add_areas(
         m,
         data,
@@ -172,8 +172,8 @@ def trust_and_silence() -> None:
         table.columns = [
             t("area"),
             f"{t('value')} (%)",
-            "Från",
-            "Till",
+            t("interval_low"),
+            t("interval_high"),
             t("respondents"),
             t("why_hidden"),
         ]
@@ -183,7 +183,12 @@ def trust_and_silence() -> None:
             height=470,
             column_config={
                 col: st.column_config.NumberColumn(format="%.0f")
-                for col in (f"{t('value')} (%)", "Från", "Till", t("respondents"))
+                for col in (
+                    f"{t('value')} (%)",
+                    t("interval_low"),
+                    t("interval_high"),
+                    t("respondents"),
+                )
             },
         )
         c.downloads(table, f"{indicator_id}_{level}_{year}")
@@ -192,9 +197,9 @@ def trust_and_silence() -> None:
 
 def survey_label(name, value, low, high, n, why) -> str:
     if why:
-        return f"{name}: dold – {why}"
+        return t("survey_hidden", name=name, why=why)
     if value is None or pd.isna(value):
-        return f"{name}: uppgift saknas"
+        return t("survey_missing", name=name)
     return (
         f"{name}: {i18n.number(value, 0, lang())} % (95 %: {i18n.number(low, 0, lang())}–"
         f"{i18n.number(high, 0, lang())} %, n = {int(n)})"
@@ -218,7 +223,7 @@ def survey_lines(indicator_id: str, level: str, shapes: pd.DataFrame) -> None:
         "low",
         "high",
         "series",
-        f"{_name(indicator_id)}: {names[code]} och hela kommunen",
+        f"{_name(indicator_id)}: {t('area_and_municipality', a=names[code])}",
         font_size=c.font(),
     )
     st.plotly_chart(fig, width="stretch")
@@ -228,15 +233,20 @@ def survey_lines(indicator_id: str, level: str, shapes: pd.DataFrame) -> None:
         first, last = here.iloc[0], here.iloc[-1]
         diff = last["value"] - first["value"]
         st.markdown(
-            f"{names[code]}: {i18n.number(first['value'], 0, lang())} % år {first['period']} och "
-            f"{i18n.number(last['value'], 0, lang())} % år {last['period']} "
-            f"({'+' if diff > 0 else ''}{i18n.number(diff, 0, lang())} procentenheter). "
-            "Överlappande intervall betyder att skillnaden kan bero på slumpen i urvalet."
+            t(
+                "survey_change",
+                name=names[code],
+                v1=i18n.number(first["value"], 0, lang()),
+                y1=first["period"],
+                v2=i18n.number(last["value"], 0, lang()),
+                y2=last["period"],
+                diff=("+" if diff > 0 else "") + i18n.number(diff, 0, lang()),
+            )
         )
     hidden = frame[frame["hidden_reason"] != ""]
     if not hidden.empty:
         st.caption(
-            "Dolda år: "
+            t("hidden_years")
             + "; ".join(f"{p}: {r}" for p, r in zip(hidden["period"], hidden["hidden_reason"]))
         )
     with st.expander(t("show_table")):
@@ -245,8 +255,8 @@ def survey_lines(indicator_id: str, level: str, shapes: pd.DataFrame) -> None:
             t("area"),
             t("year"),
             f"{t('value')} (%)",
-            "Från",
-            "Till",
+            t("interval_low"),
+            t("interval_high"),
             t("respondents"),
         ]
         st.dataframe(table, hide_index=True, width="stretch")
@@ -282,15 +292,21 @@ def action(indicator_id: str, end: dt.date) -> None:
         target = i18n.number(row["target"], 0, lang())
         flag = f" ({t('fictional_target')})" if row["fictional"] else ""
         pace = (
-            f" – {i18n.number(row['target'] * fraction, 0, lang())} vid den här tiden på året"
+            t("target_pace", n=i18n.number(row["target"] * fraction, 0, lang()))
             if row["kind"] == "count"
             else ""
         )
         icon = ":material/check_circle:" if status == "on_track" else ":material/warning:"
-        st.markdown(
-            f"{icon} **{stats.target_text(status, lang())}**: {t('target').lower()} "
-            f"{target} {i18n.unit(row['unit'], lang())} för året{pace}{flag}."
-        )
+        unit = i18n.unit(row["unit"], lang())
+        sentence = t(
+            "target_for_year",
+            target_word=t("target").lower(),
+            target=target,
+            unit=unit,
+            pace=pace,
+            flag=flag,
+        ).replace("  ", " ")
+        st.markdown(f"{icon} **{stats.target_text(status, lang())}**: {sentence}")
     first = dt.date(end.year - 1, end.month, 1)
     monthly = cached.measure_by_breakdown(indicator_id, first, end)
     if monthly.empty:
@@ -301,9 +317,9 @@ def action(indicator_id: str, end: dt.date) -> None:
         monthly,
         "month",
         "value",
-        f"{_name(indicator_id)} per månad",
+        t("per_month", what=_name(indicator_id)),
         monthly_target,
-        f"{t('target')} per månad" if row["kind"] == "count" else t("target"),
+        t("per_month", what=t("target")) if row["kind"] == "count" else t("target"),
         font_size=c.font(),
     )
     st.plotly_chart(fig, width="stretch", key=f"action_{indicator_id}")

@@ -382,9 +382,12 @@ def test_near_repeat_empty_input():
     assert result.empty and "expected" in result.columns
 
 
-def test_near_repeat_method_sentence_is_swedish_and_states_the_test():
-    text = stats.NEAR_REPEAT_METHOD_SV
-    assert "14 dagar" in text and "500 meter" in text and "p < 0,05" in text
+def test_near_repeat_method_sentence_states_the_test_in_both_languages():
+    from pax import i18n
+
+    sv, en = i18n.t("near_repeat_method", "sv"), i18n.t("near_repeat_method", "en")
+    assert "14 dagar" in sv and "500 meter" in sv and "p < 0,05" in sv
+    assert "14 days" in en and "500 metres" in en and "p < 0.05" in en
 
 
 def test_wilson_interval_matches_known_values():
