@@ -15,8 +15,8 @@ import sqlite3
 
 import streamlit as st
 
-from pax import access, audit, i18n
-from ui.state import lang, plain
+from pax import access, audit, i18n, safe
+from ui.state import lang
 
 _LOG = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def sidebar() -> access.Viewer:
         st.warning(i18n.t("auth_list_broken", lg), icon=":material/warning:")
     if who.signed_in:
         # The address comes from the identity token: shown as text, never as markdown.
-        st.caption(i18n.t("auth_signed_in_as", lg, who=plain(who.email or "–")))
+        st.caption(i18n.t("auth_signed_in_as", lg, who=safe.markdown(who.email or "–")))
         if not who.listed:
             st.caption(i18n.t("auth_not_listed", lg))
         if st.button(i18n.t("auth_logout", lg), key="auth_logout", icon=":material/logout:"):

@@ -9,7 +9,6 @@ falls back to the default instead of raising."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,15 +27,6 @@ def lang() -> str:
 
 def t(key: str, **kwargs) -> str:
     return i18n.t(key, lang(), **kwargs)
-
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@])")
-
-
-def plain(text: str) -> str:
-    """Text from outside (a file, an identity token), escaped so that Streamlit's markdown
-    shows it literally (no links, images, HTML or formulas)."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def role() -> str:

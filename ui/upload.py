@@ -11,13 +11,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pax import access, config, i18n
+from pax import access, config, i18n, safe
 from pax.ingest.core import KINDS, ImportError_, Options
 from pax.ingest.places import CRS_NAMES
 from pax.ingest.run import import_file
 from ui import auth, cached
 from ui import components as c
-from ui.state import lang, plain
+from ui.state import lang
 
 TYPES = ["csv", "txt", "xlsx", "json", "geojson", "gpkg"]
 KIND_LABELS = {
@@ -99,7 +99,7 @@ def panel() -> None:
             except ImportError_ as exc:
                 auth.audited("import", path.name, None, error=str(exc), dry_run=dry_run)
                 status.update(label="Filen kunde inte importeras", state="error")
-                st.error(plain(str(exc)))
+                st.error(safe.markdown(exc))
                 return
         bar.progress(1.0, text="Klart")
         auth.audited("import", path.name, report.rows_read, **_counts(report), dry_run=dry_run)
@@ -133,7 +133,7 @@ def _show(report) -> None:
     ):
         col.metric(label, value)
     for note in report.notes:
-        st.caption(plain(note))  # notes may quote the file's own headers
+        st.caption(safe.markdown(note))  # notes may quote the file's own headers
     if report.errors:
         st.subheader("Avvisade rader")
         # Values from the file are shown as plain table cells, never as HTML or markdown.
