@@ -13,7 +13,7 @@ if str(ROOT) not in sys.path:  # streamlit runs this file as a script
     sys.path.insert(0, str(ROOT))
 
 from pax import access, i18n  # noqa: E402
-from ui import auth, cached, kiosk, state  # noqa: E402
+from ui import auth, cached, components, kiosk, state  # noqa: E402
 from ui.navigation import PAGES  # noqa: E402
 
 presenting = kiosk.active()  # presentation mode: ?kiosk=1 (ui/kiosk.py)
@@ -44,6 +44,7 @@ navigation = st.navigation(pages, position="hidden" if presenting else "sidebar"
 chosen = next(i for i, page in enumerate(pages) if page is navigation)
 refused = not access.allows(viewer.role, PAGES[chosen][4])
 
+st.html(components.BASE_STYLE)  # contrast fixes for Streamlit's own colours (axe-core)
 if presenting:  # no sidebar: the pages take turns (ui/kiosk.py)
     kiosk.apply_style()
     kiosk.rotate(pages, navigation)

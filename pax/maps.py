@@ -43,9 +43,18 @@ UNUSED = {
     "awesome_markers_css",
     "awesome_rotate_css",
 }
-PALETTE = ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")  # ColorBrewer OrRd 5
-PALETTE_GOOD = ("#f7fcf5", "#c7e9c0", "#74c476", "#31a354", "#006d2c")
-NO_DATA = "#d9d9d9"
+# Colour-blind-safe sequential palettes (a single-hue purple ramp for "higher is worse", so
+# that zero does not look like an alarm; viridis for "higher is better"), cut so that every
+# class, drawn at AREA_OPACITY over MAP_BACKGROUND, has at least 3:1 contrast against the
+# background (WCAG 1.4.11), lightest class first, luminance falling class by class.
+# tests/unit/test_contrast.py checks both, also for simulated colour-vision deficiencies.
+MAP_BACKGROUND = "#f4f6f8"
+AREA_OPACITY = 0.9
+HOTSPOT_OPACITY = 0.75
+PALETTE = ("#8574be", "#6f5aae", "#55379a", "#3f1a86", "#26004f")
+PALETTE_GOOD = ("#1d8f80", "#26768e", "#31598c", "#443983", "#440154")
+NO_DATA = "#7f7f7f"
+AREA_OUTLINE = "#ffffff"
 
 
 def safe_text(value) -> str:
@@ -106,7 +115,7 @@ def base_map(
             name=i18n.t("basemap", lang),
         ).add_to(m)
     style = (
-        f"<style>.leaflet-container{{background:#f4f6f8;font-size:{font_px}px}}"
+        f"<style>.leaflet-container{{background:{MAP_BACKGROUND};font-size:{font_px}px}}"
         f".pax-legend{{background:#fff;padding:8px 10px;border-radius:4px;"
         f"box-shadow:0 1px 4px rgba(0,0,0,.3);line-height:1.4}}"
         f".pax-legend i{{display:inline-block;width:14px;height:14px;margin-right:6px;"
@@ -188,9 +197,9 @@ def add_areas(
         show=show,
         style_function=lambda f: {
             "fillColor": f["properties"]["fill"],
-            "color": "#37474f",
+            "color": AREA_OUTLINE if value_col else "#37474f",
             "weight": 1,
-            "fillOpacity": 0.65 if value_col else 0.15,
+            "fillOpacity": AREA_OPACITY if value_col else 0.15,
         },
         highlight_function=lambda f: {"weight": 3, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
@@ -307,13 +316,13 @@ def finish(m: folium.Map, bounds=None, layer_control: bool = True) -> folium.Map
 
 
 # Gi* classes: −3 cold 99 % … +3 hot 99 %; 0 (not significant) is not drawn.
-HOTSPOT_COLORS = {
-    3: "#b2182b",
-    2: "#ef8a62",
-    1: "#fddbc7",
-    -1: "#d1e5f0",
-    -2: "#67a9cf",
-    -3: "#2166ac",
+HOTSPOT_COLORS = {  # ColorBrewer RdBu, darkened to ≥ 3:1 at HOTSPOT_OPACITY
+    3: "#67001f",
+    2: "#b2182b",
+    1: "#c7432e",
+    -1: "#307096",
+    -2: "#1a4f8a",
+    -3: "#053061",
 }
 HOTSPOT_LABELS = {
     3: "Hotspot 99 %",
@@ -328,7 +337,7 @@ PRESENCE_COLORS = {
     "police_presence": "#1565c0",
     "guards": "#6a1b9a",
     "field_workers": "#2e7d32",
-    "night_walks": "#ef6c00",
+    "night_walks": "#c75a00",
     "safety_walk": "#00838f",
 }
 
@@ -368,7 +377,7 @@ def add_hotspots(
                 "fillColor": f["properties"]["fill"],
                 "color": "#555555",
                 "weight": 0.5,
-                "fillOpacity": 0.75,
+                "fillOpacity": HOTSPOT_OPACITY,
             }
 
     group = folium.FeatureGroup(name=safe_text(name), show=show)

@@ -133,6 +133,8 @@ body, .stApp, [data-testid="stMain"] { background: #ffffff !important; color: #0
   position: fixed !important; right: 0.6rem; top: 0.4rem; z-index: 1000; width: auto !important;
   background: #000000; padding: 0.1rem 0.6rem; border-radius: 0.3rem;
 }
+/* Badges (fiktiva demodata) on the wall screen: dark text on the light badge (≥ 4.5:1). */
+[data-testid="stMain"] .stMarkdownBadge { color: #6b3a00 !important; }
 .st-key-kiosk_paused_badge p, .st-key-kiosk_paused_badge span {
   color: #ffffff !important; font-weight: 700;
 }

@@ -91,7 +91,10 @@ def test_kiosk_0_turns_presentation_mode_off(app_env):
 
 def test_the_cycle_is_the_overview_and_the_three_horizons():
     # Like st.Page: the default (first) page's url_path is "".
-    pages = [SimpleNamespace(url_path="" if i == 0 else path) for i, (_, _, _, path, *_) in enumerate(PAGES)]
+    pages = [
+        SimpleNamespace(url_path="" if i == 0 else path)
+        for i, (_, _, _, path, *_) in enumerate(PAGES)
+    ]
     cycle = kiosk.cycle_of(pages)
     assert [p.url_path for p in cycle] == ["", "har-och-nu", "fortroende", "social-hallbarhet"]
     assert kiosk.neighbour(cycle, cycle[3], 1) is cycle[0]

@@ -123,7 +123,7 @@ def test_presentation_mode_hides_the_chrome_and_uses_large_type(
     sizes = page.evaluate(FONT_SIZES_JS)
     assert sizes["root"] >= 24 and sizes["body"] >= 24, sizes
     assert sizes["notice"] >= 24 and sizes["label"] >= 24, sizes
-    assert sizes["value"] >= 48, sizes  # headline figures much larger than the text
+    assert sizes["value"] >= 1.8 * sizes["root"], sizes  # headline figures far larger
     # The main area starts at the left edge: no sidebar space is reserved.
     box = page.locator('[data-testid="stMain"]').bounding_box()
     assert box["x"] == 0 and box["width"] == 1920, box
