@@ -87,8 +87,12 @@ def protect_counts(
     policy: Policy,
     group_by: list[str] | None = None,
     margins: list[list[str]] | None = None,
+    hide=None,
 ) -> pd.DataFrame:
     """Hide small counts in `columns`, and complements wherever a margin is shown.
+
+    `hide`: rows to hide whatever their value (a boolean per row), labelled `..` — sums
+    over several categories with a small category among them (`small_parts`).
 
     `margins`: each entry is a list of columns; the rows of one group of those columns
     have a total that is shown (here or elsewhere) — `[]` for the grand total.
@@ -99,9 +103,10 @@ def protect_counts(
     if group_by:
         margins = [list(group_by), *(margins or [])]
     groups = _groups(out, margins or [])
+    extra = None if hide is None else np.asarray(hide, dtype=bool)
     for col in columns:
         values = pd.to_numeric(out[col], errors="coerce")
-        hidden, labels = suppress(values.to_numpy(dtype=float), policy.k, groups)
+        hidden, labels = suppress(values.to_numpy(dtype=float), policy.k, groups, extra)
         hidden = pd.Series(hidden, index=out.index)
         out[col] = values.astype("Float64").mask(hidden)
         out[f"{col}_suppressed"] = hidden
@@ -109,6 +114,24 @@ def protect_counts(
             lbl if lbl is not None else label(v, policy.k) for v, lbl in zip(values, labels)
         ]
     return out
+
+
+def small_parts(
+    frame: pd.DataFrame, keys: list[str], parts: pd.DataFrame, k: int, column: str = "count"
+) -> np.ndarray:
+    """The rows of `frame` (one sum over several categories per cell `keys`) where some
+    category's own count in `parts` (one row per cell and category) is 1…k−1.
+
+    Each category can be shown on its own and any set of categories can be chosen, so the
+    difference of two nested sums (all categories, then all but one) is one category's
+    count: a sum holding a small part is hidden, and a difference never names it."""
+    if parts.empty:
+        return np.zeros(len(frame), dtype=bool)
+    small = parts.loc[is_small(parts[column], k), keys].drop_duplicates()
+    if small.empty:
+        return np.zeros(len(frame), dtype=bool)
+    flag = frame[keys].merge(small.assign(_small=True), on=keys, how="left")["_small"]
+    return flag.fillna(False).to_numpy(dtype=bool)
 
 
 def _groups(frame: pd.DataFrame, margins: list[list[str]]) -> list[list[np.ndarray]]:
@@ -127,15 +150,21 @@ def _groups(frame: pd.DataFrame, margins: list[list[str]]) -> list[list[np.ndarr
 
 
 def suppress(
-    values: np.ndarray, k: int, partitions: list[list[np.ndarray]]
+    values: np.ndarray,
+    k: int,
+    partitions: list[list[np.ndarray]],
+    hide: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[str | None]]:
     """(hidden flags, labels) for counts `values` with the given margin partitions.
 
     Labels are `<k` for a small cell in no group that needed a complement, `..` for every
-    other hidden cell and None for a shown one. Missing values (NaN) stay missing."""
+    other hidden cell and None for a shown one. Missing values (NaN) stay missing.
+    `hide` marks cells hidden whatever their value (category sums with a small part):
+    they are `..`, and the attacker knows only that they are at least 1."""
     v = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
     primary = is_small(values, k)
-    hidden = primary.copy()
+    extra = np.zeros(len(v), dtype=bool) if hide is None else (np.asarray(hide) & ~primary)
+    hidden = primary | extra
     groups = [g for part in partitions for g in part if len(g)]
     forced = np.zeros(len(groups), dtype=bool)  # groups whose zeros were hidden too
     member = [[] for _ in range(len(v))]
@@ -144,13 +173,15 @@ def suppress(
             member[i].append(gi)
     for _ in range(2 * len(v) + 2):
         complemented = _complemented(groups, hidden, primary, forced)
-        lo, hi = _attacker_bounds(v, hidden, complemented, member, groups, k)
+        lo, hi = _attacker_bounds(v, hidden, complemented, member, groups, k, extra)
         pinned = _pinned(v, hidden, lo, hi, groups, member, len(partitions) > 1, k)
         if not any(_add_complement(i, v, hidden, member, groups, forced) for i in pinned):
             break  # nothing pinned, or nothing left to hide in its groups
     complemented = _complemented(groups, hidden, primary, forced)
     labels = [
-        None if not hidden[i] else (HIDDEN if any(complemented[g] for g in member[i]) else f"<{k}")
+        None
+        if not hidden[i]
+        else (HIDDEN if extra[i] or any(complemented[g] for g in member[i]) else f"<{k}")
         for i in range(len(v))
     ]
     return hidden, labels
@@ -162,11 +193,13 @@ def _complemented(groups, hidden, primary, forced) -> list[bool]:
     return [bool((hidden[g] & ~primary[g]).any() or forced[gi]) for gi, g in enumerate(groups)]
 
 
-def _attacker_bounds(v, hidden, complemented, member, groups, k):
+def _attacker_bounds(v, hidden, complemented, member, groups, k, extra=None):
     """What the method and the labels tell about each hidden cell: [lo, hi]."""
     lo = np.where(hidden, 1.0, v)
     hi = np.where(hidden, np.inf, v)
     for i in np.flatnonzero(hidden):
+        if extra is not None and extra[i]:
+            continue  # a category sum with a small part: at least 1, no upper bound
         mine = member[i]
         if not any(complemented[g] for g in mine):
             hi[i] = k - 1  # labelled <k

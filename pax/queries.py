@@ -293,12 +293,14 @@ def weekday_hour_counts(
     categories: list[str] | None,
     areas: list[str] | None = None,
     block_hours: int = 3,
+    by_category: bool = False,
 ) -> pd.DataFrame:
-    """Events by ISO weekday (1 = Monday) and block of `block_hours` hours."""
+    """Events by ISO weekday (1 = Monday) and block of `block_hours` hours (and category)."""
     return _filtered_events(
         con,
         "isodow(e.occurred_at) AS weekday, (hour(e.occurred_at) // ?) * ? AS hour, "
-        "sum(e.n)::BIGINT AS count",
+        + ("e.category, " if by_category else "")
+        + "sum(e.n)::BIGINT AS count",
         start,
         end,
         categories,

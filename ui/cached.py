@@ -156,8 +156,10 @@ def _area_counts(
     # The municipal total (CompStat, tiles) and, for DeSO, each RegSO's count (the RegSO
     # map) are shown elsewhere: both are margins of this table.
     margins = [[], ["parent_code"]] if level == "deso" else [[]]
+    # A sum over categories with a small category in it is hidden (nested filters).
+    hide = privacy.small_parts(frame, ["code"], raw.rename(columns={"area_code": "code"}), policy.k)
     frame = privacy.protect_counts(
-        frame.drop(columns="area_code"), ["count"], policy, margins=margins
+        frame.drop(columns="area_code"), ["count"], policy, margins=margins, hide=hide
     ).drop(columns="parent_code")
     allowed = privacy.rate_allowed(frame["population"], policy)
     rate = frame["count"].astype(float) / frame["population"].astype(float) * 1000
@@ -453,15 +455,21 @@ def presence(start: dt.date, end: dt.date) -> pd.DataFrame:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _weekday_hour(store_version: str, start, end, categories: tuple | None, areas: tuple | None):
-    frame = queries.weekday_hour_counts(
+    raw = queries.weekday_hour_counts(
         _connection(store_version),
         start,
         end,
         list(categories) if categories else None,
         list(areas) if areas else None,
+        by_category=True,
     )
-    # The cells add up to the period's total (CompStat, map): a margin.
-    return privacy.protect_counts(frame, ["count"], _policy(), margins=[[]])
+    keys = ["weekday", "hour"]
+    frame = raw.groupby(keys, as_index=False)["count"].sum()
+    policy = _policy()
+    # The cells add up to the period's total (CompStat, map): a margin. A cell summing a
+    # small category is hidden (nested category filters).
+    hide = privacy.small_parts(frame, keys, raw, policy.k)
+    return privacy.protect_counts(frame, ["count"], policy, margins=[[]], hide=hide)
 
 
 @_localized
@@ -534,13 +542,17 @@ def _monthly_total(store_version: str, start, end, categories: tuple | None, are
     months = pd.date_range(pd.Timestamp(start).replace(day=1), end, freq="MS").date
     total = raw.groupby("month")["count"].sum().reindex(months, fill_value=0)
     frame = pd.DataFrame({"month": months, "count": total.to_numpy()})
+    policy = _policy()
+    # A month summing a small category is hidden (nested category filters).
+    parts = raw.assign(month=pd.to_datetime(raw["month"]).dt.date)
+    hide = privacy.small_parts(frame, ["month"], parts, policy.k)
     # The 12-month rolling mean comes from raw counts, but its 12-month sum is rounded to
     # a multiple of 5 first: consecutive exact sums would differ by exactly one hidden month.
     sums = frame["count"].rolling(12, min_periods=12).sum()
     frame["rolling"] = (5 * (sums / 5).round()) / 12
     # This year's months add up to CompStat's year-to-date count: a margin.
     frame["ytd"] = pd.Series([m.year == end.year for m in months]).where(lambda s: s, pd.NA)
-    frame = privacy.protect_counts(frame, ["count"], _policy(), margins=[["ytd"]])
+    frame = privacy.protect_counts(frame, ["count"], policy, margins=[["ytd"]], hide=hide)
     frame = frame.drop(columns="ytd")
     last12 = int(total.iloc[-12:].sum()) if len(total) >= 12 else None
     prior12 = int(total.iloc[-24:-12].sum()) if len(total) >= 24 else None
