@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pax import geo, i18n
+from pax import geo, i18n, safe
 from ui import cached
 from ui import components as c
 from ui.state import lang, t
@@ -51,13 +51,15 @@ for horizon in ("here_and_now", "trust", "social"):
     st.subheader(f"{t('horizon_' + horizon)} – {t('horizon_' + horizon + '_sub')}")
     for _, row in part.iterrows():
         flag = f" · :orange-badge[{t('fictional')}]" if row["fictional"] else ""
+        definition = row["definition_en"] if lang() == "en" else row["definition_sv"]
+        publisher = i18n.term(sources.set_index("id").at[row["source_id"], "publisher"], lang())
         st.markdown(
-            f"**{i18n.name(row, lang())}** (`{row['id']}`) – "
-            f"{row['definition_en'] if lang() == 'en' else row['definition_sv']} "
+            f"**{safe.markdown(i18n.name(row, lang()))}** (`{safe.markdown(row['id'])}`) – "
+            f"{safe.markdown(definition)} "
             f"*{t('theme')}: {t('theme_' + row['theme'])}; {t('unit').lower()}: "
             f"{i18n.unit_name(row['unit'], lang())}; "
             f"{t('better_' + row['better']).lower()}; {t('source').lower()}: "
-            f"{i18n.term(sources.set_index('id').at[row['source_id'], 'publisher'], lang())}*"
+            f"{safe.markdown(publisher)}*"
             f"{flag}"
         )
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pax import i18n, stats
+from pax import i18n, safe, stats
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,10 @@ class Change:
     p: float
     verdict: str
     source: str
-    sentence: str
+    sentence: str  # plain text (the briefing escapes it as HTML)
     short: str = ""  # the wall screen's version: period and comparison said once above
+    markdown: str = ""  # `sentence` for Streamlit: subject and source escaped
+    short_markdown: str = ""
 
 
 def candidates(
@@ -50,6 +52,8 @@ def candidates(
             continue
         p = stats.poisson_test(now, before, ratio)
         verdict = stats.change_verdict(now, before, ratio)
+        # Subjects (category and area names) and sources come from the data.
+        md_subject, md_source = safe.markdown(row.subject), safe.markdown(row.source)
         out.append(
             Change(
                 row.horizon,
@@ -61,6 +65,8 @@ def candidates(
                 row.source,
                 sentence(row.subject, now, before, p, verdict, start, end, row.source, lang),
                 short_sentence(row.subject, now, before, p, verdict, lang),
+                sentence(md_subject, now, before, p, verdict, start, end, md_source, lang),
+                short_sentence(md_subject, now, before, p, verdict, lang),
             )
         )
     return out

@@ -9,7 +9,8 @@
   `:color[…]` and `:material/…:` directives, `$…$` formulas and raw HTML, and folds line
   breaks, so a name shows as the characters it is made of.
 - `plotly_template`: text put inside a Plotly `hovertemplate`, where `%{…}` would be read
-  as a variable.
+  as a variable: the braces become entities, so the pattern never matches (plotly.js has no
+  `%%` escape; a doubled percent sign would show as two).
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ import html as _html
 import re
 
 _TEMPLATE = str.maketrans({"`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;", "\\": "&#92;"})
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])")
+# `@` too: remark-gfm turns `name@host.se` into a mailto link. `/` too: Streamlit rewrites
+# `:material/` to `:material_` in the source and then draws `:material_x:` in any text
+# node as an icon, backslashes or not; `:material\/x:` never matches.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'@/])")
 
 
 def html(value) -> str:
@@ -32,5 +36,6 @@ def markdown(value) -> str:
 
 
 def plotly_template(value) -> str:
-    """Text safe inside a Plotly hovertemplate (HTML escaped, `%` doubled)."""
-    return html(value).replace("%", "%%")
+    """Text safe inside a Plotly hovertemplate and as Plotly text (HTML escaped, braces as
+    entities so that `%{…}` is never a variable)."""
+    return html(value)

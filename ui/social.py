@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from pax import figures, i18n, maps, model
+from pax import figures, i18n, maps, model, safe
 from ui import cached, state
 from ui import components as c
 from ui.state import lang, t
@@ -108,7 +108,7 @@ def map_and_table(ch: Choice) -> tuple[pd.DataFrame, str] | None:
     maps.finish(m)
     map_col, table_col = st.columns([3, 2], gap="large")
     with map_col:
-        st.subheader(f"{ch.name}, {year}")
+        st.subheader(f"{safe.markdown(ch.name)}, {year}")
         c.render_map(m, key=f"social_map_{ch.level}", height=600)
         st.caption(t("schools_note"))
     with table_col:
@@ -139,9 +139,11 @@ def map_and_table(ch: Choice) -> tuple[pd.DataFrame, str] | None:
     c.source_caption(
         [ch.indicator["source_id"]], year if first_year == year else f"{first_year}–{year}"
     )
-    with st.expander(f"{t('indicator')}: {ch.name}"):
+    with st.expander(f"{t('indicator')}: {safe.markdown(ch.name)}"):
         st.markdown(
-            ch.indicator["definition_en"] if lang() == "en" else ch.indicator["definition_sv"]
+            safe.markdown(
+                ch.indicator["definition_en"] if lang() == "en" else ch.indicator["definition_sv"]
+            )
         )
         st.caption(t("better_" + ch.indicator["better"]))
     return data, year
@@ -237,7 +239,7 @@ def similar_areas(ch: Choice, data: pd.DataFrame, year: str, names: dict[str, st
         st.markdown(
             t(
                 "similar_sentence",
-                name=names[code],
+                name=safe.markdown(names[code]),
                 here=f"{ch.fmt(here)} {ch.unit}".strip(),
                 mean=f"{ch.fmt(mean)} {ch.unit}".strip(),
                 year=year,
