@@ -1,23 +1,37 @@
-"""Pure Plotly figure builders (no Streamlit). Hover text is built from our own
-labels and numbers only; Plotly renders hover text as HTML, so labels are escaped."""
+"""Pure Plotly figure builders (no Streamlit).
+
+Plotly renders titles, legend names, axis categories, annotations and hover text as a
+subset of HTML (`<b>`, `<a href>`, entities…) and reads `%{…}` in a hovertemplate as a
+variable. Every text from the data passes `pax.safe`: `_text` (HTML-escaped, braces as
+entities) for names, titles and categories — the same function inside hovertemplates, where
+the entity braces can never form `%{…}`."""
 
 from __future__ import annotations
-
-import html
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from pax import safe
+
+
+def _text(value) -> str:
+    """Text from the data as Plotly shows it: literally, never markup or a template."""
+    return safe.plotly_template(value)
+
+
 FONT = "Source Sans, Arial, sans-serif"
-COLORS = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a5a5a5", "#843c0c")
+TEXT_COLOR = "#1a1a1a"
+HIDDEN_COLOR = "#8c8c8c"  # bars standing for a hidden month
+# Series colours, each at least 3:1 against the white plot background (WCAG 1.4.11).
+COLORS = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#9a7500", "#2e75b6", "#737373", "#843c0c")
 
 
 def _layout(fig: go.Figure, title: str, height: int, font_size: int) -> go.Figure:
     fig.update_layout(
-        title=dict(text=html.escape(title), font=dict(size=font_size + 2)),
+        title=dict(text=_text(title), font=dict(size=font_size + 2)),
         height=height,
         margin=dict(l=10, r=10, t=50, b=10),
-        font=dict(family=FONT, size=font_size),
+        font=dict(family=FONT, size=font_size, color=TEXT_COLOR),
         legend=dict(orientation="h"),
         separators=", ",
         plot_bgcolor="#ffffff",
@@ -36,23 +50,36 @@ def stacked_bars(
     labels: dict[str, str] | None = None,
     height: int = 380,
     font_size: int = 14,
+    text: str | None = None,
 ) -> go.Figure:
-    """Stacked bars of `y` over `x`, one trace per `color` value."""
+    """Stacked bars of `y` over `x`, one trace per `color` value. `text`: a column of
+    protected labels (`<k`, `..`) shown on hover instead of `y`, so a hidden cell drawn
+    with no height never reads as 0."""
     fig = go.Figure()
     labels = labels or {}
     for i, (key, part) in enumerate(frame.groupby(color, sort=True)):
-        name = html.escape(str(labels.get(key, key)))
+        name = _text(labels.get(key, key))
         fig.add_bar(
             x=part[x],
-            y=part[y],
+            y=part[y].astype(float).fillna(0),
             name=name,
             marker_color=COLORS[i % len(COLORS)],
-            hovertemplate=f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
+            **_hover(part, name, text),
         )
     fig.update_layout(barmode="stack")
     # Keep the frame's order (e.g. months) even when a trace lacks some categories.
     fig.update_xaxes(categoryorder="array", categoryarray=list(dict.fromkeys(frame[x])))
     return _layout(fig, title, height, font_size)
+
+
+def _hover(part: pd.DataFrame, name: str, text: str | None) -> dict:
+    """Hover of one bar trace: the protected label when there is one, else the value."""
+    if text is None:
+        return {"hovertemplate": f"{name}<br>%{{x}}: %{{y}}<extra></extra>"}
+    return {
+        "customdata": [_text(v) for v in part[text]],
+        "hovertemplate": f"{name}<br>%{{x}}: %{{customdata}}<extra></extra>",
+    }
 
 
 def ranked_bars(
@@ -76,7 +103,7 @@ def ranked_bars(
     fig = go.Figure(
         go.Bar(
             x=data[value],
-            y=[html.escape(str(v)) for v in data[label]],
+            y=[_text(v) for v in data[label]],
             orientation="h",
             marker_color=colors,
             hovertemplate=f"%{{y}}: %{{x:{fmt}}}<extra></extra>",
@@ -87,7 +114,7 @@ def ranked_bars(
             x=reference,
             line_dash="dash",
             line_color="#333",
-            annotation_text=html.escape(reference_label),
+            annotation_text=_text(reference_label),
             annotation_position="top",
         )
     return _layout(fig, title, height, font_size)
@@ -106,7 +133,7 @@ def lines(
     """One line per `series` value (e.g. an area against the municipality)."""
     fig = go.Figure()
     for i, (key, part) in enumerate(frame.groupby(series, sort=False)):
-        name = html.escape(str(key))
+        name = _text(key)
         fig.add_scatter(
             x=part[x],
             y=part[y],
@@ -135,7 +162,7 @@ def monthly_trend(
     fig.add_bar(
         x=frame["month"],
         y=[None if h else y for h, y in zip(hidden, shown_y)],
-        name=html.escape(bar_label),
+        name=_text(bar_label),
         marker_color=COLORS[0],
         customdata=frame["count_label"],
         hovertemplate="%{x|%Y-%m}: %{customdata}<extra></extra>",
@@ -144,8 +171,8 @@ def monthly_trend(
         fig.add_bar(
             x=frame["month"][hidden],
             y=[0.5] * int(hidden.sum()),
-            name=html.escape(f"{bar_label} ({frame['count_label'][hidden].iloc[0]})"),
-            marker_color="#bdbdbd",
+            name=_text(f"{bar_label} ({frame['count_label'][hidden].iloc[0]})"),
+            marker_color=HIDDEN_COLOR,
             customdata=frame["count_label"][hidden],
             hovertemplate="%{x|%Y-%m}: %{customdata}<extra></extra>",
         )
@@ -153,7 +180,7 @@ def monthly_trend(
         fig.add_scatter(
             x=frame["month"],
             y=frame["rolling"],
-            name=html.escape(rolling_label),
+            name=_text(rolling_label),
             mode="lines",
             line=dict(color="#000000", width=3),
             hovertemplate="%{x|%Y-%m}: %{y:.1f}<extra></extra>",
@@ -165,7 +192,7 @@ def monthly_trend(
             fillcolor="#2e7d32",
             opacity=0.08,
             line_width=0,
-            annotation_text=html.escape(label),
+            annotation_text=_text(label),
             annotation_position="top left",
             annotation_font_size=max(font_size - 4, 9),
         )
@@ -215,8 +242,10 @@ def small_multiples(
     columns: int = 4,
     height_per_row: int = 170,
     font_size: int = 12,
+    text: str | None = None,
 ) -> go.Figure:
-    """One small bar chart per `facet` value on a shared y axis."""
+    """One small bar chart per `facet` value on a shared y axis (`text` as in
+    `stacked_bars`)."""
     from plotly.subplots import make_subplots
 
     keys = sorted(frame[facet].dropna().unique())
@@ -226,18 +255,18 @@ def small_multiples(
         cols=columns,
         shared_yaxes=True,
         shared_xaxes=True,
-        subplot_titles=[html.escape(str(k)) for k in keys],
+        subplot_titles=[_text(k) for k in keys],
         vertical_spacing=0.12,
     )
     for i, key in enumerate(keys):
         part = frame[frame[facet] == key]
         fig.add_bar(
             x=part[x],
-            y=part[y],
+            y=part[y].astype(float).fillna(0),
             marker_color=COLORS[i % len(COLORS)],
-            name=html.escape(str(key)),
+            name=_text(key),
             showlegend=False,
-            hovertemplate=f"{html.escape(str(key))}<br>%{{x}}: %{{y}}<extra></extra>",
+            **_hover(part, _text(key), text),
             row=i // columns + 1,
             col=i % columns + 1,
         )
@@ -269,7 +298,7 @@ def bars_with_target(
             y=target,
             line_dash="dash",
             line_color="#c55a11",
-            annotation_text=html.escape(target_label),
+            annotation_text=_text(target_label),
             annotation_position="top left",
         )
     fig.update_layout(showlegend=False)
@@ -291,7 +320,7 @@ def lines_with_band(
     fig = go.Figure()
     for i, (key, part) in enumerate(frame.groupby(series, sort=False)):
         color = COLORS[i % len(COLORS)]
-        name = html.escape(str(key))
+        name = _text(key)
         fig.add_scatter(
             x=list(part[x]) + list(part[x])[::-1],
             y=list(part[high]) + list(part[low])[::-1],
@@ -337,7 +366,7 @@ def small_multiples_lines(
         rows=rows,
         cols=columns,
         shared_yaxes=True,
-        subplot_titles=[html.escape(str(k)) for k in keys],
+        subplot_titles=[_text(k) for k in keys],
         vertical_spacing=0.15,
     )
     legend_done = set()
@@ -349,11 +378,11 @@ def small_multiples_lines(
                 x=line[x].astype(str),
                 y=line[y],
                 mode="lines+markers",
-                name=html.escape(label),
+                name=_text(label),
                 legendgroup=label,
                 showlegend=label not in legend_done,
                 line=dict(color=COLORS[j % len(COLORS)], width=3),
-                hovertemplate=f"{html.escape(str(name))}<br>%{{x}}: %{{y:,.1f}}<extra></extra>",
+                hovertemplate=f"{_text(name)}<br>%{{x}}: %{{y:,.1f}}<extra></extra>",
                 row=i // columns + 1,
                 col=i % columns + 1,
             )

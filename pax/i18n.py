@@ -267,6 +267,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "caches": ("Narkotika- och vapengömmor", "Drug and weapon caches"),
     "and": ("och", "and"),
+    "not_significant": ("ej signifikant", "not significant"),
     "store_built": (
         "Datalagret byggdes **{built}**. Fiktiva demodata slutar **{end}** (frö {seed}).",
         "The store was built **{built}**. Fictional demo data end **{end}** (seed {seed}).",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from pax import figures, i18n, maps, model, stats
+from pax import figures, i18n, maps, model, safe, stats
 from ui import cached, state
 from ui import components as c
 from ui.state import lang, t
@@ -108,12 +108,12 @@ def map_section(v: View) -> None:
     counts["label"] = [
         f"{n}: {lbl}"
         if v.measure == "count"
-        else f"{n}: {i18n.number(r, 2, lang())} per 1 000 inv."
+        else f"{n}: {i18n.number(r, 2, lang())} {t('per_1000_short').lower()}"
         for n, lbl, r in zip(counts["name"], counts["count_label"], counts["rate_per_1000"])
     ]
     hot_areas = cached.hot_areas(v.period.start, v.period.end, v.level, v.categories)
     hot_areas["label"] = [
-        f"{n}: {maps.HOTSPOT_LABELS.get(int(k), 'ej signifikant')}"
+        f"{n}: {maps.HOTSPOT_LABELS.get(int(k), t('not_significant'))}"
         for n, k in zip(hot_areas["name"], hot_areas["cls"])
     ]
     hot_grid = cached.hot_grid(v.period.start, v.period.end, v.categories, v.role)
@@ -167,6 +167,19 @@ def map_section(v: View) -> None:
         ["demo_events", "scb_geo", "polisen_uso", "demo_interventions"], v.period.label()
     )
     st.caption(t("hotspot_method", grid="" if hot_grid.empty else t("hotspot_grid")))
+    hot = dict(zip(hot_areas["code"], hot_areas["cls"]))
+    c.table_view(
+        pd.DataFrame(
+            {
+                t("area"): counts["name"],
+                t("events"): counts["count_label"],
+                t("per_1000_short"): counts["rate_per_1000"],
+                "Gi*": [maps.HOTSPOT_LABELS.get(int(hot.get(k, 0)), "") for k in counts["code"]],
+            }
+        ),
+        f"omraden_{v.level}_{v.period.start}_{v.period.end}",
+        column_config={t("per_1000_short"): st.column_config.NumberColumn(format="%.2f")},
+    )
 
 
 def scope(v: View) -> tuple[list[str] | None, str]:
@@ -181,7 +194,7 @@ def scope(v: View) -> tuple[list[str] | None, str]:
     if area_code:
         st.page_link(
             "app_pages/omraden.py",
-            label=t("open_profile", name=v.names[area_code]),
+            label=t("open_profile", name=safe.markdown(v.names[area_code])),
             icon=":material/arrow_forward:",
             query_params={"omrade": area_code, "niva": v.level},
         )
@@ -194,7 +207,7 @@ def scope(v: View) -> tuple[list[str] | None, str]:
 
 def compstat_section(v: View, codes: list[str] | None, scope_name: str) -> None:
     st.subheader(t("compstat"))
-    st.caption(f"{scope_name} · {t('up_to', date=i18n.date(v.end, lang()))}")
+    st.caption(f"{safe.markdown(scope_name)} · {t('up_to', date=i18n.date(v.end, lang()))}")
     table = cached.compstat(v.end, v.categories, codes)
     windows = {"week": t("window_week"), "28d": t("window_28d"), "ytd": t("window_ytd")}
     shown = table.assign(

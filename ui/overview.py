@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from pax import i18n, maps, stats
+from pax import i18n, maps, safe, stats
 from ui import cached, kiosk, state
 from ui import components as c
 from ui.state import lang, t
@@ -131,7 +131,7 @@ def social_tiles() -> list[TileData]:
                 delta,
                 color,
                 c.source_line([row["source_id"]], latest["period"]),
-                help=row["definition_en"] if lang() == "en" else row["definition_sv"],
+                help=safe.markdown(row["definition_en" if lang() == "en" else "definition_sv"]),
                 spark=_spark(values["value"]),
             )
         )
@@ -181,6 +181,9 @@ def here_and_now_map(end: dt.date, height: int) -> None:
     maps.finish(m, layer_control=False)
     c.render_map(m, key="overview_here", height=height)
     c.source_caption(["demo_events", "scb_geo"], t("last_days", n=90) + " · hotspots Gi*")
+    _map_table(
+        {t("area"): counts["name"], t("events"): counts["count_label"]}, "oversikt_handelser"
+    )
 
 
 def trust_map(height: int) -> None:
@@ -213,6 +216,14 @@ def trust_map(height: int) -> None:
     maps.finish(m, layer_control=False)
     c.render_map(m, key="overview_trust", height=height)
     c.source_caption(["demo_trust"], year)
+    _map_table(
+        {
+            t("area"): data["name"],
+            f"{t('value')} (%)": data["value"],
+            t("why_hidden"): data["hidden_reason"],
+        },
+        f"oversikt_fortroende_{year}",
+    )
 
 
 def social_map(height: int) -> None:
@@ -237,6 +248,15 @@ def social_map(height: int) -> None:
     maps.finish(m, layer_control=False)
     c.render_map(m, key="overview_social", height=height)
     c.source_caption(["scb_deso"], f"{i18n.name(row, lang())} {values['period'].iloc[0]}")
+    _map_table(
+        {t("area"): data["name"], f"{t('value')} (%)": data["value"]}, "oversikt_lag_ek_standard"
+    )
+
+
+def _map_table(columns: dict, name: str) -> None:
+    """The small map's table view (not on the wall screen, where nothing can be clicked)."""
+    if not kiosk.active():
+        c.table_view(pd.DataFrame(columns), name)
 
 
 def since_last_meeting(end: dt.date) -> tuple[dt.date, list]:
@@ -254,9 +274,10 @@ def since_last_meeting(end: dt.date) -> tuple[dt.date, list]:
         st.info(t("since_none"))
     presenting = kiosk.active()
     for change in found:
-        st.markdown(f"- {change.short if presenting else change.sentence}")
+        st.markdown(f"- {change.short_markdown if presenting else change.markdown}")
     if presenting and found:
-        st.caption(f"{t('source')}: " + "; ".join(dict.fromkeys(f.source for f in found)))
+        sources = dict.fromkeys(safe.markdown(f.source) for f in found)
+        st.caption(f"{t('source')}: " + "; ".join(sources))
     if 0 < len(found) < 3:
         st.caption(t("since_no_more"))
     st.caption(t("since_method", k=cached.privacy_policy().k))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from pax import figures, i18n, model
+from pax import figures, i18n, model, safe
 from ui import cached, state
 from ui import components as c
 from ui.state import lang, t
@@ -81,13 +81,13 @@ def header(area: Area) -> None:
             t(
                 "police_list_status",
                 year=s["year"],
-                status=i18n.term(s["status"], lang()),
-                area=s["police_area"],
+                status=safe.markdown(i18n.term(s["status"], lang())),
+                area=safe.markdown(s["police_area"]),
                 since=i18n.date(s["since"], lang()),
             ),
             icon=":material/policy:",
         )
-    similar = ", ".join(area.names[s] for s in area.similar)
+    similar = ", ".join(safe.markdown(area.names[s]) for s in area.similar)
     st.caption(t("profile_compared", similar=similar))
 
 
@@ -148,7 +148,14 @@ def events(area: Area, end: dt.date) -> list[str]:
     )
     sentence = c.trend_sentence(last12, prior12)
     st.markdown(sentence)
-    sentences.append(f"{area.name}: {sentence[0].lower()}{sentence[1:]}")
+    c.table_view(
+        monthly[["month", "count_label", "rolling"]].set_axis(
+            [t("month"), t("count"), t("rolling")], axis=1
+        ),
+        f"trend_{area.code}",
+        column_config={t("rolling"): st.column_config.NumberColumn(format="%.1f")},
+    )
+    sentences.append(f"{safe.markdown(area.name)}: {sentence[0].lower()}{sentence[1:]}")
     if shaded:
         st.caption(t("shaded_presence"))
     return sentences
@@ -190,7 +197,7 @@ def trust(area: Area) -> list[str]:
     whole = latest["value"].get(model.KOMMUN_CODE)
     why = latest["hidden_reason"].get(area.code, "")
     if why:
-        st.caption(f"{area.name}: {why}.")
+        st.caption(f"{safe.markdown(area.name)}: {why}.")
     table = pd.DataFrame(
         [
             {
@@ -224,8 +231,8 @@ def trust(area: Area) -> list[str]:
         return [
             t(
                 "profile_trust_change",
-                name=i18n.name(row, lang()),
-                area=area.name,
+                name=safe.markdown(i18n.name(row, lang())),
+                area=safe.markdown(area.name),
                 diff=("+" if diff > 0 else "") + i18n.number(diff, 0, lang()),
                 first=mine["period"].iloc[0],
                 last=mine["period"].iloc[-1],
@@ -293,7 +300,7 @@ def long_term(area: Area) -> list[str]:
         out.append(
             t(
                 "profile_long_move",
-                name=name[0].lower() + name[1:],
+                name=safe.markdown(name[0].lower() + name[1:]),
                 diff=("+" if change > 0 else "") + i18n.number(change, 1, lang()),
                 first=first,
                 last=last,

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from pax import figures, i18n, maps, stats
+from pax import figures, i18n, maps, safe, stats
 from ui import cached, state
 from ui import components as c
 from ui.state import lang, t
@@ -68,13 +68,15 @@ def information_flow(end: dt.date) -> None:
         st.info(t("no_data"))
         return
     title = f"{_name('intel_reports')} – {t('departments').lower()}"
+    # A hidden month has no bar; its hover says `<k` or `..`, never 0.
+    text = "value_label" if "value_label" in part else None
     if view == "stacked":
         fig = figures.stacked_bars(
-            part.fillna({"value": 0}), "month", "value", "breakdown", title, font_size=c.font()
+            part, "month", "value", "breakdown", title, font_size=c.font(), text=text
         )
     else:
         fig = figures.small_multiples(
-            part.fillna({"value": 0}), "month", "value", "breakdown", title, font_size=c.font() - 2
+            part, "month", "value", "breakdown", title, font_size=c.font() - 2, text=text
         )
     st.plotly_chart(fig, width="stretch")
     st.markdown(flow_sentence(part, chosen))
@@ -97,7 +99,12 @@ def flow_sentence(part: pd.DataFrame, chosen: list[str]) -> str:
         return ""
     top = by_dept.idxmax()
     share = by_dept.max() / by_dept.sum() * 100 if by_dept.sum() else 0
-    return t("flow_sentence", top=top, n=len(chosen), share=i18n.number(share, 0, lang()))
+    return t(
+        "flow_sentence",
+        top=safe.markdown(top),
+        n=len(chosen),
+        share=i18n.number(share, 0, lang()),
+    )
 
 
 def latest_tile(indicator_id: str) -> None:
@@ -164,7 +171,7 @@ def trust_and_silence() -> None:
     maps.finish(m)
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.subheader(f"{_name(indicator_id)}, {year}")
+        st.subheader(f"{safe.markdown(_name(indicator_id))}, {year}")
         c.render_map(m, key=f"trust_map_{level}", height=520)
         c.source_caption([row["source_id"]], year)
     with right:
@@ -235,7 +242,7 @@ def survey_lines(indicator_id: str, level: str, shapes: pd.DataFrame) -> None:
         st.markdown(
             t(
                 "survey_change",
-                name=names[code],
+                name=safe.markdown(names[code]),
                 v1=i18n.number(first["value"], 0, lang()),
                 y1=first["period"],
                 v2=i18n.number(last["value"], 0, lang()),
@@ -323,3 +330,7 @@ def action(indicator_id: str, end: dt.date) -> None:
         font_size=c.font(),
     )
     st.plotly_chart(fig, width="stretch", key=f"action_{indicator_id}")
+    c.table_view(
+        monthly[["month", "value"]].set_axis([t("month"), _name(indicator_id)], axis=1),
+        f"{indicator_id}_per_manad",
+    )
