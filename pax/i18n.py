@@ -267,6 +267,19 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "caches": ("Narkotika- och vapengömmor", "Drug and weapon caches"),
     "and": ("och", "and"),
+    "deso_one_category": (
+        "En enskild kategori per DeSO visas inte: antalen är för små för att visas utan att "
+        "någon kan pekas ut. Välj alla kategorier eller RegSO-nivå.",
+        "A single category per DeSO is not shown: the counts are too small to show without "
+        "singling anyone out. Choose all categories or the RegSO level.",
+    ),
+    "all_categories": ("Alla kategorier", "All categories"),
+    "category_groups_help": (
+        "En kategori i taget eller alla tillsammans: fria urval av kategorier visas bara för "
+        "analytiker, eftersom skillnaden mellan två urval annars kan avslöja ett litet antal.",
+        "One category at a time or all together: free sets of categories are for analysts "
+        "only, since the difference of two sets could otherwise reveal a small count.",
+    ),
     "not_significant": ("ej signifikant", "not significant"),
     "store_built": (
         "Datalagret byggdes **{built}**. Fiktiva demodata slutar **{end}** (frö {seed}).",

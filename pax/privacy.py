@@ -134,6 +134,86 @@ def small_parts(
     return flag.fillna(False).to_numpy(dtype=bool)
 
 
+def protect_category_sum(
+    parts: pd.DataFrame,
+    keys: list[str],
+    chosen: list[str] | None,
+    policy: Policy,
+    margins: list[list[str]],
+    column: str = "count",
+) -> pd.DataFrame:
+    """Protected sums over the `chosen` categories for each cell `keys`, from `parts` (one
+    row per cell and category, every cell and category present, zeros included, plus any
+    columns the margins name).
+
+    Public and council viewers choose fixed category groups — all categories, or one — so
+    that a small count is never the difference of two freely chosen sets:
+    - all categories (`chosen` None or every category): the cells' totals, protected with
+      the `margins` shown elsewhere;
+    - one category: that column of the whole cell × category table, where each cell's
+      all-categories total (a row) and each category's totals over the `margins` (a column)
+      are shown: small cells are hidden with complements in their row and their column
+      until neither pins a hidden cell (`_protect_cube`), so the all-categories view keeps
+      its detail and the five one-category views cannot be subtracted from it;
+    - any other set (analysts' free choice): the sum, hidden (`..`) wherever one of its
+      categories is 1…k−1 in that cell (`small_parts`)."""
+    every = sorted(parts["category"].unique())
+    extra = [c for c in parts.columns if c not in (*keys, "category", column)]
+    if chosen is None or set(every) <= set(chosen):
+        frame = parts.groupby(keys, as_index=False, sort=False).agg(
+            {column: "sum", **{c: "first" for c in extra}}
+        )
+        return protect_counts(frame, [column], policy, margins=margins)
+    if len(chosen) == 1:
+        cube = _protect_cube(parts.reset_index(drop=True), keys, policy, margins, column)
+        return cube[cube["category"] == chosen[0]].drop(columns="category").reset_index(drop=True)
+    part = parts[parts["category"].isin(chosen)]
+    frame = part.groupby(keys, as_index=False, sort=False).agg(
+        {column: "sum", **{c: "first" for c in extra}}
+    )
+    hide = small_parts(frame, keys, part, policy.k, column)
+    return protect_counts(frame, [column], policy, margins=margins, hide=hide)
+
+
+def _protect_cube(
+    cube: pd.DataFrame, keys: list[str], policy: Policy, margins: list[list[str]], column: str
+) -> pd.DataFrame:
+    """Row-and-column suppression of a cell × category table: each category's column is
+    protected with its `margins`, each cell's row (the categories of one cell, whose total
+    is the all-categories view) with its total, alternately, each pass keeping what the
+    last one hid, until a pass hides nothing new; then one run over every margin at once
+    (the linear-programming attacker) adds what combining rows and columns would pin, and
+    gives the labels."""
+    values = pd.to_numeric(cube[column], errors="coerce").to_numpy(dtype=float)
+    hidden = np.zeros(len(cube), dtype=bool)
+    by_category = _positions(cube, ["category"])
+    passes = [(idx, _groups(cube.iloc[idx], margins)) for idx in by_category]
+    passes += [(idx, [[np.arange(len(idx))]]) for idx in _positions(cube, keys)]
+    for _ in range(10):
+        before = hidden.copy()
+        for idx, partitions in passes:
+            hidden[idx] |= suppress(values[idx], policy.k, partitions, start=hidden[idx])[0]
+        if (hidden == before).all():
+            break
+    # The passes look at one row or column at a time; an attacker may combine them. A last
+    # run over every margin at once (the linear-programming attacker) adds what is missing.
+    every = _groups(cube, [list(keys), *[[*m, "category"] for m in margins], *margins])
+    hidden, labels = suppress(values, policy.k, every, start=hidden)  # its labels, too
+    out = cube.copy()
+    out[column] = pd.Series(values, index=out.index).astype("Float64").mask(hidden)
+    out[f"{column}_suppressed"] = hidden
+    out[f"{column}_label"] = [
+        (lbl or HIDDEN) if hide else label(v, policy.k)
+        for v, lbl, hide in zip(values, labels, hidden)
+    ]
+    return out
+
+
+def _positions(frame: pd.DataFrame, cols: list[str]) -> list[np.ndarray]:
+    """Row positions of each group of `cols`."""
+    return [np.asarray(idx) for idx in frame.groupby(cols, sort=False).indices.values()]
+
+
 def _groups(frame: pd.DataFrame, margins: list[list[str]]) -> list[list[np.ndarray]]:
     """Each margin as a list of row-position arrays (one per group)."""
     partitions = []
@@ -154,17 +234,22 @@ def suppress(
     k: int,
     partitions: list[list[np.ndarray]],
     hide: np.ndarray | None = None,
+    start: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[str | None]]:
     """(hidden flags, labels) for counts `values` with the given margin partitions.
 
     Labels are `<k` for a small cell in no group that needed a complement, `..` for every
     other hidden cell and None for a shown one. Missing values (NaN) stay missing.
     `hide` marks cells hidden whatever their value (category sums with a small part):
-    they are `..`, and the attacker knows only that they are at least 1."""
+    they are `..`, and the attacker knows only that they are at least 1.
+    `start` marks cells already hidden by this method in another view of the same table
+    (complements and hidden zeros): they stay hidden and count as complements."""
     v = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
     primary = is_small(values, k)
     extra = np.zeros(len(v), dtype=bool) if hide is None else (np.asarray(hide) & ~primary)
     hidden = primary | extra
+    if start is not None:
+        hidden |= np.asarray(start, dtype=bool)
     groups = [g for part in partitions for g in part if len(g)]
     forced = np.zeros(len(groups), dtype=bool)  # groups whose zeros were hidden too
     member = [[] for _ in range(len(v))]

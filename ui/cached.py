@@ -145,26 +145,48 @@ def _area_counts(
     store_version: str, start, end, level: str, categories: tuple | None
 ) -> pd.DataFrame:
     con = _connection(store_version)
-    raw = queries.event_counts(con, start, end, level, list(categories) if categories else None)
-    per_area = raw.groupby("area_code", as_index=False)["count"].sum()
+    raw = queries.event_counts(con, start, end, level, None)
     shape = queries.areas(con, level)[
         ["code", "name", "parent_code", "population", "population_year", "geometry"]
     ]
-    frame = shape.merge(per_area, left_on="code", right_on="area_code", how="left")
-    frame["count"] = frame["count"].fillna(0)
-    policy = _policy()
+    parts = _category_grid(
+        shape[["code", "parent_code"]], raw.rename(columns={"area_code": "code"}), store_version
+    )
     # The municipal total (CompStat, tiles) and, for DeSO, each RegSO's count (the RegSO
     # map) are shown elsewhere: both are margins of this table.
     margins = [[], ["parent_code"]] if level == "deso" else [[]]
-    # A sum over categories with a small category in it is hidden (nested filters).
-    hide = privacy.small_parts(frame, ["code"], raw.rename(columns={"area_code": "code"}), policy.k)
-    frame = privacy.protect_counts(
-        frame.drop(columns="area_code"), ["count"], policy, margins=margins, hide=hide
-    ).drop(columns="parent_code")
+    chosen = list(categories) if categories else None
+    if level == "deso" and chosen and len(chosen) == 1 and parts["category"].nunique() > 1:
+        # One category per DeSO: the table with DeSO, RegSO and category totals is too large
+        # to check in page time (a minute) and too sparse to show anything; all hidden.
+        shown = parts.drop_duplicates("code")[["code", "parent_code"]].assign(
+            count=pd.Series(pd.NA, dtype="Float64"),
+            count_suppressed=True,
+            count_label=privacy.HIDDEN,
+        )
+    else:
+        shown = privacy.protect_category_sum(parts, ["code"], chosen, _policy(), margins)
+    frame = shape.drop(columns="parent_code").merge(
+        shown.drop(columns="parent_code"), on="code", how="left"
+    )
+    policy = _policy()
     allowed = privacy.rate_allowed(frame["population"], policy)
     rate = frame["count"].astype(float) / frame["population"].astype(float) * 1000
     frame["rate_per_1000"] = rate.where(allowed).astype(float)
     return frame
+
+
+def _category_grid(cells: pd.DataFrame, raw: pd.DataFrame, store_version: str) -> pd.DataFrame:
+    """Every cell (the rows of `cells`: their keys and margin columns) × every known
+    category, with the raw count (zero where none): the table `protect_category_sum`
+    protects. `raw` has the cells' key columns, `category` and `count`."""
+    every = pd.DataFrame({"category": _categories(store_version)["id"].tolist()})
+    every = pd.concat([every, raw[["category"]]]).drop_duplicates()
+    keys = [c for c in raw.columns if c in cells.columns]
+    grid = cells.drop_duplicates(keys).merge(every, how="cross")
+    counts = raw.groupby([*keys, "category"], as_index=False)["count"].sum()
+    grid = grid.merge(counts, on=[*keys, "category"], how="left")
+    return grid.assign(count=grid["count"].fillna(0).astype(float))
 
 
 @_localized
@@ -459,17 +481,20 @@ def _weekday_hour(store_version: str, start, end, categories: tuple | None, area
         _connection(store_version),
         start,
         end,
-        list(categories) if categories else None,
+        None,  # every category: the one-category view needs the whole table
         list(areas) if areas else None,
         by_category=True,
     )
     keys = ["weekday", "hour"]
-    frame = raw.groupby(keys, as_index=False)["count"].sum()
-    policy = _policy()
-    # The cells add up to the period's total (CompStat, map): a margin. A cell summing a
-    # small category is hidden (nested category filters).
-    hide = privacy.small_parts(frame, keys, raw, policy.k)
-    return privacy.protect_counts(frame, ["count"], policy, margins=[[]], hide=hide)
+    cells = pd.MultiIndex.from_product([range(1, 8), range(0, 24, 3)], names=keys).to_frame(
+        index=False
+    )
+    parts = _category_grid(cells, raw, store_version)
+    # The cells add up to the period's total (CompStat, map): a margin.
+    shown = privacy.protect_category_sum(
+        parts, keys, list(categories) if categories else None, _policy(), [[]]
+    )
+    return shown[shown["count"].isna() | (shown["count"] > 0)].reset_index(drop=True)
 
 
 @_localized
@@ -532,28 +557,25 @@ def near_repeats(end: dt.date, categories: list[str], areas: list[str] | None) -
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _monthly_total(store_version: str, start, end, categories: tuple | None, areas: tuple | None):
-    raw = queries.monthly_counts(
-        _connection(store_version),
-        start,
-        end,
-        list(categories) if categories else None,
-        list(areas) if areas else None,
+    raw = queries.monthly_counts(  # every category: the one-category view needs the table
+        _connection(store_version), start, end, None, list(areas) if areas else None
     )
     months = pd.date_range(pd.Timestamp(start).replace(day=1), end, freq="MS").date
-    total = raw.groupby("month")["count"].sum().reindex(months, fill_value=0)
-    frame = pd.DataFrame({"month": months, "count": total.to_numpy()})
-    policy = _policy()
-    # A month summing a small category is hidden (nested category filters).
-    parts = raw.assign(month=pd.to_datetime(raw["month"]).dt.date)
-    hide = privacy.small_parts(frame, ["month"], parts, policy.k)
+    raw = raw.assign(month=pd.to_datetime(raw["month"]).dt.date)
+    chosen = raw if not categories else raw[raw["category"].isin(categories)]
+    total = chosen.groupby("month")["count"].sum().reindex(months, fill_value=0)
+    # This year's months add up to CompStat's year-to-date count: a margin.
+    cells = pd.DataFrame({"month": months})
+    cells["ytd"] = pd.Series([m.year == end.year for m in months]).where(lambda s: s, pd.NA)
+    parts = _category_grid(cells, raw, store_version)
+    frame = privacy.protect_category_sum(
+        parts, ["month"], list(categories) if categories else None, _policy(), [["ytd"]]
+    )
+    frame = frame.set_index("month").reindex(months).reset_index().drop(columns="ytd")
     # The 12-month rolling mean comes from raw counts, but its 12-month sum is rounded to
     # a multiple of 5 first: consecutive exact sums would differ by exactly one hidden month.
-    sums = frame["count"].rolling(12, min_periods=12).sum()
+    sums = pd.Series(total.to_numpy(), dtype=float).rolling(12, min_periods=12).sum()
     frame["rolling"] = (5 * (sums / 5).round()) / 12
-    # This year's months add up to CompStat's year-to-date count: a margin.
-    frame["ytd"] = pd.Series([m.year == end.year for m in months]).where(lambda s: s, pd.NA)
-    frame = privacy.protect_counts(frame, ["count"], policy, margins=[["ytd"]], hide=hide)
-    frame = frame.drop(columns="ytd")
     last12 = int(total.iloc[-12:].sum()) if len(total) >= 12 else None
     prior12 = int(total.iloc[-24:-12].sum()) if len(total) >= 24 else None
     return (

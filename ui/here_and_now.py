@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from pax import figures, i18n, maps, model, safe, stats
+from pax import figures, i18n, maps, model, privacy, safe, stats
 from ui import cached, state
 from ui import components as c
 from ui.state import lang, t
@@ -45,10 +45,23 @@ def filters() -> View | None:
     cat_label = dict(zip(known["id"], known["label_en" if lang() == "en" else "label_sv"]))
     core = known.loc[known["origin"] == "catalogue", "id"].tolist()
     f1, f2, f3, f4, f5 = st.columns([1.2, 2.2, 2, 1, 1])
-    period = state.period_filter(end, first, container=f1)
-    categories = state.multiselect(
-        t("categories"), list(cat_label), "kat", core, format_func=cat_label.get, container=f2
-    )
+    period = state.period_filter(end, first, container=f1, default="365")
+    role = state.role()
+    if privacy.precision_for(role) == "source":  # analysts: any set of categories
+        categories = state.multiselect(
+            t("categories"), list(cat_label), "kat", core, format_func=cat_label.get, container=f2
+        )
+    else:  # fixed groups, so that no small count is the difference of two chosen sets
+        choice = state.select(
+            t("categories"),
+            ["alla", *cat_label],
+            "kat",
+            "alla",
+            format_func=lambda c: t("all_categories") if c == "alla" else cat_label[c],
+            container=f2,
+            help=t("category_groups_help"),
+        )
+        categories = list(cat_label) if choice == "alla" else [choice]
     level = state.select(
         t("level"),
         ["regso", "deso"],
@@ -92,7 +105,7 @@ def filters() -> View | None:
         chosen,
         cached.selection(chosen, police_only),
         measure,
-        state.role(),
+        role,
     )
 
 
@@ -163,6 +176,8 @@ def map_section(v: View) -> None:
         st.rerun()
     if heat.empty:
         st.caption(t("heat_hidden"))
+    if v.level == "deso" and len(v.categories) == 1 and len(v.cat_label) > 1:
+        st.info(t("deso_one_category"), icon=":material/visibility_off:")
     c.source_caption(
         ["demo_events", "scb_geo", "polisen_uso", "demo_interventions"], v.period.label()
     )

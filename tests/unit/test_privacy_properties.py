@@ -147,6 +147,44 @@ def test_two_way_table_with_row_column_and_grand_totals(rows, k):
 
 
 @SETTINGS
+@given(
+    st.integers(2, 4).flatmap(
+        lambda c: st.lists(st.lists(COUNT, min_size=c, max_size=c), min_size=2, max_size=5)
+    ),
+    K,
+)
+def test_fixed_category_groups_all_and_each_one(rows, k):
+    """The public's category groups: the all-categories view per area and each one-category
+    view (area × category, area totals, category totals and the grand total all shown).
+    What the one-category views show, beside the all-categories totals, recovers nothing."""
+    grid = np.array(rows, dtype=float)
+    n_areas, n_cats = grid.shape
+    parts = pd.DataFrame(
+        {
+            "code": np.repeat(np.arange(n_areas), n_cats),
+            "category": np.tile([f"c{j}" for j in range(n_cats)], n_areas),
+            "count": grid.ravel(),
+        }
+    )
+    policy = privacy.Policy(k=k)
+    views = [
+        privacy.protect_category_sum(parts, ["code"], [f"c{j}"], policy, [[]])
+        for j in range(n_cats)
+    ]
+    labels = np.empty((n_areas, n_cats), dtype=object)
+    for j, view in enumerate(views):
+        labels[:, j] = view.sort_values("code")["count_label"].to_numpy()
+    frame = parts.assign(count_label=labels.ravel())
+    idx = np.arange(len(parts))
+    groups = [idx[parts["code"] == a] for a in range(n_areas)]  # the all-categories view
+    groups += [idx[parts["category"] == f"c{j}"] for j in range(n_cats)]  # category totals
+    groups.append(idx)
+    assert_protected(frame, "count", groups, k)
+    totals = privacy.protect_category_sum(parts, ["code"], None, policy, [[]])
+    assert_protected(totals.assign(count=grid.sum(axis=1)), "count", [np.arange(n_areas)], k)
+
+
+@SETTINGS
 @given(st.lists(st.lists(COUNT, min_size=1, max_size=4), min_size=1, max_size=5), K)
 def test_nested_areas_deso_within_regso_within_the_municipality(parents, k):
     values = [v for children in parents for v in children]
