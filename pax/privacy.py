@@ -198,7 +198,9 @@ def _protect_cube(
     # The passes look at one row or column at a time; an attacker may combine them. A last
     # run over every margin at once (the linear-programming attacker) adds what is missing.
     every = _groups(cube, [list(keys), *[[*m, "category"] for m in margins], *margins])
-    hidden, labels = suppress(values, policy.k, every, start=hidden)  # its labels, too
+    hidden, labels = suppress(
+        values, policy.k, every, start=hidden, bulk=_positions(cube, keys)
+    )  # its labels, too
     out = cube.copy()
     out[column] = pd.Series(values, index=out.index).astype("Float64").mask(hidden)
     out[f"{column}_suppressed"] = hidden
@@ -235,6 +237,7 @@ def suppress(
     partitions: list[list[np.ndarray]],
     hide: np.ndarray | None = None,
     start: np.ndarray | None = None,
+    bulk: list[np.ndarray] | None = None,
 ) -> tuple[np.ndarray, list[str | None]]:
     """(hidden flags, labels) for counts `values` with the given margin partitions.
 
@@ -243,7 +246,9 @@ def suppress(
     `hide` marks cells hidden whatever their value (category sums with a small part):
     they are `..`, and the attacker knows only that they are at least 1.
     `start` marks cells already hidden by this method in another view of the same table
-    (complements and hidden zeros): they stay hidden and count as complements."""
+    (complements and hidden zeros): they stay hidden and count as complements.
+    `bulk` (cells in blocks, e.g. the categories of one area): a pinned cell hides its whole
+    block at once instead of one complement at a time — fewer rounds on large tables."""
     v = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
     primary = is_small(values, k)
     extra = np.zeros(len(v), dtype=bool) if hide is None else (np.asarray(hide) & ~primary)
@@ -256,10 +261,18 @@ def suppress(
     for gi, g in enumerate(groups):
         for i in g:
             member[i].append(gi)
+    block_of = {int(i): b for b, block in enumerate(bulk or []) for i in block}
     for _ in range(2 * len(v) + 2):
         complemented = _complemented(groups, hidden, primary, forced)
         lo, hi = _attacker_bounds(v, hidden, complemented, member, groups, k, extra)
         pinned = _pinned(v, hidden, lo, hi, groups, member, len(partitions) > 1, k)
+        blocks = {block_of[int(i)] for i in pinned if int(i) in block_of}
+        grown = [b for b in blocks if not hidden[bulk[b]].all()]
+        if grown:
+            for b in grown:
+                hidden[bulk[b]] = True
+            forced |= np.array([hidden[g].all() for g in groups], dtype=bool)
+            continue
         if not any(_add_complement(i, v, hidden, member, groups, forced) for i in pinned):
             break  # nothing pinned, or nothing left to hide in its groups
     complemented = _complemented(groups, hidden, primary, forced)

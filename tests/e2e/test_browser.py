@@ -5,17 +5,21 @@ Fixtures (conftest.py) start one Streamlit server and one headless Chromium per 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.chromium import NO_CHROMIUM, find_chromium
 from tests.e2e.helpers import (
     assert_no_exception,
+    choose,
     map_frame,
     open_page,
     outside_requests,
     save_full_page,
     wait_for_map,
+    wait_for_page,
 )
 
 if find_chromium() is None:  # one skip line for the whole module, nothing started
@@ -76,7 +80,24 @@ def test_fictional_data_notice_is_shown(page, app_url, path, title):
 
 
 def test_english_toggle(page, app_url):
-    open_page(page, app_url, "?lang=en", "Overview")
+    """The sidebar's language box switches the page, the menu and the number format, and
+    the choice is kept in the address."""
+    open_page(page, app_url, "", "Översikt")
+    choose(page, "Språk", "English")
+    wait_for_page(page, "Overview")
+    assert "lang=en" in page.url
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_text("Here and now", exact=True)).to_be_visible()
+    expect(
+        page.get_by_test_id("stSidebarNav").get_by_text("Trust and information sharing")
+    ).to_be_visible()
+    text = main.inner_text()
+    assert re.search(r"\d,\d{3}", text), "no number in English format (1,234)"
+    assert not re.search(r"\d\u00a0\d{3}", text), "a number still in Swedish format"
+    for word in ("Källa", "mot samma period i fjol", "fiktiva demodata"):
+        assert word not in text, word
+    page.reload()
+    wait_for_page(page, "Overview")  # a reload keeps the language (it is in the URL)
 
 
 def test_no_request_leaves_localhost(page, app_url, request_log):
