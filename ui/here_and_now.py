@@ -45,9 +45,11 @@ def filters() -> View | None:
     cat_label = dict(zip(known["id"], known["label_en" if lang() == "en" else "label_sv"]))
     core = known.loc[known["origin"] == "catalogue", "id"].tolist()
     f1, f2, f3, f4, f5 = st.columns([1.2, 2.2, 2, 1, 1])
-    period = state.period_filter(end, first, container=f1, default="365")
     role = state.role()
-    if privacy.precision_for(role) == "source":  # analysts: any set of categories
+    # Custom dates are for analysts: two windows a day apart would give one day's count.
+    analyst = privacy.precision_for(role) == "source"
+    period = state.period_filter(end, first, container=f1, default="365", custom=analyst)
+    if analyst:  # any set of categories
         categories = state.multiselect(
             t("categories"), list(cat_label), "kat", core, format_func=cat_label.get, container=f2
         )

@@ -190,12 +190,15 @@ class Period:
         return i18n.date_range(self.start, self.end, lang())
 
 
-def period_filter(end: dt.date, first: dt.date, container=st, default: str = "90") -> Period:
-    """Period: last 7/28/90/365 days, year to date, or a custom range (all in the URL)."""
+def period_filter(
+    end: dt.date, first: dt.date, container=st, default: str = "90", custom: bool = True
+) -> Period:
+    """Period: last 7/28/90/365 days, year to date, or (with `custom`) a custom range; all in
+    the URL. Without `custom` a link's custom range falls back to the default."""
     names = {"ytd": t("ytd").capitalize(), "custom": t("custom_range")}
     kind = select(
         t("period"),
-        PERIOD_OPTIONS,
+        PERIOD_OPTIONS if custom else [p for p in PERIOD_OPTIONS if p != "custom"],
         "dagar",
         default,
         container=container,

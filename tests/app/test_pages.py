@@ -121,7 +121,11 @@ def test_public_chooses_fixed_category_groups_and_analysts_any_set(app_env, monk
     assert set(_compstat(at)["Kategori"]) == {"Skottlossning", "Bilbrand"}
 
 
-def test_here_and_now_custom_range_and_year_to_date(app_env):
+def test_here_and_now_custom_range_and_year_to_date(app_env, monkeypatch):
+    at = _run("har_och_nu.py", {"dagar": "custom", "fran": "2026-03-01", "till": "2026-03-31"})
+    assert not at.exception and _widget(at, "selectbox", "Period").value == "365"
+    assert "Egen period" not in _widget(at, "selectbox", "Period").options  # analysts only
+    monkeypatch.setenv("PAX_DEFAULT_ROLE", "analyst")
     at = _run("har_och_nu.py", {"dagar": "custom", "fran": "2026-03-01", "till": "2026-03-31"})
     assert not at.exception
     dates = [d.value for d in at.date_input]
