@@ -74,14 +74,20 @@ def filters() -> View | None:
     )
     regso, deso = cached.areas("regso"), cached.areas("deso")
     all_names = {**dict(zip(regso["code"], regso["name"])), **dict(zip(deso["code"], deso["name"]))}
-    chosen = state.multiselect(
-        t("areas"),
-        sorted(all_names, key=all_names.get),
-        "omr",
-        [],
-        format_func=all_names.get,
-        container=f3,
-        placeholder=t("no_area"),
+    # Free sets of areas are for analysts (the trend for A + B minus the trend for A would
+    # give A's); everyone picks one area under "Valt område" or the police-listed group.
+    chosen = (
+        state.multiselect(
+            t("areas"),
+            sorted(all_names, key=all_names.get),
+            "omr",
+            [],
+            format_func=all_names.get,
+            container=f3,
+            placeholder=t("no_area"),
+        )
+        if analyst
+        else []
     )
     police_only = state.checkbox(t("police_listed"), "utsatta", container=f3)
     measure = state.select(

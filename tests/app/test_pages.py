@@ -97,11 +97,11 @@ def test_here_and_now_filters_come_from_the_url(app_env):
         },
     )
     assert not at.exception, [e.value for e in at.exception]
+    assert not [w for w in at.multiselect if w.label == "Områden"]  # free sets: analysts
     assert _widget(at, "selectbox", "Period").value == "28"
     assert _widget(at, "selectbox", "Kategorier").value == "shooting"
     assert _widget(at, "selectbox", "Områdesnivå").value == "deso"
     assert _widget(at, "selectbox", "Visa").value == "rate"
-    assert _widget(at, "multiselect", "Områden").value == ["hovsjo"]
     assert _widget(at, "checkbox", "Bara Polisens utsatta områden").value is True
     table = _compstat(at)
     assert set(table["Kategori"]) == {"Skottlossning"}
@@ -119,6 +119,8 @@ def test_public_chooses_fixed_category_groups_and_analysts_any_set(app_env, monk
     assert not at.exception, [e.value for e in at.exception]
     assert _widget(at, "multiselect", "Kategorier").value == ["shooting", "car_fire"]
     assert set(_compstat(at)["Kategori"]) == {"Skottlossning", "Bilbrand"}
+    at = _run("har_och_nu.py", {"omr": "hovsjo,saltskog"})
+    assert _widget(at, "multiselect", "Områden").value == ["hovsjo", "saltskog"]
 
 
 def test_here_and_now_custom_range_and_year_to_date(app_env, monkeypatch):
