@@ -69,6 +69,9 @@ def test_no_serious_accessibility_violations(page, app_url, artifacts, path, tit
     open_page(page, app_url, path, title)
     if has_map:
         wait_for_map(page)
+    # The app's contrast fixes (ui.components.BASE_STYLE) are an element of the run; a
+    # rerun right after the first one may still be drawing it.
+    page.wait_for_selector("style#pax-base-style", state="attached")
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate(RUN_AXE, TAGS)
     name = (path or "start").replace("?", "").replace("=", "-")
