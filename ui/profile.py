@@ -63,12 +63,21 @@ def choose() -> Area:
     return Area(code, names[code], level, population, similar, names)
 
 
-def _numeric(table: pd.DataFrame) -> pd.DataFrame:
-    """Missing numbers as blanks, not "None": every column but the text ones as numbers."""
+def _table(rows: list[dict], numbers: tuple, fmt: str, name: str) -> pd.DataFrame:
+    """A profile table from rows: missing numbers as blanks, not "None" (every column but
+    the text ones as numbers), the `numbers` columns formatted, with its downloads."""
+    table = pd.DataFrame(rows)
     text = (t("category"), t("events"), t("indicator"), t("year"), t("unit"), t("source"))
     for col in table.columns:
         if col not in text:
             table[col] = pd.to_numeric(table[col], errors="coerce")
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={col: st.column_config.NumberColumn(format=fmt) for col in numbers},
+    )
+    c.downloads(table, name)
     return table
 
 
@@ -118,18 +127,12 @@ def events(area: Area, end: dt.date) -> list[str]:
                 t("similar_areas"): similar_rates.mean() if similar_rates.notna().any() else None,
             }
         )
-    table = pd.DataFrame(rows)
-    table = _numeric(table)
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            col: st.column_config.NumberColumn(format="%.2f")
-            for col in (t("per_1000_short"), t("municipality"), t("similar_areas"))
-        },
+    _table(
+        rows,
+        (t("per_1000_short"), t("municipality"), t("similar_areas")),
+        "%.2f",
+        f"handelser_{area.code}",
     )
-    c.downloads(table, f"handelser_{area.code}")
     c.source_caption(["demo_events", "scb_deso"], i18n.date_range(start, end, lang()))
     trend_start = dt.date(end.year - 3, end.month, 1)
     children = cached.selection([area.code], False) or [area.code]
@@ -282,18 +285,12 @@ def long_term(area: Area) -> list[str]:
                     t("fictional") if row["fictional"] else "SCB",
                 )
             )
-    table = pd.DataFrame(rows)
-    table = _numeric(table)
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            col: st.column_config.NumberColumn(format="%.1f")
-            for col in (area.name, t("municipality"), t("similar_areas"), t("change").capitalize())
-        },
+    table = _table(
+        rows,
+        (area.name, t("municipality"), t("similar_areas"), t("change").capitalize()),
+        "%.1f",
+        f"lang_sikt_{area.code}",
     )
-    c.downloads(table, f"lang_sikt_{area.code}")
     c.source_caption(["scb_deso", "demo_social"], "2010–" + str(table[t("year")].max()))
     out = []
     for _, name, change, first, last, source in sorted(moves, reverse=True)[:1]:

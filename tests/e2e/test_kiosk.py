@@ -8,17 +8,13 @@ second server of their own with a short cycle.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.chromium import NO_CHROMIUM, find_chromium
-from tests.e2e.conftest import ROOT, STARTUP_TIMEOUT_S, _healthy, _stop, free_port
+from tests.e2e.conftest import serve
 from tests.e2e.helpers import (
     SCRIPT_DONE,
     TITLE,
@@ -65,33 +61,9 @@ FONT_SIZES_JS = """
 @pytest.fixture(scope="module")
 def kiosk_url(chromium_path, store_env, tmp_path_factory) -> Iterator[str]:
     """A second server like `app_url`, with PAX_KIOSK_SECONDS=4."""
-    port = free_port()
-    logs = tmp_path_factory.mktemp("streamlit-kiosk")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAX_")} | store_env
-    env["PAX_KIOSK_SECONDS"] = str(SECONDS)
-    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
-    cmd += ["--server.port", str(port), "--server.headless", "true"]
-    with open(logs / "stdout.txt", "wb") as out, open(logs / "stderr.txt", "wb") as err:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=err,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while not _healthy(f"{base}/_stcore/health"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                stderr = (logs / "stderr.txt").read_text(encoding="utf-8", errors="replace")
-                pytest.fail(f"Streamlit server at {base} did not start:\n{stderr}", pytrace=False)
-            time.sleep(0.2)  # poll interval, not a fixed wait
+    settings = store_env | {"PAX_KIOSK_SECONDS": str(SECONDS)}
+    with serve(settings, tmp_path_factory.mktemp("streamlit-kiosk")) as base:
         yield base
-    finally:
-        _stop(proc)
 
 
 def title(page: Page) -> str:
