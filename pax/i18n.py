@@ -267,6 +267,27 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "caches": ("Narkotika- och vapengömmor", "Drug and weapon caches"),
     "and": ("och", "and"),
+    # The briefing (ui/briefing.py)
+    "briefing_heading": ("Lägesbild att ladda ned", "Briefing to download"),
+    "briefing_help": (
+        "En daterad HTML-fil som öppnas utan nätverk (interaktiva diagram och kartor) och en "
+        "PDF för utskrift, med samma siffror som sidan, källor och röjandeskydd.",
+        "A dated HTML file that opens without a network (interactive charts and maps) and a "
+        "PDF for printing, with the page's figures, sources and disclosure control.",
+    ),
+    "briefing_make": ("Skapa lägesbild", "Make a briefing"),
+    "briefing_making": ("Skapar lägesbild …", "Making the briefing …"),
+    "briefing_making_pdf": ("Skapar PDF …", "Making the PDF …"),
+    "briefing_html": ("Ladda ned lägesbild (HTML)", "Download briefing (HTML)"),
+    "briefing_pdf": ("Ladda ned lägesbild (PDF)", "Download briefing (PDF)"),
+    "briefing_data_until": ("Uppgifter till och med {d}", "Data up to {d}"),
+    "briefing_per_1000": ("Händelser per 1 000 invånare", "Events per 1,000 inhabitants"),
+    "briefing_presence": ("Förebyggande närvaro i området", "Preventive presence in the area"),
+    "briefing_by_category": (
+        "Händelser per kategori, senaste 12 månaderna",
+        "Events by category, last 12 months",
+    ),
+    "briefing_hidden": ("dold", "hidden"),
     "deso_one_category": (
         "En enskild kategori per DeSO visas inte: antalen är för små för att visas utan att "
         "någon kan pekas ut. Välj alla kategorier eller RegSO-nivå.",

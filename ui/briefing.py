@@ -33,36 +33,7 @@ LONG_TERM = (
     ("share_low_economic_standard", 1, " %"),
     ("eligible_upper_secondary", 1, " %"),
 )
-LABELS = {
-    "heading": ("Lägesbild att ladda ned", "Briefing to download"),
-    "help": (
-        "En daterad HTML-fil som öppnas utan nätverk (interaktiva diagram och kartor) och en "
-        "PDF för utskrift, med samma siffror som sidan, källor och röjandeskydd.",
-        "A dated HTML file that opens without a network (interactive charts and maps) and a "
-        "PDF for printing, with the page's figures, sources and disclosure control.",
-    ),
-    "make": ("Skapa lägesbild", "Make a briefing"),
-    "making": ("Skapar lägesbild …", "Making the briefing …"),
-    "making_pdf": ("Skapar PDF …", "Making the PDF …"),
-    "html": ("Ladda ned lägesbild (HTML)", "Download briefing (HTML)"),
-    "pdf": ("Ladda ned lägesbild (PDF)", "Download briefing (PDF)"),
-    "data_until": ("Uppgifter till och med {d}", "Data up to {d}"),
-    "per_1000": ("Händelser per 1 000 invånare", "Events per 1,000 inhabitants"),
-    "presence": ("Förebyggande närvaro i området", "Preventive presence in the area"),
-    "by_category": (
-        "Händelser per kategori, senaste 12 månaderna",
-        "Events by category, last 12 months",
-    ),
-    "hidden": ("dold", "hidden"),
-    "category": ("Kategori", "Category"),
-}
 SESSION_KEY = "_pax_briefing"
-
-
-def _l(key: str, **kwargs) -> str:
-    sv, en = LABELS[key]
-    text = en if lang() == "en" else sv
-    return text.format(**kwargs) if kwargs else text
 
 
 def _t(key: str, **kwargs) -> str:
@@ -349,7 +320,7 @@ def overview_briefing(end: dt.date, since: dt.date, changes: list[str]) -> Brief
     sections = [_here_and_now(end, src), _medium_term(end, src), _long_term(src)]
     return Briefing(
         title=_t("app_title"),
-        subtitle=f"{_t('app_subtitle')} · {_l('data_until', d=i18n.date(end, lang()))}",
+        subtitle=f"{_t('app_subtitle')} · {_t('briefing_data_until', d=i18n.date(end, lang()))}",
         date=dt.date.today(),
         sections=sections,
         changes=list(changes),
@@ -377,7 +348,7 @@ def _survey_tile(ind: str, code: str, src: _Sources) -> tuple[Tile, pd.DataFrame
     value = i18n.number(here, 0, lang()) + " %" if pd.notna(here) else "–"
     delta = f"{_t('municipality')}: {i18n.number(whole, 0, lang())} %"
     if reason:
-        delta = f"{_l('hidden')}: {reason}; {delta}"
+        delta = f"{_t('briefing_hidden')}: {reason}; {delta}"
     tile = Tile(i18n.name(row, lang()), value, delta, src.line([row["source_id"]], year))
     return tile, values
 
@@ -394,7 +365,7 @@ def _area_events(code: str, level: str, name: str, end: dt.date, src: _Sources) 
     tiles = [
         Tile(_t("events"), str(this["count_label"]), None, src.line(["demo_events"], period)),
         Tile(
-            _l("per_1000"),
+            _t("briefing_per_1000"),
             i18n.number(this["rate_per_1000"], 2, lang()),
             f"{_t('municipality')}: {i18n.number(kommun_rate, 2, lang())}",
             src.line(["demo_events", "scb_deso"], period),
@@ -412,7 +383,7 @@ def _area_events(code: str, level: str, name: str, end: dt.date, src: _Sources) 
         )
         rows.append(
             {
-                _l("category"): cat.label_en if lang() == "en" else cat.label_sv,
+                _t("category"): cat.label_en if lang() == "en" else cat.label_sv,
                 f"{name} ({_t('measure_count').lower()})": str(here["count_label"]),
                 f"{name}, {_t('measure_rate').lower()}": i18n.number(
                     here["rate_per_1000"], 2, lang()
@@ -423,7 +394,7 @@ def _area_events(code: str, level: str, name: str, end: dt.date, src: _Sources) 
                 ),
             }
         )
-    tables = [(_l("by_category"), pd.DataFrame(rows))]
+    tables = [(_t("briefing_by_category"), pd.DataFrame(rows))]
     codes = cached.selection([code], False)
     presence = cached.presence(start, end)
     presence = presence[presence["area_code"].isin(codes or [code])]
@@ -439,7 +410,7 @@ def _area_events(code: str, level: str, name: str, end: dt.date, src: _Sources) 
                 _t("to"): presence["end_date"],
             }
         )
-        tables.append((_l("presence"), table))
+        tables.append((_t("briefing_presence"), table))
         src.line(["demo_interventions"], period)
     trend_start = _months_back(end, 24)
     monthly, last12, prior12 = cached.monthly_total(trend_start, end, [], codes)
@@ -596,7 +567,7 @@ def area_briefing(code: str, level: str, end: dt.date) -> Briefing:
     ]
     return Briefing(
         title=f"{_t('app_title')}: {name}",
-        subtitle=f"{_t('app_subtitle')} · {_l('data_until', d=i18n.date(end, lang()))}",
+        subtitle=f"{_t('app_subtitle')} · {_t('briefing_data_until', d=i18n.date(end, lang()))}",
         date=dt.date.today(),
         sections=sections,
         changes=[],
@@ -617,10 +588,12 @@ def download_buttons(briefing_factory: Callable[[], Briefing], key: str) -> None
     a `key` naming the scope (e.g. `omraden_hovsjo`) keeps another area's file from
     being offered."""
     with st.container(border=True):
-        st.markdown(f"**{_l('heading')}**")
-        st.caption(_l("help"))
-        if st.button(_l("make"), key=f"briefing_make_{key}", icon=":material/description:"):
-            with st.spinner(_l("making")):
+        st.markdown(f"**{_t('briefing_heading')}**")
+        st.caption(_t("briefing_help"))
+        if st.button(
+            _t("briefing_make"), key=f"briefing_make_{key}", icon=":material/description:"
+        ):
+            with st.spinner(_t("briefing_making")):
                 made = briefing_factory()
                 doc = briefing.render_html(made, STATIC_DIR)
             result = {
@@ -631,7 +604,7 @@ def download_buttons(briefing_factory: Callable[[], Briefing], key: str) -> None
                 "pdf_name": briefing.filename(made, "pdf"),
                 "warning": None,
             }
-            with st.spinner(_l("making_pdf")):
+            with st.spinner(_t("briefing_making_pdf")):
                 try:
                     result["pdf"] = briefing.to_pdf(doc)
                 except RuntimeError as exc:
@@ -644,7 +617,7 @@ def download_buttons(briefing_factory: Callable[[], Briefing], key: str) -> None
             st.warning(result["warning"], icon=":material/picture_as_pdf:")
         left, right = st.columns(2)
         left.download_button(
-            _l("html"),
+            _t("briefing_html"),
             result["html"],
             result["html_name"],
             "text/html",
@@ -656,7 +629,7 @@ def download_buttons(briefing_factory: Callable[[], Briefing], key: str) -> None
         )
         if result["pdf"]:
             right.download_button(
-                _l("pdf"),
+                _t("briefing_pdf"),
                 result["pdf"],
                 result["pdf_name"],
                 "application/pdf",
