@@ -176,16 +176,22 @@ def protect_category_sum(
 
 
 def _protect_cube(
-    cube: pd.DataFrame, keys: list[str], policy: Policy, margins: list[list[str]], column: str
+    cube: pd.DataFrame,
+    keys: list[str],
+    policy: Policy,
+    margins: list[list[str]],
+    column: str,
+    start: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Row-and-column suppression of a cell × category table: each category's column is
     protected with its `margins`, each cell's row (the categories of one cell, whose total
     is the all-categories view) with its total, alternately, each pass keeping what the
     last one hid, until a pass hides nothing new; then one run over every margin at once
     (the linear-programming attacker) adds what combining rows and columns would pin, and
-    gives the labels."""
+    gives the labels. `start`: cells hidden from the outset (rows whose total is hidden
+    in another view)."""
     values = pd.to_numeric(cube[column], errors="coerce").to_numpy(dtype=float)
-    hidden = np.zeros(len(cube), dtype=bool)
+    hidden = np.zeros(len(cube), dtype=bool) if start is None else np.array(start, dtype=bool)
     by_category = _positions(cube, ["category"])
     passes = [(idx, _groups(cube.iloc[idx], margins)) for idx in by_category]
     passes += [(idx, [[np.arange(len(idx))]]) for idx in _positions(cube, keys)]
@@ -416,17 +422,79 @@ def _add_complement(i, v, hidden, member, groups, forced) -> bool:
     return changed
 
 
-def protect_change(
-    frame: pd.DataFrame,
-    now: str,
-    before: str,
+def protect_nested(
+    atoms: pd.DataFrame,
+    keys: list[str],
+    windows: dict[str, list],
     policy: Policy,
     margins: list[list[str]] | None = None,
+    column: str = "count",
 ) -> pd.DataFrame:
-    """Two periods side by side (`now`, `before`), each protected with its margins, with
-    `diff` and `pct` only where both counts are shown: a difference beside a hidden
-    count would give it back."""
-    out = protect_counts(frame, [now, before], policy, margins=margins)
+    """Counts of nested windows shown side by side (last week, last 28 days, year to date),
+    from their disjoint pieces: `atoms` has one row per cell `keys` and `atom` (every pair
+    present, zeros included) and `windows` names the atoms of each window.
+
+    The difference of two windows shown side by side is a count too (28 days minus the
+    week), so protection runs on the atoms: each window's total over the cells is known
+    (shown elsewhere, `<k` when small; `margins` split it further), small atoms and their
+    complements are hidden until the attacker can pin none, and a window is shown only
+    when all its atoms are. A shown window or difference is then a sum of shown atoms,
+    each 0 or at least k. A hidden window reads `<k` only where it is one `<k` atom and
+    nothing else; otherwise `..`. The property test checks every window and difference
+    against an independent attacker.
+    Returns one row per cell and window: `keys`, `window`, `column`, its `_suppressed`
+    flag and `_label`."""
+    table = atoms.reset_index(drop=True)
+    raw = pd.to_numeric(table[column], errors="coerce").fillna(0).to_numpy(dtype=float)
+    # Each window's total over the cells is known (a `<k` total as 1…k−1): one group per
+    # window and margin, nested, so the linear-programming attacker checks them together.
+    partitions = []
+    for members in windows.values():
+        inside = table[table["atom"].isin(members)]
+        for idx in _groups(inside, margins or [[]]):
+            partitions.append([inside.index.to_numpy()[i] for i in idx])
+    hidden, labels = suppress(raw, policy.k, partitions)
+    shown = table.assign(
+        **{
+            f"{column}_suppressed": hidden,
+            f"{column}_label": [
+                lbl if lbl is not None else label(v, policy.k) for v, lbl in zip(raw, labels)
+            ],
+        }
+    )
+    rows = []
+    for cell, idx in shown.groupby(keys, sort=False).indices.items():
+        cell = cell if isinstance(cell, tuple) else (cell,)
+        part = shown.iloc[idx]
+        by_atom = dict(zip(part["atom"], range(len(idx))))
+        for name, members in windows.items():
+            pos = [idx[by_atom[a]] for a in members if a in by_atom]
+            value = raw[pos].sum()
+            hidden = shown[f"{column}_suppressed"].to_numpy()[pos]
+            if not hidden.any():
+                text = label(value, policy.k)
+            else:
+                single = hidden.sum() == 1 and raw[pos][~hidden].sum() == 0
+                inner = shown[f"{column}_label"].to_numpy()[pos][hidden][0]
+                text = inner if single and inner == f"<{policy.k}" else HIDDEN
+            rows.append(
+                {
+                    **dict(zip(keys, cell)),
+                    "window": name,
+                    column: np.nan if hidden.any() else value,
+                    f"{column}_suppressed": bool(hidden.any()),
+                    f"{column}_label": text,
+                }
+            )
+    out = pd.DataFrame(rows)
+    out[column] = out[column].astype("Float64")
+    return out
+
+
+def with_change(frame: pd.DataFrame, now: str, before: str) -> pd.DataFrame:
+    """Two protected periods side by side (`now`, `before`) with `diff` and `pct` only
+    where both counts are shown: a difference beside a hidden count would give it back."""
+    out = frame.copy()
     hidden = out[f"{now}_suppressed"] | out[f"{before}_suppressed"]
     a, b = out[now].astype(float), out[before].astype(float)
     out["diff"] = (a - b).where(~hidden)

@@ -72,8 +72,8 @@ def trust_tiles(end: dt.date) -> list[TileData]:
         before, _ = cached.measure_total(
             indicator_id, stats.year_earlier(start), stats.year_earlier(end)
         )
-        series = cached.measure_by_breakdown(indicator_id, dt.date(end.year - 1, end.month, 1), end)
-        monthly = series.groupby("period")["value"].sum(min_count=1)
+        series = cached.measure_monthly(indicator_id, dt.date(end.year - 1, end.month, 1), end)
+        monthly = series.set_index("period")["value"]
         unit = i18n.unit(row["unit"], lang())
         tiles.append(
             TileData(

@@ -315,10 +315,10 @@ def action(indicator_id: str, end: dt.date) -> None:
         ).replace("  ", " ")
         st.markdown(f"{icon} **{stats.target_text(status, lang())}**: {sentence}")
     first = dt.date(end.year - 1, end.month, 1)
-    monthly = cached.measure_by_breakdown(indicator_id, first, end)
+    monthly = cached.measure_monthly(indicator_id, first, end)
     if monthly.empty:
         return
-    monthly = _month_table(monthly.groupby("period", as_index=False)["value"].sum(min_count=1))
+    monthly = _month_table(monthly)
     monthly_target = row["target"] / 12 if row["kind"] == "count" else row["target"]
     fig = figures.bars_with_target(
         monthly,
@@ -330,7 +330,8 @@ def action(indicator_id: str, end: dt.date) -> None:
         font_size=c.font(),
     )
     st.plotly_chart(fig, width="stretch", key=f"action_{indicator_id}")
+    shown = "value_label" if "value_label" in monthly else "value"  # `<k`/`..`, not None
     c.table_view(
-        monthly[["month", "value"]].set_axis([t("month"), _name(indicator_id)], axis=1),
+        monthly[["month", shown]].set_axis([t("month"), _name(indicator_id)], axis=1),
         f"{indicator_id}_per_manad",
     )
