@@ -50,25 +50,3 @@ def _month_end(year: int, month: int) -> dt.date:
 
 def month_period(day: dt.date) -> str:
     return f"{day.year}-{day.month:02d}"
-
-
-def nested_atoms(
-    windows: dict[str, tuple[dt.date, dt.date]],
-) -> tuple[list[tuple[dt.date, dt.date]], dict[str, list[int]]]:
-    """The disjoint pieces ("atoms") of windows that all end on the same day, and which
-    atoms make up each window. Shown side by side, two such windows give the count of
-    their difference: an atom. ValueError when the windows do not share their last day."""
-    ends = {end for _, end in windows.values()}
-    if len(ends) != 1:
-        raise ValueError("fönstren slutar inte på samma dag")
-    (end,) = ends
-    starts = sorted({start for start, _ in windows.values()}, reverse=True)
-    atoms = []
-    for i, start in enumerate(starts):
-        last = end if i == 0 else starts[i - 1] - dt.timedelta(days=1)
-        atoms.append((start, last))
-    members = {
-        name: [i for i, (a_start, _) in enumerate(atoms) if a_start >= start]
-        for name, (start, _) in windows.items()
-    }
-    return atoms, members

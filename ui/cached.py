@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-import numpy as np
 import pandas as pd
 import shapely
 import streamlit as st
 
-from pax import config, geo, i18n, periods, privacy, queries, stats, store
+from pax import config, geo, i18n, privacy, queries, stats, store
 from ui import state
 
 PROTECTED_UNITS = {"antal", "personer"}
@@ -375,49 +374,47 @@ def selection(areas: list[str], police_listed: bool) -> list[str] | None:
 def _compstat(store_version: str, end, categories: tuple | None, areas: tuple | None):
     con = _connection(store_version)
     policy = _policy()
-    windows = stats.compstat_windows(end)
+    rows = []
     population = _selection_population(con, areas)
-    # Week, 28 days and year to date end on the same day and are shown side by side: their
-    # differences are counts too, so each year's windows are protected through their
-    # disjoint pieces. Every category is protected (a category's row has the others beside
-    # it and their total on the map and tiles), then the chosen ones are kept.
-    sides = {}
-    for side, span in (
-        ("now", {w.name: (w.start, w.end) for w in windows}),
-        ("before", {w.name: (w.prev_start, w.prev_end) for w in windows}),
-    ):
-        atoms, members = periods.nested_atoms(span)
-        counts = pd.concat(
-            [
-                queries.category_counts(con, a_start, a_end, None, areas).assign(atom=i)
-                for i, (a_start, a_end) in enumerate(atoms)
-            ]
-        )
-        cells = pd.DataFrame({"atom": range(len(atoms))})
-        parts = _category_grid(cells, counts, store_version)
-        shown = privacy.protect_nested(parts, ["category"], members, policy)
-        sides[side] = shown.rename(columns=lambda c: c.replace("count", side)).set_index(
-            ["category", "window"]
-        )
-    frame = sides["now"].join(sides["before"]).reset_index()
-    if categories:
-        frame = frame[frame["category"].isin(categories)]
-    order = {w.name: i for i, w in enumerate(windows)}
+    for window in stats.compstat_windows(end):
+        now = queries.category_counts(con, window.start, window.end, categories, areas)
+        before = queries.category_counts(con, window.prev_start, window.prev_end, categories, areas)
+        merged = pd.merge(now, before, on="category", how="outer", suffixes=("_now", "_before"))
+        for cat in categories or merged["category"].tolist():
+            hit = merged[merged["category"] == cat]
+            n_now = int(hit["count_now"].fillna(0).sum())
+            n_before = int(hit["count_before"].fillna(0).sum())
+            days_now = (window.end - window.start).days + 1
+            days_before = (window.prev_end - window.prev_start).days + 1
+            rows.append(
+                {
+                    "category": cat,
+                    "window": window.name,
+                    "now": n_now,
+                    "before": n_before,
+                    "verdict": stats.change_verdict(n_now, n_before, days_now / days_before),
+                    "p": stats.poisson_test(n_now, n_before, days_now / days_before),
+                    "rate_now": n_now / population * 1000 if population else None,
+                }
+            )
+    order = {"week": 0, "28d": 1, "ytd": 2}
+    frame = pd.DataFrame(rows)
     frame = frame.sort_values(
-        ["category", "window"], key=lambda s: s.map(order) if s.name == "window" else s
+        ["category", "window"],
+        key=lambda s: s.map(order).fillna(s) if s.name == "window" else s,
+        kind="stable",
     ).reset_index(drop=True)
+    # Per window, the categories add up to a total shown on the map, the weekday grid and
+    # the tiles for the same days: that total is a margin of each column.
+    frame = privacy.protect_counts(frame, ["now", "before"], policy, margins=[["window"]])
     frame = privacy.with_change(frame, "now", "before")
-    hidden = frame["diff"].isna()
-    ratio = {w.name: w.exposure_ratio for w in windows}
-    a, b = frame["now"].astype(float), frame["before"].astype(float)
-    # A verdict or p on hidden counts would hint at them: only given when both are shown.
-    verdicts, ps = [], []
-    for h, name, x, y in zip(hidden, frame["window"], a, b):
-        verdicts.append(None if h else stats.change_verdict(int(x), int(y), ratio[name]))
-        ps.append(np.nan if h else stats.poisson_test(int(x), int(y), ratio[name]))
-    frame["verdict"], frame["p"] = pd.Series(verdicts, dtype=object), ps
-    rate_ok = population is not None and population >= policy.min_population_for_rate
-    frame["rate_now"] = (a / population * 1000).where(~frame["now_suppressed"]) if rate_ok else None
+    hidden = frame["now_suppressed"] | frame["before_suppressed"]
+    # A verdict or p on hidden counts would hint at them; only given when both are shown.
+    frame["verdict"] = frame["verdict"].where(~hidden)
+    frame["p"] = frame["p"].where(~hidden)
+    frame["rate_now"] = frame["rate_now"].where(~frame["now_suppressed"])
+    if population is None or population < policy.min_population_for_rate:
+        frame["rate_now"] = None
     return frame
 
 

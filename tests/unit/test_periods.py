@@ -2,7 +2,6 @@ import datetime as dt
 
 import pytest
 
-from pax import periods
 from pax.periods import parse_period
 
 
@@ -25,28 +24,3 @@ def test_periods_parse_to_start_and_end(text, expected):
 def test_bad_periods_are_refused_with_a_reason(text):
     with pytest.raises(ValueError, match="okänd period"):
         parse_period(text)
-
-
-def test_nested_atoms_split_windows_that_end_on_one_day():
-    end = dt.date(2026, 2, 10)
-    atoms, members = periods.nested_atoms(
-        {
-            "week": (dt.date(2026, 2, 4), end),
-            "28d": (dt.date(2026, 1, 14), end),
-            "ytd": (dt.date(2026, 1, 1), end),
-        }
-    )
-    assert atoms == [
-        (dt.date(2026, 2, 4), end),
-        (dt.date(2026, 1, 14), dt.date(2026, 2, 3)),
-        (dt.date(2026, 1, 1), dt.date(2026, 1, 13)),
-    ]
-    assert members == {"week": [0], "28d": [0, 1], "ytd": [0, 1, 2]}
-    # In January the year to date is inside the 28 days.
-    _, members = periods.nested_atoms(
-        {"28d": (dt.date(2025, 12, 15), dt.date(2026, 1, 11)),
-         "ytd": (dt.date(2026, 1, 1), dt.date(2026, 1, 11))}
-    )
-    assert members == {"28d": [0, 1], "ytd": [0]}
-    with pytest.raises(ValueError, match="samma dag"):
-        periods.nested_atoms({"a": (end, end), "b": (end, dt.date(2026, 3, 1))})

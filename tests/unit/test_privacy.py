@@ -131,24 +131,3 @@ def test_caches_are_catalogued_as_caches():
 
     caches = {c.id for c in model.CATEGORIES if getattr(c, "is_cache", False)}
     assert {"weapon_cache", "drug_cache"} <= caches
-
-
-def test_nested_windows_never_show_a_small_difference():
-    """Week 3 and 28 days 5 side by side would tell 2 events in the three weeks before."""
-    atoms = pd.DataFrame(
-        {
-            "category": ["shooting", "shooting", "fire", "fire", "theft", "theft"],
-            "atom": [0, 1, 0, 1, 0, 1],
-            "count": [3.0, 2.0, 4.0, 6.0, 9.0, 7.0],
-        }
-    )
-    out = privacy.protect_nested(
-        atoms, ["category"], {"week": [0], "28d": [0, 1]}, privacy.Policy(k=3)
-    ).set_index(["category", "window"])
-    shooting = out.loc["shooting"]
-    assert shooting["count_suppressed"].any()
-    assert privacy.HIDDEN in set(shooting["count_label"])
-    # Its complement keeps the 28-day column from giving it back.
-    assert out["count_suppressed"].sum() >= 2
-    shown = out[~out["count_suppressed"]]
-    assert not privacy.is_small(shown["count"], 3).any()

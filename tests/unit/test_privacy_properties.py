@@ -15,7 +15,7 @@ import io
 
 import numpy as np
 import pandas as pd
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
@@ -261,90 +261,3 @@ def test_the_classic_leaks_are_closed():
     # Without a shown total nothing more is hidden than the small counts.
     plain = privacy.protect_counts(pd.DataFrame({"n": [1, 1, 9]}), ["n"], policy)
     assert plain["n_label"].tolist() == ["<3", "<3", "9"]
-
-
-def _range(goal: np.ndarray, a_eq, b_eq, a_ub, b_ub) -> tuple[float, float]:
-    ends = []
-    for sign in (1, -1):
-        res = linprog(
-            sign * goal,
-            A_eq=np.array(a_eq) if a_eq else None,
-            b_eq=np.array(b_eq) if b_eq else None,
-            A_ub=np.array(a_ub) if a_ub else None,
-            b_ub=np.array(b_ub) if b_ub else None,
-            bounds=[(0, None)] * len(goal),
-            method="highs",
-        )
-        assert res.status == 0, res.message
-        ends.append(sign * res.fun)
-    return ends[0], ends[1]
-
-
-@SETTINGS
-@given(
-    st.lists(st.lists(COUNT, min_size=3, max_size=3), min_size=1, max_size=5),
-    K,
-    st.sampled_from([(0, 1, 2), (0, 1, 1), (0, 0, 1)]),
-)
-def test_nested_windows_side_by_side_and_their_differences(rows, k, shape):
-    """CompStat's week, 28 days and year to date per category, shown side by side with
-    each window's total over categories. The attacker sees the shown windows, the `<k`
-    ones and every total, and works out (linear programming) every window and every
-    difference of two windows of a category: none is 1…k−1 and known."""
-    n_atoms = max(shape) + 1
-    windows = {name: list(range(last + 1)) for name, last in zip(("w", "m", "y"), shape)}
-    # Known limit (README, Privacy): the windows' totals over categories are shown exactly
-    # on other views; a small difference between two of them is out of this table's reach.
-    totals = np.array(rows).sum(axis=0)
-    assume(not privacy.is_small(totals, k).any())
-    atoms = pd.DataFrame(
-        [
-            {"category": f"c{r}", "atom": a, "count": float(row[a])}
-            for r, row in enumerate(rows)
-            for a in range(n_atoms)
-        ]
-    )
-    out = privacy.protect_nested(atoms, ["category"], windows, privacy.Policy(k=k))
-    n = len(atoms)
-    true = atoms["count"].to_numpy()
-    var = {(c, a): i for i, (c, a) in enumerate(zip(atoms["category"], atoms["atom"]))}
-    a_eq, b_eq, a_ub, b_ub = [], [], [], []
-    for members in windows.values():  # each window's total over categories, as shown
-        row = atoms["atom"].isin(members).to_numpy(dtype=float)
-        total = true @ row
-        if privacy.is_small([total], k)[0]:
-            a_ub += [row, -row]
-            b_ub += [k - 1, -1]
-        else:
-            a_eq.append(row)
-            b_eq.append(total)
-    sets = {}
-    for rec in out.itertuples(index=False):
-        row = np.zeros(n)
-        row[[var[(rec.category, a)] for a in windows[rec.window]]] = 1
-        sets[(rec.category, rec.window)] = row
-        value = true @ row
-        if not rec.count_suppressed:
-            assert rec.count_label == privacy.label(value, k)
-            assert not privacy.is_small([value], k)[0]
-            a_eq.append(row)
-            b_eq.append(value)
-        elif rec.count_label == f"<{k}":
-            assert privacy.is_small([value], k)[0]
-            a_ub += [row, -row]
-            b_ub += [k - 1, -1]
-        else:
-            assert rec.count_label == privacy.HIDDEN
-    # Every window and every difference of two nested windows of one category.
-    goals = list(sets.values()) + [
-        sets[(c, big)] - sets[(c, small)]
-        for (c, big) in sets
-        for (c2, small) in sets
-        if c == c2 and big != small and (sets[(c, big)] >= sets[(c, small)]).all()
-    ]
-    for goal in goals:
-        value = true @ goal
-        if not privacy.is_small([value], k)[0]:
-            continue
-        low, high = _range(goal, a_eq, b_eq, a_ub, b_ub)
-        assert high - low >= 1 - 1e-9, (rows, k, shape, goal, value, low, high)
