@@ -422,10 +422,17 @@ def _add_complement(i, v, hidden, member, groups, forced) -> bool:
     return changed
 
 
-def with_change(frame: pd.DataFrame, now: str, before: str) -> pd.DataFrame:
-    """Two protected periods side by side (`now`, `before`) with `diff` and `pct` only
-    where both counts are shown: a difference beside a hidden count would give it back."""
-    out = frame.copy()
+def protect_change(
+    frame: pd.DataFrame,
+    now: str,
+    before: str,
+    policy: Policy,
+    margins: list[list[str]] | None = None,
+) -> pd.DataFrame:
+    """Two periods side by side (`now`, `before`), each protected with its margins, with
+    `diff` and `pct` only where both counts are shown: a difference beside a hidden
+    count would give it back."""
+    out = protect_counts(frame, [now, before], policy, margins=margins)
     hidden = out[f"{now}_suppressed"] | out[f"{before}_suppressed"]
     a, b = out[now].astype(float), out[before].astype(float)
     out["diff"] = (a - b).where(~hidden)

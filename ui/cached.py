@@ -406,8 +406,7 @@ def _compstat(store_version: str, end, categories: tuple | None, areas: tuple | 
     ).reset_index(drop=True)
     # Per window, the categories add up to a total shown on the map, the weekday grid and
     # the tiles for the same days: that total is a margin of each column.
-    frame = privacy.protect_counts(frame, ["now", "before"], policy, margins=[["window"]])
-    frame = privacy.with_change(frame, "now", "before")
+    frame = privacy.protect_change(frame, "now", "before", policy, margins=[["window"]])
     hidden = frame["now_suppressed"] | frame["before_suppressed"]
     # A verdict or p on hidden counts would hint at them; only given when both are shown.
     frame["verdict"] = frame["verdict"].where(~hidden)

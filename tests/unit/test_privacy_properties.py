@@ -215,8 +215,7 @@ def test_two_periods_side_by_side_and_their_difference(pairs, k):
     now = [a for a, _ in pairs]
     before = [b for _, b in pairs]
     frame = pd.DataFrame({"category": range(len(pairs)), "now": now, "before": before})
-    out = privacy.protect_counts(frame, ["now", "before"], privacy.Policy(k=k), margins=[[]])
-    out = privacy.with_change(out, "now", "before")
+    out = privacy.protect_change(frame, "now", "before", privacy.Policy(k=k), margins=[[]])
     shown = ~(out["now_suppressed"] | out["before_suppressed"])
     assert out["diff"].notna().tolist() == shown.tolist()
     # The difference adds no equation about a hidden cell: it is only there when both are.
