@@ -71,11 +71,11 @@ st.markdown(geo.provenance_markdown())
 st.header(t("disclosure_control"))
 policy = cached.privacy_policy()
 st.markdown(
-    t(
-        "disclosure_rules",
-        k=policy.k,
-        km1=policy.k - 1,
-        min_pop=i18n.number(policy.min_population_for_rate, 0, lang()),
-        min_sample=policy.min_survey_sample,
+    i18n.disclosure_rules(
+        policy.k,
+        policy.noise,
+        i18n.number(policy.min_population_for_rate, 0, lang()),
+        policy.min_survey_sample,
+        lang(),
     )
 )

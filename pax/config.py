@@ -45,6 +45,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PAX_GEO_DIR", "geo", "Folder with the boundary and point files.", _path),
     Setting("PAX_DISCLOSURE_K", "3", "Counts from 1 to k-1 are shown as `<k`.", int),
     Setting(
+        "PAX_CELL_KEY_NOISE",
+        "2",
+        "Shown counts of k or more are perturbed by at most this much (the cell-key method, "
+        "against differencing of views); 0 shows them exactly.",
+        int,
+    ),
+    Setting(
+        "PAX_CELL_KEY_SECRET",
+        "pax-demo-secret",
+        "Secret salt of the record keys that choose each count's perturbation. Set your own "
+        "in production, and keep it: a new secret gives every count new noise.",
+    ),
+    Setting(
         "PAX_MIN_POPULATION_FOR_RATE",
         "500",
         "Rates per inhabitant are not shown for areas with fewer inhabitants.",

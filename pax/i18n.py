@@ -230,6 +230,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Counts between 1 and {km1} are shown as <{k} so that no individual can be singled out; "
         '".." is a count hidden so that a hidden count cannot be worked out.',
     ),
+    "noise_note": (
+        "Övriga antal ur Pax egna register kan avvika med högst ±{noise} (röjandeskydd).",
+        "Other counts from Pax's own registers may differ by at most ±{noise} (disclosure "
+        "control).",
+    ),
     "better_higher": ("Högre är bättre", "Higher is better"),
     "better_lower": ("Lägre är bättre", "Lower is better"),
     "better_neutral": ("Varken högre eller lägre är bättre", "Neither direction is better"),
@@ -321,6 +326,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "The provenance of the geography (geo/README.md) is written in Swedish.",
     ),
     "disclosure_control": ("Röjandeskydd", "Disclosure control"),
+    "noise_rule": (
+        "- Antal från {k} och uppåt som Pax räknar fram ur egna register (händelser, "
+        "underrättelser, åtgärder) visas med ett litet slumpbrus, högst ±{noise} "
+        "(cellnyckelmetoden): samma händelser ger alltid samma siffra, men två siffror som "
+        "visas bredvid varandra (veckan och 28 dagar, ett område och kommunen) kan inte "
+        "dras ifrån varandra för att få fram ett litet antal. Skillnader, procent och tester "
+        "räknas på de visade siffrorna. Officiell statistik (SCB, BRÅ) visas som publicerad.",
+        "- Counts of {k} or more that Pax computes from its own registers (events, "
+        "intelligence reports, actions) carry a little random noise, at most ±{noise} (the "
+        "cell-key method): the same events always give the same figure, but two figures shown "
+        "side by side (the week and 28 days, an area and the municipality) cannot be "
+        "subtracted to reveal a small count. Differences, percentages and tests use the shown "
+        "figures. Official statistics (SCB, BRÅ) are shown as published.",
+    ),
     "disclosure_rules": (
         "- Antal mellan 1 och {km1} visas som **<{k}** i tabeller, brickor, diagram, kartor och "
         "nedladdningar. Där en dold siffra annars skulle kunna räknas fram ur summor som visas "
@@ -490,6 +509,21 @@ def t(key: str, lang: str = "sv", **kwargs) -> str:
     sv, en = TEXT[key]
     text = en if lang == "en" else sv
     return text.format(**kwargs) if kwargs else text
+
+
+def disclosure_note(k: int, noise: int, lang: str = "sv") -> str:
+    """The one-line disclosure note under figures: <k, `..` and, with noise, its size."""
+    text = t("disclosure_note", lang, k=k, km1=k - 1)
+    return f"{text} {t('noise_note', lang, noise=noise)}" if noise > 0 else text
+
+
+def disclosure_rules(k: int, noise: int, min_pop: str, min_sample: int, lang: str = "sv") -> str:
+    """The disclosure rules as a Markdown list (Om data)."""
+    lines = t("disclosure_rules", lang, k=k, km1=k - 1, min_pop=min_pop, min_sample=min_sample)
+    lines = lines.split("\n")
+    if noise > 0:
+        lines.insert(1, t("noise_rule", lang, k=k, noise=noise))
+    return "\n".join(lines)
 
 
 def number(value, decimals: int = 0, lang: str = "sv") -> str:

@@ -28,6 +28,21 @@ The method (README, *Privacy*):
   small, else rounded to 5; used where nothing else shows the parts' total).
 - **Differences of periods** (CompStat now against a year earlier) are only shown when
   both counts are; a test, percentage or rate from a hidden count is not shown.
+- **Cell-key perturbation of shown counts** (the ABS TableBuilder method), against
+  differencing *across* views: CompStat's week, 28 days and year to date side by side,
+  the map for 28 days against the map for 7, one area's monthly trend against the
+  municipality and every other area. Every event (and every unit of a monthly measure)
+  has a secret record key (a salted hash of its id, `record_key_sql`); a cell's key is
+  the sum of its records' keys. A shown count n ≥ k is published as n + d, where d in
+  −D…D (PAX_CELL_KEY_NOISE, default 2; never below k) is chosen by the cell's key from
+  a fixed table (`perturb`). The same records always give the same figure, in every view
+  and every session, so repeating or re-slicing a view averages nothing away; two cells
+  whose records differ get independent noise, so the difference of two shown counts is
+  the true difference ± 2D and never pins a count of 1…k−1 (`pins_small_difference`
+  proves it for the table). Zero is shown as 0, small counts as `<k`; the suppression
+  above is decided on the true counts before the noise is added. Differences, tests,
+  percentages and rates are computed from the published figures. Official statistics
+  (SCB, BRÅ …: `OFFICIAL_PUBLISHERS`) are public already and shown as published.
 - Rates are not shown where the population is below PAX_MIN_POPULATION_FOR_RATE; survey
   shares are not shown below PAX_MIN_SURVEY_SAMPLE respondents.
 - Location precision by role: public — areas only; council — 250 m grid-cell centres in
@@ -38,6 +53,7 @@ The method (README, *Privacy*):
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,6 +63,8 @@ from pax import config, geo, model
 
 GRID_M = 250.0
 HIDDEN = ".."  # a count hidden so that another hidden count cannot be worked out
+KEY_MODULUS = 1 << 20  # record and cell keys are integers modulo this
+KEY = "_key"  # suffix of a count column's cell-key column: `count` → `count_key`
 
 
 @dataclass(frozen=True)
@@ -54,14 +72,147 @@ class Policy:
     k: int = 3
     min_population_for_rate: int = 500
     min_survey_sample: int = 30
+    noise: int = 2
 
     @classmethod
     def from_config(cls) -> Policy:
-        return cls(
+        policy = cls(
             config.disclosure_k(),
             config.get("PAX_MIN_POPULATION_FOR_RATE"),
             config.get("PAX_MIN_SURVEY_SAMPLE"),
+            config.get("PAX_CELL_KEY_NOISE"),
         )
+        if not noise_guards_differences(policy.k, policy.noise):
+            raise ValueError(
+                f"PAX_CELL_KEY_NOISE={policy.noise} är för litet för k={policy.k}: två "
+                "visade antal skulle kunna avslöja en skillnad mellan 1 och k−1 "
+                "(välj 0 eller minst (k−1)/2)"
+            )
+        return policy
+
+
+def record_key_sql(material: str, weight: str, alias: str = "count_key") -> tuple[str, list]:
+    """SQL (and its one parameter, the secret) for the cell key of a GROUP BY over records:
+    the sum of the records' keys (a salted hash of `material`, e.g. the event id, counted
+    `weight` times, e.g. `e.n`), modulo KEY_MODULUS."""
+    m = KEY_MODULUS
+    sql = f"(sum((hash({material} || ?) % {m})::BIGINT * ({weight})::BIGINT) % {m})::BIGINT"
+    return f"{sql} AS {alias}", [config.get("PAX_CELL_KEY_SECRET")]
+
+
+def measure_key_sql(alias: str = "m") -> tuple[str, list]:
+    """SQL (and parameter) of one monthly measure row's key: every unit of the value
+    carries the row's record key (a salted hash of indicator, area, month, breakdown)."""
+    a, m = alias, KEY_MODULUS
+    material = f"{a}.indicator || '|' || {a}.area_code || '|' || {a}.period || '|' || {a}.breakdown"
+    sql = (
+        f"((hash({material} || ?) % {m})::BIGINT "
+        f"* coalesce(round({a}.value), 0)::BIGINT % {m})::BIGINT"
+    )
+    return sql, [config.get("PAX_CELL_KEY_SECRET")]
+
+
+# Producers of Sweden's official statistics (SOS) among the sources: their figures are
+# public already, under the producer's own disclosure control, and are shown exactly as
+# published (perturbing them would make Pax disagree with SCB). Small counts are still
+# shown as <k.
+OFFICIAL_PUBLISHERS = (
+    "SCB",
+    "Brottsförebyggande rådet",
+    "BRÅ",
+    "Skolverket",
+    "Socialstyrelsen",
+    "Arbetsförmedlingen",
+    "Försäkringskassan",
+)
+
+
+def is_official_statistics(publisher: str, fictional: bool) -> bool:
+    """Whether a source's figures are official statistics, shown as published."""
+    return not fictional and str(publisher).startswith(OFFICIAL_PUBLISHERS)
+
+
+def combine_keys(keys) -> int:
+    """The key of a cell made of several cells: the sum of their keys (modulo)."""
+    k = pd.to_numeric(pd.Series(keys), errors="coerce").fillna(0)
+    return int(k.astype("int64").sum() % KEY_MODULUS)
+
+
+def _noise_table(noise: int) -> tuple[np.ndarray, np.ndarray]:
+    """The perturbations −D…D and their weights (triangular: 0 most likely)."""
+    d = np.arange(-noise, noise + 1)
+    return d, (noise + 1 - np.abs(d)).astype(float)
+
+
+def perturb(values, keys, policy: Policy) -> np.ndarray:
+    """Published counts: n ≥ k becomes n + d with d in −D…D, never below k, chosen by the
+    cell key from a fixed table; 0, missing and small counts are returned unchanged (the
+    latter are hidden by the caller). The same count and key always give the same figure."""
+    v = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
+    out = v.copy()
+    if policy.noise <= 0 or keys is None or not len(v):
+        return out
+    raw = pd.to_numeric(pd.Series(keys), errors="coerce").fillna(0).to_numpy(dtype=float)
+    u = (raw % KEY_MODULUS) / KEY_MODULUS
+    d, w = _noise_table(policy.noise)
+    target = np.isfinite(v) & (v >= policy.k)
+    base = np.where(target, v, policy.k)
+    weights = np.where(base[:, None] + d[None, :] >= policy.k, w[None, :], 0.0)
+    cumulative = np.cumsum(weights, axis=1) / weights.sum(axis=1, keepdims=True)
+    pick = np.minimum((cumulative <= u[:, None]).sum(axis=1), len(d) - 1)
+    out[target] = v[target] + d[pick[target]]
+    return out
+
+
+def possible_noise(n: int, policy: Policy) -> np.ndarray:
+    """The perturbations the table can give a count n (what an attacker knows)."""
+    if n < policy.k or policy.noise <= 0:
+        return np.array([0])
+    d, _ = _noise_table(policy.noise)
+    return d[n + d >= policy.k]
+
+
+@functools.lru_cache(maxsize=32)
+def noise_guards_differences(k: int, noise: int) -> bool:
+    """True when no two published counts of nested cells, both shown as numbers, tell that
+    their difference is 1…k−1 (checked over every pair of figures; beyond k + 2D the table
+    repeats itself). Noise 0 is allowed: exact counts, the suppression alone."""
+    if noise <= 0:
+        return True
+    policy = Policy(k=k, noise=noise)
+    top = 3 * k + 8 * noise
+    shown = range(top + noise + 1)
+    counts = {s: np.array(possible_counts(s, policy, top)) for s in shown}
+    for a in shown:
+        for b in shown:
+            diff = counts[b][None, :] - counts[a][:, None]
+            found = diff[diff >= 0]
+            if found.size and ((found >= 1) & (found <= k - 1)).all():
+                return False
+    return True
+
+
+def possible_counts(shown: float, policy: Policy, top: int) -> list[int]:
+    """The true counts up to `top` the table could have published as `shown` (NaN stands
+    for `<k`): what an attacker who knows the method, but not the keys, can tell."""
+    if shown is None or np.isnan(shown):
+        return list(range(1, policy.k))
+    return [
+        n
+        for n in range(top + 1)
+        if not 1 <= n <= policy.k - 1 and shown - n in possible_noise(n, policy)
+    ]
+
+
+def possible_differences(shown_a: float, shown_b: float, policy: Policy, top: int) -> set[int]:
+    """What two published counts of nested cells (a ⊆ b: a week and its 28 days, a DeSO
+    and its RegSO) tell of b − a: every difference some pair of true counts could have."""
+    return {
+        b - a
+        for a in possible_counts(shown_a, policy, top)
+        for b in possible_counts(shown_b, policy, top)
+        if b >= a
+    }
 
 
 def is_small(values, k: int) -> np.ndarray:
@@ -105,15 +256,27 @@ def protect_counts(
     groups = _groups(out, margins or [])
     extra = None if hide is None else np.asarray(hide, dtype=bool)
     for col in columns:
-        values = pd.to_numeric(out[col], errors="coerce")
-        hidden, labels = suppress(values.to_numpy(dtype=float), policy.k, groups, extra)
-        hidden = pd.Series(hidden, index=out.index)
-        out[col] = values.astype("Float64").mask(hidden)
-        out[f"{col}_suppressed"] = hidden
-        out[f"{col}_label"] = [
-            lbl if lbl is not None else label(v, policy.k) for v, lbl in zip(values, labels)
-        ]
+        values = pd.to_numeric(out[col], errors="coerce").to_numpy(dtype=float)
+        hidden, labels = suppress(values, policy.k, groups, extra)
+        _publish(out, col, values, hidden, labels, policy)
     return out
+
+
+def _publish(out: pd.DataFrame, col: str, values, hidden, labels, policy: Policy) -> None:
+    """Write a protected column in place: the hidden cells <NA>, the shown ones perturbed
+    by their cell keys (`<col>_key`, dropped here: keys never leave), the labels and the
+    flags."""
+    key = f"{col}{KEY}"
+    shown = perturb(values, out[key] if key in out else None, policy)
+    hidden = pd.Series(np.asarray(hidden, dtype=bool), index=out.index)
+    out[col] = pd.Series(shown, index=out.index).astype("Float64").mask(hidden)
+    out[f"{col}_suppressed"] = hidden
+    out[f"{col}_label"] = [
+        (lbl or HIDDEN) if hide else label(v, policy.k)
+        for v, lbl, hide in zip(shown, labels, hidden)
+    ]
+    if key in out:
+        out.drop(columns=key, inplace=True)
 
 
 def small_parts(
@@ -153,29 +316,46 @@ def protect_category_sum(
     - one category: that column of the whole cell × category table, where each cell's
       all-categories total (a row) and each category's totals over the `margins` (a column)
       are shown: small cells are hidden with complements in their row and their column
-      until neither pins a hidden cell (`_protect_cube`), so the all-categories view keeps
+      until neither pins a hidden cell (`protect_cube`), so the all-categories view keeps
       its detail and the five one-category views cannot be subtracted from it;
     - any other set (analysts' free choice): the sum, hidden (`..`) wherever one of its
       categories is 1…k−1 in that cell (`small_parts`)."""
     every = sorted(parts["category"].unique())
-    extra = [c for c in parts.columns if c not in (*keys, "category", column)]
     if chosen is None or set(every) <= set(chosen):
-        frame = parts.groupby(keys, as_index=False, sort=False).agg(
-            {column: "sum", **{c: "first" for c in extra}}
-        )
+        frame = _sum_categories(parts, keys, column)
         return protect_counts(frame, [column], policy, margins=margins)
     if len(chosen) == 1:
-        cube = _protect_cube(parts.reset_index(drop=True), keys, policy, margins, column)
+        # A cell hidden in the all-categories view (a complement there) must not be the
+        # sum of its shown one-category counts: its categories start hidden.
+        whole = protect_counts(
+            _sum_categories(parts, keys, column), [column], policy, margins=margins
+        )
+        gone = whole.loc[whole[f"{column}_suppressed"], keys].assign(_gone=True)
+        parts = parts.reset_index(drop=True)
+        start = parts[keys].merge(gone, on=keys, how="left")["_gone"].fillna(False)
+        cube = protect_cube(parts, keys, policy, margins, column, start=start.to_numpy(bool))
         return cube[cube["category"] == chosen[0]].drop(columns="category").reset_index(drop=True)
     part = parts[parts["category"].isin(chosen)]
-    frame = part.groupby(keys, as_index=False, sort=False).agg(
-        {column: "sum", **{c: "first" for c in extra}}
-    )
+    frame = _sum_categories(part, keys, column)
     hide = small_parts(frame, keys, part, policy.k, column)
     return protect_counts(frame, [column], policy, margins=margins, hide=hide)
 
 
-def _protect_cube(
+def _sum_categories(parts: pd.DataFrame, keys: list[str], column: str) -> pd.DataFrame:
+    """One row per cell: the count summed over its categories (and their cell keys, so
+    the sum is perturbed as the cell it is), other columns as they are."""
+    key = f"{column}{KEY}"
+    sums = {column: "sum", **({key: "sum"} if key in parts else {})}
+    extra = [c for c in parts.columns if c not in (*keys, "category", *sums)]
+    frame = parts.groupby(keys, as_index=False, sort=False).agg(
+        {**sums, **{c: "first" for c in extra}}
+    )
+    if key in frame:
+        frame[key] = frame[key].astype("int64") % KEY_MODULUS
+    return frame
+
+
+def protect_cube(
     cube: pd.DataFrame,
     keys: list[str],
     policy: Policy,
@@ -208,12 +388,7 @@ def _protect_cube(
         values, policy.k, every, start=hidden, bulk=_positions(cube, keys)
     )  # its labels, too
     out = cube.copy()
-    out[column] = pd.Series(values, index=out.index).astype("Float64").mask(hidden)
-    out[f"{column}_suppressed"] = hidden
-    out[f"{column}_label"] = [
-        (lbl or HIDDEN) if hide else label(v, policy.k)
-        for v, lbl, hide in zip(values, labels, hidden)
-    ]
+    _publish(out, column, values, hidden, labels, policy)
     return out
 
 
@@ -441,9 +616,10 @@ def protect_change(
 
 
 def protect_total(
-    total: float, parts_hidden: int, policy: Policy, base: int = 5
+    total: float, parts_hidden: int, policy: Policy, base: int = 5, key=None
 ) -> tuple[float, str]:
-    """A total shown beside hidden parts is rounded to `base` so it cannot reveal them."""
+    """A total shown beside hidden parts is rounded to `base` so it cannot reveal them;
+    otherwise it is perturbed by its cell `key` like any shown count."""
     if total is None or pd.isna(total):
         return total, "–"
     if is_small([total], policy.k)[0]:
@@ -451,7 +627,8 @@ def protect_total(
     if parts_hidden:
         rounded = base * round(total / base)
         return float(rounded), f"≈{label(rounded, policy.k)}"
-    return float(total), label(total, policy.k)
+    shown = float(perturb([total], None if key is None else [key], policy)[0])
+    return shown, label(shown, policy.k)
 
 
 def rate_allowed(population, policy: Policy) -> np.ndarray:

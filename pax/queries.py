@@ -11,6 +11,8 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from pax import privacy
+
 Con = duckdb.DuckDBPyConnection
 
 
@@ -93,15 +95,16 @@ def event_counts(
         "regso": "CASE d.level WHEN 'deso' THEN d.parent_code WHEN 'regso' THEN d.code END",
         "kommun": "CASE WHEN d.code IS NOT NULL THEN '0181' END",
     }[level]
+    key, key_params = privacy.record_key_sql("e.id", "e.n")
     sql = f"""
-        SELECT {area_expr} AS area_code, e.category, sum(e.n)::BIGINT AS count
+        SELECT {area_expr} AS area_code, e.category, sum(e.n)::BIGINT AS count, {key}
         FROM events e LEFT JOIN areas d ON d.code = e.area_code
         WHERE e.occurred_at >= ? AND e.occurred_at < ?
           AND (? IS NULL OR list_contains(?, e.category))
           AND ({area_expr}) IS NOT NULL
         GROUP BY ALL"""  # noqa: S608 - the expression comes from the fixed mapping above
     cats = list(categories) if categories else None
-    return _df(con, sql, [start, end + dt.timedelta(days=1), cats, cats])
+    return _df(con, sql, [*key_params, start, end + dt.timedelta(days=1), cats, cats])
 
 
 def category_window_counts(
@@ -139,17 +142,18 @@ def measure_values(
 ) -> pd.DataFrame:
     """All values of an indicator (optionally for one level or some areas)."""
     codes = list(area_codes) if area_codes else None
+    key, key_params = privacy.measure_key_sql("m")
     return _df(
         con,
-        """
-        SELECT m.*, a.name AS area_name, a.level
+        f"""
+        SELECT m.*, {key} AS value_key, a.name AS area_name, a.level
         FROM measures m JOIN areas a ON a.code = m.area_code
         WHERE m.indicator = ?
           AND (? IS NULL OR a.level = ?)
           AND (? IS NULL OR list_contains(?, m.area_code))
           AND (? IS NULL OR m.breakdown = ?)
-        ORDER BY m.period_start, a.name""",
-        [indicator, level, level, codes, codes, breakdown, breakdown],
+        ORDER BY m.period_start, a.name""",  # noqa: S608 - fixed SQL from pax.privacy
+        [*key_params, indicator, level, level, codes, codes, breakdown, breakdown],
     )
 
 
@@ -164,13 +168,14 @@ def measure_latest(con: Con, indicator: str, level: str) -> pd.DataFrame:
 def measure_by_breakdown(
     con: Con, indicator: str, start: dt.date, end: dt.date, area_code: str = "0181"
 ) -> pd.DataFrame:
+    key, key_params = privacy.measure_key_sql("m")
     return _df(
         con,
-        """
-        SELECT period, period_start, breakdown, value FROM measures
+        f"""
+        SELECT period, period_start, breakdown, value, {key} AS value_key FROM measures m
         WHERE indicator = ? AND area_code = ? AND period_start >= ? AND period_start <= ?
-        ORDER BY period_start, breakdown""",
-        [indicator, area_code, start, end],
+        ORDER BY period_start, breakdown""",  # noqa: S608 - fixed SQL from pax.privacy
+        [*key_params, indicator, area_code, start, end],
     )
 
 
@@ -199,18 +204,21 @@ def measure_total(
     end: dt.date,
     area_code: str = "0181",
     statistic: str = "sum",
-) -> float | None:
+) -> tuple[float | None, int]:
     """Sum (or median) of an indicator's monthly values whose month starts in [start, end],
-    over all breakdowns: totals are computed from raw values, then protected once."""
+    over all breakdowns, and the sum's cell key: totals are computed from raw values, then
+    protected once."""
     agg = {"sum": "sum", "median": "median"}[statistic]
+    key, key_params = privacy.measure_key_sql("m")
     sql = f"""
-        SELECT {agg}(value) FROM (
-            SELECT period, sum(value) AS value FROM measures
+        SELECT {agg}(value), coalesce(sum(value_key), 0)::BIGINT FROM (
+            SELECT period, sum(value) AS value, sum({key}) AS value_key FROM measures m
             WHERE indicator = ? AND area_code = ? AND length(period) = 7
               AND period_start >= ? AND period_start <= ?
             GROUP BY period)"""  # noqa: S608 - agg comes from the fixed mapping above
-    value = con.cursor().execute(sql, [indicator, area_code, start, end]).fetchall()[0][0]
-    return None if value is None else float(value)
+    params = [*key_params, indicator, area_code, start, end]
+    value, key_sum = con.cursor().execute(sql, params).fetchall()[0]
+    return (None if value is None else float(value)), int(key_sum) % privacy.KEY_MODULUS
 
 
 def _area_filter(areas: list[str] | None) -> tuple[str, list]:
@@ -256,14 +264,17 @@ def category_counts(
     categories: list[str] | None,
     areas: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Events per category in [start, end] within the given areas (all when None)."""
+    """Events per category in [start, end] within the given areas (all when None), with
+    each count's cell key."""
+    key, key_params = privacy.record_key_sql("e.id", "e.n")
     return _filtered_events(
         con,
-        "e.category, sum(e.n)::BIGINT AS count",
+        f"e.category, sum(e.n)::BIGINT AS count, {key}",
         start,
         end,
         categories,
         areas,
+        select_params=key_params,
         tail="GROUP BY ALL",
     )
 
@@ -275,13 +286,16 @@ def monthly_counts(
     categories: list[str] | None,
     areas: list[str] | None = None,
 ) -> pd.DataFrame:
+    key, key_params = privacy.record_key_sql("e.id", "e.n")
     return _filtered_events(
         con,
-        "date_trunc('month', e.occurred_at)::DATE AS month, e.category, sum(e.n)::BIGINT AS count",
+        "date_trunc('month', e.occurred_at)::DATE AS month, e.category, "
+        f"sum(e.n)::BIGINT AS count, {key}",
         start,
         end,
         categories,
         areas,
+        select_params=key_params,
         tail="GROUP BY ALL ORDER BY month",
     )
 
@@ -296,16 +310,17 @@ def weekday_hour_counts(
     by_category: bool = False,
 ) -> pd.DataFrame:
     """Events by ISO weekday (1 = Monday) and block of `block_hours` hours (and category)."""
+    key, key_params = privacy.record_key_sql("e.id", "e.n")
     return _filtered_events(
         con,
         "isodow(e.occurred_at) AS weekday, (hour(e.occurred_at) // ?) * ? AS hour, "
         + ("e.category, " if by_category else "")
-        + "sum(e.n)::BIGINT AS count",
+        + f"sum(e.n)::BIGINT AS count, {key}",
         start,
         end,
         categories,
         areas,
-        select_params=[block_hours, block_hours],
+        select_params=[block_hours, block_hours, *key_params],
         where="AND e.precision <> 'municipality'",
         tail="GROUP BY ALL",
     )

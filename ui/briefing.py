@@ -68,8 +68,8 @@ class _Sources:
 
 
 def _disclosure() -> str:
-    k = cached.privacy_policy().k
-    return _t("disclosure_note", k=k, km1=k - 1)
+    policy = cached.privacy_policy()
+    return i18n.disclosure_note(policy.k, policy.noise, lang())
 
 
 def _year_earlier(day: dt.date) -> dt.date:

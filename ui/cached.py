@@ -184,8 +184,11 @@ def _category_grid(cells: pd.DataFrame, raw: pd.DataFrame, store_version: str) -
     every = pd.concat([every, raw[["category"]]]).drop_duplicates()
     keys = [c for c in raw.columns if c in cells.columns]
     grid = cells.drop_duplicates(keys).merge(every, how="cross")
-    counts = raw.groupby([*keys, "category"], as_index=False)["count"].sum()
+    summed = ["count", *(["count_key"] if "count_key" in raw else [])]
+    counts = raw.groupby([*keys, "category"], as_index=False)[summed].sum()
     grid = grid.merge(counts, on=[*keys, "category"], how="left")
+    if "count_key" in grid:  # a cell's key: its records' keys summed (modulo)
+        grid["count_key"] = grid["count_key"].fillna(0).astype("int64") % privacy.KEY_MODULUS
     return grid.assign(count=grid["count"].fillna(0).astype(float))
 
 
@@ -215,9 +218,27 @@ def _protect_measure(
     frame: pd.DataFrame, indicator_id: str, margins: list[list[str]] | None = None
 ) -> pd.DataFrame:
     row = indicator(indicator_id)
+    if _published(indicator_id):
+        frame = _keyless(frame)  # official statistics: shown as published, not perturbed
     if row["kind"] == "count" and row["unit"] in PROTECTED_UNITS and not frame.empty:
         frame = privacy.protect_counts(frame, ["value"], _policy(), margins=margins)
-    return frame
+    return _keyless(frame)
+
+
+def _published(indicator_id: str) -> bool:
+    """Whether an indicator's source is official statistics (`privacy.OFFICIAL_PUBLISHERS`)."""
+    src = sources().set_index("id")
+    source_id = indicator(indicator_id)["source_id"]
+    if source_id not in src.index:
+        return False
+    return privacy.is_official_statistics(
+        src.at[source_id, "publisher"], bool(src.at[source_id, "fictional"])
+    )
+
+
+def _keyless(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame without cell keys (they choose the perturbation and never leave)."""
+    return frame.drop(columns=[c for c in frame.columns if c.endswith(privacy.KEY)])
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -259,9 +280,16 @@ def _by_breakdown(store_version: str, indicator_id: str, start, end) -> tuple:
     """(cells: month × breakdown, totals: one row per month), protected together."""
     frame = queries.measure_by_breakdown(_connection(store_version), indicator_id, start, end)
     keys = ["period", "period_start"]
-    totals = frame.groupby(keys, as_index=False)["value"].sum(min_count=1)
+    if _published(indicator_id):
+        frame = _keyless(frame)  # official statistics: shown as published
+    summed = {"value": ("value", lambda v: v.sum(min_count=1))}
+    if "value_key" in frame:
+        summed["value_key"] = ("value_key", "sum")
+    totals = frame.groupby(keys, as_index=False).agg(**summed)
+    if "value_key" in totals:
+        totals["value_key"] = totals["value_key"].astype("int64") % privacy.KEY_MODULUS
     if frame.empty:
-        return frame, totals
+        return _keyless(frame), _keyless(totals)
     # Year to date (tiles) and the same months a year earlier (their change) are shown
     # as totals of the months: margins.
     first = pd.to_datetime(totals["period_start"])
@@ -270,7 +298,7 @@ def _by_breakdown(store_version: str, indicator_id: str, start, end) -> tuple:
     block[(first.dt.year == end.year - 1) & (first.dt.month <= end.month)] = "before"
     totals = _protect_measure(totals.assign(ytd=block), indicator_id, [["ytd"]])
     if "value_suppressed" not in totals:
-        return frame, totals.drop(columns="ytd")
+        return _keyless(frame), totals.drop(columns="ytd")
     # Each month's total is shown (Pax actions, sparklines) beside its breakdowns (the
     # departments, any of which can be chosen): one month × breakdown table, protected with
     # row and column passes; a month whose total is hidden has all its breakdowns hidden,
@@ -283,8 +311,10 @@ def _by_breakdown(store_version: str, indicator_id: str, start, end) -> tuple:
     )
     present = grid["value"].notna()
     grid["value"] = grid["value"].fillna(0.0)
+    if "value_key" in grid:
+        grid["value_key"] = grid["value_key"].fillna(0).astype("int64")
     start_hidden = grid["period"].isin(totals.loc[totals["value_suppressed"], "period"])
-    cube = privacy._protect_cube(
+    cube = privacy.protect_cube(
         grid, ["period"], _policy(), [["ytd"]], "value", start=start_hidden.to_numpy()
     )
     cells = cube[present.to_numpy()].rename(columns={"category": "breakdown"})
@@ -333,12 +363,15 @@ def clear() -> None:
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _measure_total(store_version: str, indicator_id: str, start, end, statistic: str):
-    value = queries.measure_total(
+    value, key = queries.measure_total(
         _connection(store_version), indicator_id, start, end, statistic=statistic
     )
     row = indicator(indicator_id)
     if statistic == "sum" and row["kind"] == "count" and row["unit"] in PROTECTED_UNITS:
-        shown = privacy.protect_counts(pd.DataFrame({"v": [value]}), ["v"], _policy())
+        frame = pd.DataFrame(
+            {"v": [value], **({} if _published(indicator_id) else {"v_key": [key]})}
+        )
+        shown = privacy.protect_counts(frame, ["v"], _policy())
         return shown["v"].iloc[0], shown["v_label"].iloc[0]
     return value, None
 
@@ -380,21 +413,19 @@ def _compstat(store_version: str, end, categories: tuple | None, areas: tuple | 
         now = queries.category_counts(con, window.start, window.end, categories, areas)
         before = queries.category_counts(con, window.prev_start, window.prev_end, categories, areas)
         merged = pd.merge(now, before, on="category", how="outer", suffixes=("_now", "_before"))
+        days_now = (window.end - window.start).days + 1
+        days_before = (window.prev_end - window.prev_start).days + 1
         for cat in categories or merged["category"].tolist():
             hit = merged[merged["category"] == cat]
-            n_now = int(hit["count_now"].fillna(0).sum())
-            n_before = int(hit["count_before"].fillna(0).sum())
-            days_now = (window.end - window.start).days + 1
-            days_before = (window.prev_end - window.prev_start).days + 1
             rows.append(
                 {
                     "category": cat,
                     "window": window.name,
-                    "now": n_now,
-                    "before": n_before,
-                    "verdict": stats.change_verdict(n_now, n_before, days_now / days_before),
-                    "p": stats.poisson_test(n_now, n_before, days_now / days_before),
-                    "rate_now": n_now / population * 1000 if population else None,
+                    "now": int(hit["count_now"].fillna(0).sum()),
+                    "before": int(hit["count_before"].fillna(0).sum()),
+                    "now_key": privacy.combine_keys(hit["count_key_now"]),
+                    "before_key": privacy.combine_keys(hit["count_key_before"]),
+                    "ratio": days_now / days_before,
                 }
             )
     order = {"week": 0, "28d": 1, "ytd": 2}
@@ -408,13 +439,20 @@ def _compstat(store_version: str, end, categories: tuple | None, areas: tuple | 
     # the tiles for the same days: that total is a margin of each column.
     frame = privacy.protect_change(frame, "now", "before", policy, margins=[["window"]])
     hidden = frame["now_suppressed"] | frame["before_suppressed"]
-    # A verdict or p on hidden counts would hint at them; only given when both are shown.
-    frame["verdict"] = frame["verdict"].where(~hidden)
-    frame["p"] = frame["p"].where(~hidden)
-    frame["rate_now"] = frame["rate_now"].where(~frame["now_suppressed"])
+    # Verdict, p and rate come from the published (perturbed) counts, and only where both
+    # are shown: from the true counts, or beside a hidden one, they would hint at them.
+    tests = [
+        (stats.change_verdict(int(a), int(b), r), stats.poisson_test(int(a), int(b), r))
+        if not h
+        else (None, None)
+        for a, b, r, h in zip(frame["now"], frame["before"], frame["ratio"], hidden)
+    ]
+    frame["verdict"] = [v for v, _ in tests]
+    frame["p"] = pd.Series([p for _, p in tests], dtype=float)
+    frame["rate_now"] = frame["now"].astype(float) / population * 1000 if population else None
     if population is None or population < policy.min_population_for_rate:
         frame["rate_now"] = None
-    return frame
+    return frame.drop(columns="ratio")
 
 
 def _selection_population(con, areas: tuple | None) -> float | None:
@@ -640,7 +678,7 @@ def _survey(
     )
     if frame.empty:
         return frame
-    return privacy.protect_survey(frame, _policy(), lang)
+    return privacy.protect_survey(_keyless(frame), _policy(), lang)
 
 
 def survey(
@@ -700,6 +738,7 @@ def _since(store_version: str, since, end, lang: str) -> list:
     prev = (stats.year_earlier(since), stats.year_earlier(end))
     cats = queries.categories(con).set_index("id")
     sources = queries.sources(con).set_index("id")
+    policy = _policy()
     rows = []
 
     def label(cat: str) -> str:
@@ -719,7 +758,12 @@ def _since(store_version: str, since, end, lang: str) -> list:
         before = queries.event_counts(con, *prev, level)
         both = now.merge(
             before, on=["area_code", "category"], how="outer", suffixes=("_now", "_before")
-        ).fillna({"count_now": 0, "count_before": 0})
+        ).fillna({"count_now": 0, "count_before": 0, "count_key_now": 0, "count_key_before": 0})
+        # The sentences name counts: the published (perturbed) ones, as everywhere else.
+        both["count_now"] = privacy.perturb(both["count_now"], both["count_key_now"], policy)
+        both["count_before"] = privacy.perturb(
+            both["count_before"], both["count_key_before"], policy
+        )
         names = queries.areas(con, level).set_index("code")["name"]
         for r in both.itertuples(index=False):
             where = (
@@ -743,14 +787,16 @@ def _since(store_version: str, since, end, lang: str) -> list:
         & (catalog["horizon"] == "trust")
     ]
     for ind in counted.itertuples(index=False):
-        now = queries.measure_total(con, ind.id, since, end)
-        before = queries.measure_total(con, ind.id, *prev)
+        now, now_key = queries.measure_total(con, ind.id, since, end)
+        before, before_key = queries.measure_total(con, ind.id, *prev)
         if now is None or before is None:
             continue
+        now = float(privacy.perturb([now], [now_key], policy)[0])
+        before = float(privacy.perturb([before], [before_key], policy)[0])
         name = ind.name_en if lang == "en" else ind.name_sv
         rows.append(("trust", name, now, before, publisher(ind.source_id)))
     frame = pd.DataFrame(rows, columns=["horizon", "subject", "now", "before", "source"])
-    found = changes.candidates(frame, since, end, *prev, _policy().k, lang)
+    found = changes.candidates(frame, since, end, *prev, policy.k, lang)
     return changes.select(found)
 
 
@@ -766,7 +812,8 @@ def _events_total(store_version: str, start, end, categories: tuple | None):
     )
     total = float(raw["count"].sum()) if not raw.empty else 0.0
     policy = _policy()
-    shown = privacy.protect_counts(pd.DataFrame({"n": [total]}), ["n"], policy)
+    frame = pd.DataFrame({"n": [total], "n_key": [privacy.combine_keys(raw["count_key"])]})
+    shown = privacy.protect_counts(frame, ["n"], policy)
     value = shown["n"].iloc[0]
     if len(categories or ()) != 1 and privacy.is_small(raw["count"], policy.k).any():
         # Each category's count is shown on its own (CompStat): a sum holding a hidden

@@ -190,8 +190,8 @@ def downloads(frame: pd.DataFrame, name: str) -> None:
 
 
 def disclosure_note() -> None:
-    k = privacy.Policy.from_config().k
-    st.caption(t("disclosure_note", k=k, km1=k - 1))
+    policy = privacy.Policy.from_config()
+    st.caption(i18n.disclosure_note(policy.k, policy.noise, lang()))
 
 
 def year_to_date_tile(indicator_id: str, end: dt.date) -> None:

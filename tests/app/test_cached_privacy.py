@@ -1,5 +1,6 @@
 """The cached layer's protected tables against the raw store (issue 8): month totals of
-the Pax actions are never sums of protected parts."""
+the Pax actions are never sums of protected parts, and every shown count is the true one
+perturbed by its cell key — the same records give the same figure in every view."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import duckdb
 import pytest
 
 from pax import privacy, queries
+
+POLICY = privacy.Policy(k=3, noise=2)
 
 
 @pytest.fixture
@@ -36,6 +39,7 @@ def test_action_month_totals_are_the_whole_month_or_hidden(cached, app_env):
         if raw.empty:
             continue
         truth = raw.groupby("period")["value"].sum()
+        keys = raw.groupby("period")["value_key"].sum()
         totals = cached.measure_monthly(indicator_id, first, end).set_index("period")
         cells = cached.measure_by_breakdown(indicator_id, first, end)
         for period, row in totals.iterrows():
@@ -43,7 +47,38 @@ def test_action_month_totals_are_the_whole_month_or_hidden(cached, app_env):
                 # Its breakdowns cannot add up to it.
                 assert cells.loc[cells["period"] == period, "value_suppressed"].all()
             else:
-                assert row["value"] == truth[period]
+                published = privacy.perturb([truth[period]], [keys[period]], POLICY)[0]
+                assert row["value"] == published
+                assert abs(row["value"] - truth[period]) <= POLICY.noise
                 assert not privacy.is_small([row["value"]], 3)[0]
             checked += 1
     assert checked
+
+
+def test_the_same_events_give_the_same_figure_in_compstat_the_tiles_and_the_map(cached, app_env):
+    """CompStat's 28 days, the municipal total for the same days and the RegSO map: each
+    shown count is the true count moved by at most the noise, never into 1…k−1, and a
+    count made of the same records is the same figure wherever it appears."""
+    end = dt.date.fromisoformat(app_env["PAX_DEMO_END"])
+    start = end - dt.timedelta(days=27)
+    con = duckdb.connect(app_env["PAX_STORE"], read_only=True)
+    raw = queries.category_counts(con, start, end, None).set_index("category")
+    rows = cached.compstat(end, [], None)
+    month = rows[rows["window"] == "28d"].set_index("category")
+    compared = 0
+    for cat, row in month.iterrows():
+        true = raw["count"].get(cat, 0)
+        if row["now_suppressed"]:
+            continue
+        assert abs(row["now"] - true) <= POLICY.noise
+        assert not privacy.is_small([row["now"]], 3)[0]
+        one, label = cached.events_total(start, end, [cat])
+        assert one == row["now"] and label == row["now_label"]
+        compared += 1
+    assert compared
+    areas = cached.area_counts(start, end, "regso")
+    truth = queries.event_counts(con, start, end, "regso").groupby("area_code")["count"].sum()
+    for r in areas.itertuples():
+        if not r.count_suppressed:
+            assert abs(r.count - truth.get(r.code, 0)) <= POLICY.noise
+    assert "count_key" not in areas and "now_key" not in rows
