@@ -328,7 +328,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "disclosure_control": ("Röjandeskydd", "Disclosure control"),
     "noise_rule": (
         "- Antal från {k} och uppåt som Pax räknar fram ur egna register (händelser, "
-        "underrättelser, åtgärder) visas med ett litet slumpbrus, högst ±{noise} "
+        "underrättelser, åtgärder) visas med ett litet brus, högst ±{noise} "
         "(cellnyckelmetoden): samma händelser ger alltid samma siffra, men två siffror som "
         "visas bredvid varandra (veckan och 28 dagar, ett område och kommunen) kan inte "
         "dras ifrån varandra för att få fram ett litet antal. Skillnader, procent och tester "

@@ -91,25 +91,28 @@ class Policy:
         return policy
 
 
-def record_key_sql(material: str, weight: str, alias: str = "count_key") -> tuple[str, list]:
-    """SQL (and its one parameter, the secret) for the cell key of a GROUP BY over records:
-    the sum of the records' keys (a salted hash of `material`, e.g. the event id, counted
-    `weight` times, e.g. `e.n`), modulo KEY_MODULUS."""
+def row_key_sql(material: str, weight: str) -> tuple[str, list]:
+    """SQL (and its one parameter, the secret) of one row's key: its record key (a salted
+    hash of `material`, e.g. the event id) counted `weight` times (e.g. `n`), modulo
+    KEY_MODULUS."""
     m = KEY_MODULUS
-    sql = f"(sum((hash({material} || ?) % {m})::BIGINT * ({weight})::BIGINT) % {m})::BIGINT"
-    return f"{sql} AS {alias}", [config.get("PAX_CELL_KEY_SECRET")]
+    sql = f"((hash({material} || ?) % {m})::BIGINT * ({weight})::BIGINT % {m})::BIGINT"
+    return sql, [config.get("PAX_CELL_KEY_SECRET")]
+
+
+def record_key_sql(material: str, weight: str, alias: str = "count_key") -> tuple[str, list]:
+    """SQL (and parameter) of the cell key of a GROUP BY over records: the sum of the
+    rows' keys (`row_key_sql`), modulo KEY_MODULUS, as `alias`."""
+    row, params = row_key_sql(material, weight)
+    return f"(sum({row}) % {KEY_MODULUS})::BIGINT AS {alias}", params
 
 
 def measure_key_sql(alias: str = "m") -> tuple[str, list]:
     """SQL (and parameter) of one monthly measure row's key: every unit of the value
     carries the row's record key (a salted hash of indicator, area, month, breakdown)."""
-    a, m = alias, KEY_MODULUS
+    a = alias
     material = f"{a}.indicator || '|' || {a}.area_code || '|' || {a}.period || '|' || {a}.breakdown"
-    sql = (
-        f"((hash({material} || ?) % {m})::BIGINT "
-        f"* coalesce(round({a}.value), 0)::BIGINT % {m})::BIGINT"
-    )
-    return sql, [config.get("PAX_CELL_KEY_SECRET")]
+    return row_key_sql(material, f"coalesce(round({a}.value), 0)")
 
 
 # Producers of Sweden's official statistics (SOS) among the sources: their figures are
@@ -647,13 +650,18 @@ def precision_for(role: str, category: str | None = None) -> str:
     return "area"
 
 
-def locations_for_role(points: pd.DataFrame, role: str, k: int | None = None) -> pd.DataFrame:
+def locations_for_role(
+    points: pd.DataFrame, role: str, k: int | None = None, policy: Policy | None = None
+) -> pd.DataFrame:
     """Event locations a role may see, as weighted points (lat, lon, weight).
 
     public: none (areas only). council: 250 m grid-cell centres in SWEREF 99 TM, one row
     per cell with the number of events as weight — a cell with 1…k−1 events weighs k−1
-    (what `<k` says), since the weights are readable in the page. analyst: the source's
-    points; caches are never points below analyst (no point is, below analyst)."""
+    (what `<k` says), since the weights are readable in the page; a cell of k or more is
+    perturbed by its cell key (`weight_key`: the records' keys) like any shown count, so
+    the grid for 28 days set against the grid for 7 tells no small difference. analyst:
+    the source's points; caches are never points below analyst (no point is, below
+    analyst)."""
     empty = pd.DataFrame(
         {
             "lat": pd.Series(dtype=float),
@@ -675,8 +683,14 @@ def locations_for_role(points: pd.DataFrame, role: str, k: int | None = None) ->
     cells = pd.DataFrame(
         {"lat": np.round(lat, 6), "lon": np.round(lon, 6), "weight": weight.to_numpy()}
     )
-    cells = cells.groupby(["lat", "lon"], as_index=False)["weight"].sum()
-    k = Policy.from_config().k if k is None else k
+    keyed = "weight_key" in pts
+    if keyed:
+        cells["weight_key"] = pts["weight_key"].fillna(0).astype("int64").to_numpy()
+    cells = cells.groupby(["lat", "lon"], as_index=False).sum()
+    policy = policy or Policy.from_config()
+    k = policy.k if k is None else k
+    if keyed:
+        cells["weight"] = perturb(cells["weight"], cells.pop("weight_key"), policy)
     cells.loc[is_small(cells["weight"], k), "weight"] = float(k - 1)
     return cells
 

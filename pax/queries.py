@@ -121,15 +121,18 @@ def category_window_counts(
 def event_points(
     con: Con, start: dt.date, end: dt.date, categories: list[str] | None = None
 ) -> pd.DataFrame:
-    """Located events (raw; privacy decides what may leave)."""
+    """Located events (raw; privacy decides what may leave), each with its record key
+    times its weight (`weight_key`)."""
     cats = list(categories) if categories else None
+    key, key_params = privacy.row_key_sql("id", "n")
     return _df(
         con,
-        """
-        SELECT lat, lon, category, precision, n FROM events
+        f"""
+        SELECT lat, lon, category, precision, n, {key} AS weight_key
+        FROM events
         WHERE occurred_at >= ? AND occurred_at < ? AND lat IS NOT NULL
-          AND (? IS NULL OR list_contains(?, category))""",
-        [start, end + dt.timedelta(days=1), cats, cats],
+          AND (? IS NULL OR list_contains(?, category))""",  # noqa: S608 - fixed SQL
+        [*key_params, start, end + dt.timedelta(days=1), cats, cats],
     )
 
 

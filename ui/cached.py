@@ -205,7 +205,7 @@ def _heat(store_version: str, start, end, categories: tuple | None, role: str) -
     points = queries.event_points(
         _connection(store_version), start, end, list(categories) if categories else None
     )
-    return privacy.locations_for_role(points, role, _policy().k)
+    return privacy.locations_for_role(points, role, policy=_policy())
 
 
 def heat_points(

@@ -165,3 +165,25 @@ def test_a_category_sum_is_perturbed_as_the_cell_it_is():
     expected = privacy.perturb([17.0], [300], POLICY)[0]
     assert summed.set_index("code").at["A", "count"] == expected
     assert "count_key" not in summed
+
+
+def test_the_council_grid_weighs_cells_by_published_counts():
+    """A 250 m cell's weight is readable in the page: 1…k−1 events weigh k−1, k or more
+    the count perturbed by the cell's key; the same events give the same weight."""
+    lat, lon = 59.2, 17.63
+    points = pd.DataFrame(
+        {
+            "lat": [lat] * 9 + [59.25],
+            "lon": [lon] * 9 + [17.70],
+            "precision": "exact",
+            "n": 1,
+            "weight_key": [11_000 * (i + 1) for i in range(10)],
+        }
+    )
+    cells = privacy.locations_for_role(points, "council", policy=POLICY).sort_values("weight")
+    assert cells["weight"].tolist()[0] == 2.0  # the lone event: <3 weighs 2
+    big = cells["weight"].iloc[-1]
+    assert big == privacy.perturb([9.0], [sum(11_000 * (i + 1) for i in range(9))], POLICY)[0]
+    assert abs(big - 9) <= 2 and "weight_key" not in cells
+    again = privacy.locations_for_role(points.iloc[::-1], "council", policy=POLICY)
+    assert sorted(again["weight"]) == sorted(cells["weight"])
