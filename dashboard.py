@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # streamlit runs this file as a script
     sys.path.insert(0, str(ROOT))
 
-from pax import access, i18n  # noqa: E402
+from pax import access, i18n, privacy  # noqa: E402
 from ui import auth, cached, components, kiosk, state  # noqa: E402
 from ui.navigation import PAGES  # noqa: E402
 
@@ -25,6 +25,11 @@ st.set_page_config(
 )
 
 lang = state.lang()
+try:  # the disclosure settings are checked before any figure is drawn
+    privacy.Policy.from_config()
+except ValueError as exc:
+    st.error(f"{i18n.t('bad_setting', lang)} {exc}", icon=":material/error:")
+    st.stop()
 viewer = auth.viewer()
 # Every page is registered, so that its URL is known; a page the role may not open is
 # left out of the menu and refused below. (An unregistered URL would make Streamlit run

@@ -326,6 +326,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "The provenance of the geography (geo/README.md) is written in Swedish.",
     ),
     "disclosure_control": ("Röjandeskydd", "Disclosure control"),
+    "bad_setting": (
+        "Appen kan inte visa några siffror: en inställning för röjandeskyddet är ogiltig.",
+        "The app cannot show any figures: a disclosure-control setting is invalid.",
+    ),
     "noise_rule": (
         "- Antal från {k} och uppåt som Pax räknar fram ur egna register (händelser, "
         "underrättelser, åtgärder) visas med ett litet brus, högst ±{noise} "

@@ -82,3 +82,16 @@ def test_the_same_events_give_the_same_figure_in_compstat_the_tiles_and_the_map(
         if not r.count_suppressed:
             assert abs(r.count - truth.get(r.code, 0)) <= POLICY.noise
     assert "count_key" not in areas and "now_key" not in rows
+
+
+def test_too_little_noise_for_k_stops_the_app_with_a_swedish_message(app_env, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from pax import config
+
+    monkeypatch.setenv("PAX_DISCLOSURE_K", "5")
+    monkeypatch.setenv("PAX_CELL_KEY_NOISE", "1")
+    at = AppTest.from_file(str(config.ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception
+    assert "PAX_CELL_KEY_NOISE=1 är för litet för k=5" in at.error[0].value
+    assert not at.metric  # no figure drawn
