@@ -149,10 +149,27 @@ def render_map(m, key: str, height: int = 560, clickable: bool = False) -> str |
     return None
 
 
-def table_view(table: pd.DataFrame, name: str, **dataframe_args) -> None:
-    """A chart's or map's table view: a folded table with its CSV and Excel downloads."""
+def number_table(table: pd.DataFrame, decimals: dict[str, int], **dataframe_args) -> None:
+    """A table as the viewer reads it: the `decimals` columns in the viewer's number format
+    (1,25 in Swedish), right-aligned, a missing value as "–" (not Streamlit's "None").
+    Downloads take the table itself, with its numbers."""
+    shown = table.copy()
+    config = {}
+    for col, d in decimals.items():
+        if col in shown.columns:
+            shown[col] = [
+                "–" if pd.isna(v) else i18n.number(v, d, lang())
+                for v in pd.to_numeric(shown[col], errors="coerce")
+            ]
+            config[col] = st.column_config.TextColumn(alignment="right")
+    st.dataframe(shown, hide_index=True, column_config=config, **dataframe_args)
+
+
+def table_view(table: pd.DataFrame, name: str, decimals: dict[str, int] | None = None) -> None:
+    """A chart's or map's table view: a folded table (`number_table`) with its CSV and
+    Excel downloads."""
     with st.expander(t("show_table")):
-        st.dataframe(table, hide_index=True, width="stretch", **dataframe_args)
+        number_table(table, decimals or {}, width="stretch")
         downloads(table, name)
 
 

@@ -201,7 +201,7 @@ def map_section(v: View) -> None:
             }
         ),
         f"omraden_{v.level}_{v.period.start}_{v.period.end}",
-        column_config={t("per_1000_short"): st.column_config.NumberColumn(format="%.2f")},
+        {t("per_1000_short"): 2},
     )
 
 
@@ -255,12 +255,7 @@ def compstat_section(v: View, codes: list[str] | None, scope_name: str) -> None:
         t("assessment"),
         t("rate_now"),
     ]
-    st.dataframe(
-        shown,
-        hide_index=True,
-        height=500,
-        column_config={t("rate_now"): st.column_config.NumberColumn(format="%.2f")},
-    )
+    c.number_table(shown, {t("rate_now"): 2}, height=500)
     st.caption(t("assessment_method"))
     c.source_caption(["demo_events", "scb_deso"], i18n.date(v.end, lang()))
     c.downloads(shown, f"compstat_{v.end}")
@@ -290,12 +285,7 @@ def trend_section(v: View, codes: list[str] | None, scope_name: str) -> None:
     with st.expander(t("show_table")):
         table = monthly[["month", "count_label", "rolling"]].copy()
         table.columns = [t("month"), t("count"), t("rolling")]
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            column_config={t("rolling"): st.column_config.NumberColumn(format="%.1f")},
-        )
+        c.number_table(table, {t("rolling"): 1}, width="stretch")
         c.downloads(table, f"trend_{v.end}")
     c.source_caption(["demo_events"], i18n.date_range(start, v.end, lang()))
 

@@ -63,20 +63,16 @@ def choose() -> Area:
     return Area(code, names[code], level, population, similar, names)
 
 
-def _table(rows: list[dict], numbers: tuple, fmt: str, name: str) -> pd.DataFrame:
-    """A profile table from rows: missing numbers as blanks, not "None" (every column but
-    the text ones as numbers), the `numbers` columns formatted, with its downloads."""
+def _table(rows: list[dict], numbers: tuple, decimals: int, name: str) -> pd.DataFrame:
+    """A profile table from rows: missing numbers as "–", not "None" (every column but
+    the text ones as numbers), the `numbers` columns with `decimals` in the viewer's
+    number format, with its downloads."""
     table = pd.DataFrame(rows)
     text = (t("category"), t("events"), t("indicator"), t("year"), t("unit"), t("source"))
     for col in table.columns:
         if col not in text:
             table[col] = pd.to_numeric(table[col], errors="coerce")
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={col: st.column_config.NumberColumn(format=fmt) for col in numbers},
-    )
+    c.number_table(table, dict.fromkeys(numbers, decimals), width="stretch")
     c.downloads(table, name)
     return table
 
@@ -130,7 +126,7 @@ def events(area: Area, end: dt.date) -> list[str]:
     _table(
         rows,
         (t("per_1000_short"), t("municipality"), t("similar_areas")),
-        "%.2f",
+        2,
         f"handelser_{area.code}",
     )
     c.source_caption(["demo_events", "scb_deso"], i18n.date_range(start, end, lang()))
@@ -156,7 +152,7 @@ def events(area: Area, end: dt.date) -> list[str]:
             [t("month"), t("count"), t("rolling")], axis=1
         ),
         f"trend_{area.code}",
-        column_config={t("rolling"): st.column_config.NumberColumn(format="%.1f")},
+        {t("rolling"): 1},
     )
     sentences.append(f"{safe.markdown(area.name)}: {sentence[0].lower()}{sentence[1:]}")
     if shaded:
@@ -288,7 +284,7 @@ def long_term(area: Area) -> list[str]:
     table = _table(
         rows,
         (area.name, t("municipality"), t("similar_areas"), t("change").capitalize()),
-        "%.1f",
+        1,
         f"lang_sikt_{area.code}",
     )
     c.source_caption(["scb_deso", "demo_social"], "2010–" + str(table[t("year")].max()))
