@@ -325,6 +325,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "Geografins ursprung (geo/README.md).",
         "The provenance of the geography (geo/README.md) is written in Swedish.",
     ),
+    # Presentation mode (ui/kiosk.py)
+    "kiosk_start": ("Presentationsläge", "Presentation mode"),
+    "kiosk_start_help": (
+        "Helskärm för en väggskärm: sidorna växlar automatiskt. ← → byter sida, mellanslag pausar.",
+        "For a wall screen: the pages take turns. ← → step, Space pauses.",
+    ),
+    "kiosk_exit": ("Avsluta", "Exit"),
+    "kiosk_paused": ("Pausad", "Paused"),
+    "kiosk_prev": ("Föregående sida (←)", "Previous page (←)"),
+    "kiosk_next": ("Nästa sida (→)", "Next page (→)"),
+    "kiosk_pause": ("Pausa / fortsätt (mellanslag)", "Pause / resume (Space)"),
     "disclosure_control": ("Röjandeskydd", "Disclosure control"),
     "bad_setting": (
         "Appen kan inte visa några siffror: en inställning för röjandeskyddet är ogiltig.",

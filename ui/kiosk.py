@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from pax import config
+from pax import config, i18n
 from ui.navigation import PAGES
 from ui.state import lang
 
@@ -31,19 +31,6 @@ _ON = "_kiosk_on"
 _PAUSED = "_kiosk_paused"
 _SHOWN = "_kiosk_shown_at"  # time.monotonic() when the current page was last drawn in full
 _TRUE = ("1", "true", "yes", "ja", "on")
-
-_TEXT = {
-    "start": ("Presentationsläge", "Presentation mode"),
-    "start_help": (
-        "Helskärm för en väggskärm: sidorna växlar automatiskt. ← → byter sida, mellanslag pausar.",
-        "For a wall screen: the pages take turns. ← → step, Space pauses.",
-    ),
-    "exit": ("Avsluta", "Exit"),
-    "paused": ("Pausad", "Paused"),
-    "prev": ("Föregående sida (←)", "Previous page (←)"),
-    "next": ("Nästa sida (→)", "Next page (→)"),
-    "pause": ("Pausa / fortsätt (mellanslag)", "Pause / resume (Space)"),
-}
 
 STYLE = """
 <style id="pax-kiosk-style">
@@ -143,8 +130,8 @@ body, .stApp, [data-testid="stMain"] { background: #ffffff !important; color: #0
 
 
 def _text(key: str) -> str:
-    sv, en = _TEXT[key]
-    return en if lang() == "en" else sv
+    """Presentation mode's texts (pax.i18n, `kiosk_` keys)."""
+    return i18n.t(f"kiosk_{key}", lang())
 
 
 def active() -> bool:
