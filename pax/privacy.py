@@ -32,14 +32,14 @@ The method (README, *Privacy*):
   differencing *across* views: CompStat's week, 28 days and year to date side by side,
   the map for 28 days against the map for 7, one area's monthly trend against the
   municipality and every other area. Every event (and every unit of a monthly measure)
-  has a secret record key (a salted hash of its id, `record_key_sql`); a cell's key is
+  has a secret record key (a salted hash of its id, `row_key_sql`); a cell's key is
   the sum of its records' keys. A shown count n ≥ k is published as n + d, where d in
   −D…D (PAX_CELL_KEY_NOISE, default 2; never below k) is chosen by the cell's key from
   a fixed table (`perturb`). The same records always give the same figure, in every view
   and every session, so repeating or re-slicing a view averages nothing away; two cells
   whose records differ get independent noise, so the difference of two shown counts is
-  the true difference ± 2D and never pins a count of 1…k−1 (`pins_small_difference`
-  proves it for the table). Zero is shown as 0, small counts as `<k`; the suppression
+  the true difference ± 2D and never pins a count of 1…k−1 (`noise_guards_differences`
+  proves it for the table, `Policy.from_config` refuses a D too small for k). Zero is shown as 0, small counts as `<k`; the suppression
   above is decided on the true counts before the noise is added. Differences, tests,
   percentages and rates are computed from the published figures. Official statistics
   (SCB, BRÅ …: `OFFICIAL_PUBLISHERS`) are public already and shown as published.
@@ -348,14 +348,11 @@ def _sum_categories(parts: pd.DataFrame, keys: list[str], column: str) -> pd.Dat
     """One row per cell: the count summed over its categories (and their cell keys, so
     the sum is perturbed as the cell it is), other columns as they are."""
     key = f"{column}{KEY}"
-    sums = {column: "sum", **({key: "sum"} if key in parts else {})}
+    sums = {column: "sum", **({key: combine_keys} if key in parts else {})}
     extra = [c for c in parts.columns if c not in (*keys, "category", *sums)]
-    frame = parts.groupby(keys, as_index=False, sort=False).agg(
+    return parts.groupby(keys, as_index=False, sort=False).agg(
         {**sums, **{c: "first" for c in extra}}
     )
-    if key in frame:
-        frame[key] = frame[key].astype("int64") % KEY_MODULUS
-    return frame
 
 
 def protect_cube(

@@ -284,10 +284,8 @@ def _by_breakdown(store_version: str, indicator_id: str, start, end) -> tuple:
         frame = _keyless(frame)  # official statistics: shown as published
     summed = {"value": ("value", lambda v: v.sum(min_count=1))}
     if "value_key" in frame:
-        summed["value_key"] = ("value_key", "sum")
+        summed["value_key"] = ("value_key", privacy.combine_keys)
     totals = frame.groupby(keys, as_index=False).agg(**summed)
-    if "value_key" in totals:
-        totals["value_key"] = totals["value_key"].astype("int64") % privacy.KEY_MODULUS
     if frame.empty:
         return _keyless(frame), _keyless(totals)
     # Year to date (tiles) and the same months a year earlier (their change) are shown
