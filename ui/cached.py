@@ -80,9 +80,15 @@ def catalog() -> pd.DataFrame:
     return _catalog(version())
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _indicators(store_version: str) -> dict[str, pd.Series]:
+    """The catalogue's rows by id, built once per store (a page asks for dozens)."""
+    return {row["id"]: row for _, row in _catalog(store_version).iterrows()}
+
+
 def indicator(indicator_id: str) -> pd.Series:
-    cat = catalog()
-    return cat[cat["id"] == indicator_id].iloc[0]
+    """One catalogue row (a copy of the cached one)."""
+    return _indicators(version())[indicator_id].copy()
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
