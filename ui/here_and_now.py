@@ -282,11 +282,9 @@ def trend_section(v: View, codes: list[str] | None, scope_name: str) -> None:
         width="stretch",
     )
     st.markdown(c.trend_sentence(last12, prior12))
-    with st.expander(t("show_table")):
-        table = monthly[["month", "count_label", "rolling"]].copy()
-        table.columns = [t("month"), t("count"), t("rolling")]
-        c.number_table(table, {t("rolling"): 1}, width="stretch")
-        c.downloads(table, f"trend_{v.end}")
+    table = monthly[["month", "count_label", "rolling"]].copy()
+    table.columns = [t("month"), t("count"), t("rolling")]
+    c.table_view(table, f"trend_{v.end}", {t("rolling"): 1})
     c.source_caption(["demo_events"], i18n.date_range(start, v.end, lang()))
 
 
@@ -302,13 +300,11 @@ def patterns_section(v: View, codes: list[str] | None) -> None:
         width="stretch",
     )
     st.markdown(c.pattern_sentence(grid, days))
-    with st.expander(t("show_table")):
-        table = grid.assign(weekday=grid["weekday"].map(lambda d: days[d - 1]))[
-            ["weekday", "hour", "count_label"]
-        ]
-        table.columns = [t("weekday"), t("from_hour"), t("count")]
-        st.dataframe(table, hide_index=True, width="stretch")
-        c.downloads(table, f"veckodag_tid_{v.period.start}_{v.period.end}")
+    table = grid.assign(weekday=grid["weekday"].map(lambda d: days[d - 1]))[
+        ["weekday", "hour", "count_label"]
+    ]
+    table.columns = [t("weekday"), t("from_hour"), t("count")]
+    c.table_view(table, f"veckodag_tid_{v.period.start}_{v.period.end}")
     c.source_caption(["demo_events"], v.period.label())
 
 
