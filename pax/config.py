@@ -28,6 +28,18 @@ def _date(value: str) -> dt.date:
     return dt.date.fromisoformat(value) if value else dt.date.today()
 
 
+def _dates(value: str) -> list[dt.date]:
+    """ISO dates separated by commas, semicolons or spaces (empty: none)."""
+    out = []
+    for part in value.replace(";", ",").replace(" ", ",").split(","):
+        if part.strip():
+            try:
+                out.append(dt.date.fromisoformat(part.strip()))
+            except ValueError as exc:
+                raise ValueError(f"{part.strip()!r} är inget datum (ÅÅÅÅ-MM-DD)") from exc
+    return sorted(set(out))
+
+
 def _path(value: str) -> Path:
     path = Path(value)
     return path if path.is_absolute() else ROOT / path
@@ -82,6 +94,14 @@ SETTINGS: tuple[Setting, ...] = (
         "0",
         "Total demo events; 0 means realistic magnitudes (~1 000 a year). Up to 1 000 000.",
         int,
+    ),
+    Setting(
+        "PAX_MEETING_DATES",
+        "",
+        "The board's meeting dates (ISO, comma-separated), offered on Översikt as 'since the "
+        "last meeting' beside the fixed spans of 7, 14, 28 and 91 days (a free date is for "
+        "analysts only).",
+        _dates,
     ),
     Setting(
         "PAX_DEFAULT_ROLE",

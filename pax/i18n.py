@@ -255,6 +255,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "since_title": ("Sedan förra mötet", "Since the last meeting"),
     "since_title_date": ("Sedan förra mötet ({date})", "Since the last meeting ({date})"),
     "last_meeting": ("Förra mötet", "Last meeting"),
+    "since_meeting": ("Mötet {date}", "The meeting of {date}"),
+    "since_span": ("Senaste {n} dagarna (från {date})", "Last {n} days (from {date})"),
     "since_none": (
         "Inga förändringar utöver normal variation sedan förra mötet.",
         "No changes beyond normal variation since the last meeting.",
@@ -515,6 +517,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "At least two events of the same kind within 14 days and 500 metres of each other, where "
         "a Poisson test against the area's normal level over the last year gives p < 0.05.",
     ),
+    "near_repeat_detail": (
+        "Väntat antal och p visas bara för analytiker: de skulle avslöja områdets antal "
+        "det senaste året.",
+        "The expected count and p are shown to analysts only: they would give away the "
+        "area's count over the last year.",
+    ),
     "iso_week": ("v. {w}", "wk {w}"),
 }
 
@@ -524,6 +532,39 @@ def t(key: str, lang: str = "sv", **kwargs) -> str:
     sv, en = TEXT[key]
     text = en if lang == "en" else sv
     return text.format(**kwargs) if kwargs else text
+
+
+def trend_sentence(last, prior, lang: str = "sv") -> str:
+    """The sentence under the monthly trend: the last 12 months against the 12 before,
+    each a `pax.published.MonthSum` of published months. A sum is named only when every
+    month is shown (else the sum of the shown months and how many are hidden), and a change
+    only between two whole sums."""
+    en = lang == "en"
+
+    def part(s) -> str:
+        if s.value is not None:
+            return number(s.value, 0, lang)
+        shown = number(s.shown, 0, lang)
+        if en:
+            return f"{shown} in the months shown ({s.hidden} of {s.months} hidden)"
+        return f"{shown} under de månader som visas ({s.hidden} av {s.months} dolda)"
+
+    head = "Last 12 months" if en else "Senaste 12 månaderna"
+    events = "events" if en else "händelser"
+    text = f"{head}: {part(last)} {events}" if last.value is not None else f"{head}: {part(last)}"
+    if prior is None or prior.months < 12:
+        return text + "."
+    if last.value is not None and prior.value:
+        pct = (last.value - prior.value) / prior.value * 100
+        if en:
+            word = "more" if pct > 0 else "fewer"
+            text += f", about {number(abs(pct), 0, lang)} % {word} than the 12 months before"
+        else:
+            word = "fler" if pct > 0 else "färre"
+            text += f", cirka {number(abs(pct), 0, lang)} % {word} än de 12 månaderna innan"
+        return text + f" ({part(prior)})."
+    before = "the 12 months before" if en else "de 12 månaderna innan"
+    return f"{text}; {before}: {part(prior)}."
 
 
 def disclosure_note(k: int, noise: int, lang: str = "sv") -> str:

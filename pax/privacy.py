@@ -328,20 +328,30 @@ def protect_category_sum(
         frame = _sum_categories(parts, keys, column)
         return protect_counts(frame, [column], policy, margins=margins)
     if len(chosen) == 1:
-        # A cell hidden in the all-categories view (a complement there) must not be the
-        # sum of its shown one-category counts: its categories start hidden.
-        whole = protect_counts(
-            _sum_categories(parts, keys, column), [column], policy, margins=margins
-        )
-        gone = whole.loc[whole[f"{column}_suppressed"], keys].assign(_gone=True)
-        parts = parts.reset_index(drop=True)
-        start = parts[keys].merge(gone, on=keys, how="left")["_gone"].fillna(False)
-        cube = protect_cube(parts, keys, policy, margins, column, start=start.to_numpy(bool))
+        cube = protect_one_category_views(parts, keys, policy, margins, column)
         return cube[cube["category"] == chosen[0]].drop(columns="category").reset_index(drop=True)
     part = parts[parts["category"].isin(chosen)]
     frame = _sum_categories(part, keys, column)
     hide = small_parts(frame, keys, part, policy.k, column)
     return protect_counts(frame, [column], policy, margins=margins, hide=hide)
+
+
+def protect_one_category_views(
+    parts: pd.DataFrame,
+    keys: list[str],
+    policy: Policy,
+    margins: list[list[str]],
+    column: str = "count",
+) -> pd.DataFrame:
+    """The whole cell × category table as the one-category views show it: each category's
+    column is what `protect_category_sum(…, [category], …)` returns for it."""
+    # A cell hidden in the all-categories view (a complement there) must not be the sum of
+    # its shown one-category counts: its categories start hidden.
+    whole = protect_counts(_sum_categories(parts, keys, column), [column], policy, margins=margins)
+    gone = whole.loc[whole[f"{column}_suppressed"], keys].assign(_gone=True)
+    parts = parts.reset_index(drop=True)
+    start = parts[keys].merge(gone, on=keys, how="left")["_gone"].fillna(False)
+    return protect_cube(parts, keys, policy, margins, column, start=start.to_numpy(bool))
 
 
 def _sum_categories(parts: pd.DataFrame, keys: list[str], column: str) -> pd.DataFrame:

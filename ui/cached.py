@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from pax import config, geo, i18n, privacy, queries, stats, store
+from pax import config, i18n, privacy, published, queries, stats, store
 from ui import state
 
 PROTECTED_UNITS = {"antal", "personer"}
@@ -183,19 +183,7 @@ def _area_counts(
 
 
 def _category_grid(cells: pd.DataFrame, raw: pd.DataFrame, store_version: str) -> pd.DataFrame:
-    """Every cell (the rows of `cells`: their keys and margin columns) × every known
-    category, with the raw count (zero where none): the table `protect_category_sum`
-    protects. `raw` has the cells' key columns, `category` and `count`."""
-    every = pd.DataFrame({"category": _categories(store_version)["id"].tolist()})
-    every = pd.concat([every, raw[["category"]]]).drop_duplicates()
-    keys = [c for c in raw.columns if c in cells.columns]
-    grid = cells.drop_duplicates(keys).merge(every, how="cross")
-    summed = ["count", *(["count_key"] if "count_key" in raw else [])]
-    counts = raw.groupby([*keys, "category"], as_index=False)[summed].sum()
-    grid = grid.merge(counts, on=[*keys, "category"], how="left")
-    if "count_key" in grid:  # a cell's key: its records' keys summed (modulo)
-        grid["count_key"] = grid["count_key"].fillna(0).astype("int64") % privacy.KEY_MODULUS
-    return grid.assign(count=grid["count"].fillna(0).astype(float))
+    return published.category_grid(cells, raw, _categories(store_version)["id"].tolist())
 
 
 @_localized
@@ -581,86 +569,51 @@ def weekday_hour(start: dt.date, end: dt.date, categories: list[str], areas: lis
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _near_repeats(store_version: str, end, categories: tuple | None, areas: tuple | None):
-    con = _connection(store_version)
-    start = end - dt.timedelta(days=27)
-    events = queries.located_events(
-        con, start, end, list(categories) if categories else None, list(areas) if areas else None
+def _near_repeats(
+    store_version: str, end, categories: tuple | None, areas: tuple | None, role: str
+):
+    return published.near_repeats(
+        _connection(store_version),
+        _policy(),
+        end,
+        list(categories) if categories else None,
+        list(areas) if areas else None,
+        role,
     )
-    if events.empty:
-        return pd.DataFrame()
-    x, y = geo.transformer(geo.WGS84, geo.SWEREF99TM).transform(
-        events["lon"].to_numpy(), events["lat"].to_numpy()
-    )
-    events = events.assign(x=x, y=y)
-    base_end = start - dt.timedelta(days=1)
-    rates = queries.deso_category_rates(con, base_end - dt.timedelta(days=364), base_end)
-    rates = rates.set_index(["area_code", "category"])["rate"]
-    # An area with no events of a kind last year gets the municipal rate for that kind,
-    # not zero: with λ = 0 any pair of events would count as a warning.
-    deso = queries.areas(con, "deso")
-    municipal = rates.groupby(level="category").sum() / max(len(deso), 1)
-    full = pd.MultiIndex.from_product(
-        [deso["code"], municipal.index], names=["area_code", "category"]
-    )
-    rates = rates.reindex(full)
-    rates = rates.fillna(
-        pd.Series(rates.index.get_level_values("category").map(municipal), index=rates.index)
-    )
-    flagged = stats.near_repeats(events, rates)
-    if flagged.empty:
-        return flagged
-    flagged = privacy.protect_counts(flagged, ["events"], _policy())
-    # p and the expected count together give the observed count back (Poisson tail).
-    hidden = flagged["events_suppressed"]
-    flagged["p"] = flagged["p"].where(~hidden)
-    flagged["expected"] = flagged["expected"].where(~hidden)
-    names = queries.areas(con, "deso").set_index("code")["name"]
-    return flagged.assign(area_name=flagged["area_code"].map(names))
 
 
 @_localized
-def near_repeats(end: dt.date, categories: list[str], areas: list[str] | None) -> pd.DataFrame:
-    """Near-repeat clusters in the last 28 days that are unlikely under the usual rate."""
+def near_repeats(
+    end: dt.date, categories: list[str], areas: list[str] | None, role: str
+) -> pd.DataFrame:
+    """Near-repeat clusters in the last 28 days that are unlikely under the usual rate
+    (expected count and p for analysts only)."""
     return _near_repeats(
-        version(), end, tuple(categories) if categories else None, tuple(areas) if areas else None
+        version(),
+        end,
+        tuple(categories) if categories else None,
+        tuple(areas) if areas else None,
+        role,
     )
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _monthly_total(store_version: str, start, end, categories: tuple | None, areas: tuple | None):
-    raw = queries.monthly_counts(  # every category: the one-category view needs the table
-        _connection(store_version), start, end, None, list(areas) if areas else None
-    )
-    months = pd.date_range(pd.Timestamp(start).replace(day=1), end, freq="MS").date
-    raw = raw.assign(month=pd.to_datetime(raw["month"]).dt.date)
-    chosen = raw if not categories else raw[raw["category"].isin(categories)]
-    total = chosen.groupby("month")["count"].sum().reindex(months, fill_value=0)
-    # This year's months add up to CompStat's year-to-date count: a margin.
-    cells = pd.DataFrame({"month": months})
-    cells["ytd"] = pd.Series([m.year == end.year for m in months]).where(lambda s: s, pd.NA)
-    parts = _category_grid(cells, raw, store_version)
-    frame = privacy.protect_category_sum(
-        parts, ["month"], list(categories) if categories else None, _policy(), [["ytd"]]
-    )
-    frame = frame.set_index("month").reindex(months).reset_index().drop(columns="ytd")
-    # The 12-month rolling mean comes from raw counts, but its 12-month sum is rounded to
-    # a multiple of 5 first: consecutive exact sums would differ by exactly one hidden month.
-    sums = pd.Series(total.to_numpy(), dtype=float).rolling(12, min_periods=12).sum()
-    frame["rolling"] = (5 * (sums / 5).round()) / 12
-    last12 = int(total.iloc[-12:].sum()) if len(total) >= 12 else None
-    prior12 = int(total.iloc[-24:-12].sum()) if len(total) >= 24 else None
-    return (
-        frame,
-        privacy.protect_total(last12, 1, _policy()),
-        privacy.protect_total(prior12, 1, _policy()),
+    return published.monthly_trend(
+        _connection(store_version),
+        _policy(),
+        start,
+        end,
+        list(categories) if categories else None,
+        list(areas) if areas else None,
     )
 
 
 @_localized
 def monthly_total(start: dt.date, end: dt.date, categories: list[str], areas: list[str] | None):
-    """Monthly events of the chosen categories (protected) with a safe 12-month rolling
-    mean, and the protected totals (value, label) of the last 12 and the 12 months before."""
+    """Monthly events of the chosen categories (protected) with the 12-month rolling mean
+    of the published months, and what may be said of the last 12 months and the 12 before
+    (`published.MonthSum`)."""
     return _monthly_total(
         version(),
         start,
@@ -725,83 +678,10 @@ def similar(level: str, code: str, mode: str = "structure", k: int = 5) -> pd.Da
 
 # --- Översikt: since the last meeting -----------------------------------------------------
 
-PLURAL_SV = {
-    "shooting": "Skottlossningar",
-    "explosion": "Sprängningar",
-    "car_fire": "Bilbränder",
-    "drug_cache": "Narkotikagömmor",
-    "weapon_cache": "Vapengömmor",
-}
-
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _since(store_version: str, since, end, lang: str) -> list:
-    from pax import changes
-
-    con = _connection(store_version)
-    prev = (stats.year_earlier(since), stats.year_earlier(end))
-    cats = queries.categories(con).set_index("id")
-    sources = queries.sources(con).set_index("id")
-    policy = _policy()
-    rows = []
-
-    def label(cat: str) -> str:
-        if lang == "en":
-            return str(cats.at[cat, "label_en"]) if cat in cats.index else cat
-        return PLURAL_SV.get(cat, str(cats.at[cat, "label_sv"]) if cat in cats.index else cat)
-
-    def publisher(source_id: str) -> str:
-        if source_id not in sources.index:
-            return source_id
-        name = i18n.term(sources.at[source_id, "publisher"], lang)
-        fictional = f" ({i18n.t('fictional', lang)})" if sources.at[source_id, "fictional"] else ""
-        return f"{name}{fictional}"
-
-    for level in ("kommun", "regso"):
-        now = queries.event_counts(con, since, end, level)
-        before = queries.event_counts(con, *prev, level)
-        both = now.merge(
-            before, on=["area_code", "category"], how="outer", suffixes=("_now", "_before")
-        ).fillna({"count_now": 0, "count_before": 0, "count_key_now": 0, "count_key_before": 0})
-        # The sentences name counts: the published (perturbed) ones, as everywhere else.
-        both["count_now"] = privacy.perturb(both["count_now"], both["count_key_now"], policy)
-        both["count_before"] = privacy.perturb(
-            both["count_before"], both["count_key_before"], policy
-        )
-        names = queries.areas(con, level).set_index("code")["name"]
-        for r in both.itertuples(index=False):
-            where = (
-                ""
-                if level == "kommun"
-                else f" {i18n.t('in', lang)} {names.get(r.area_code, r.area_code)}"
-            )
-            rows.append(
-                (
-                    "here_and_now",
-                    f"{label(r.category)}{where}",
-                    r.count_now,
-                    r.count_before,
-                    publisher("demo_events"),
-                )
-            )
-    catalog = queries.catalog(con)
-    counted = catalog[
-        (catalog["kind"] == "count")
-        & (catalog["unit"] == "antal")
-        & (catalog["horizon"] == "trust")
-    ]
-    for ind in counted.itertuples(index=False):
-        now, now_key = queries.measure_total(con, ind.id, since, end)
-        before, before_key = queries.measure_total(con, ind.id, *prev)
-        if now is None or before is None:
-            continue
-        now = float(privacy.perturb([now], [now_key], policy)[0])
-        before = float(privacy.perturb([before], [before_key], policy)[0])
-        name = ind.name_en if lang == "en" else ind.name_sv
-        rows.append(("trust", name, now, before, publisher(ind.source_id)))
-    frame = pd.DataFrame(rows, columns=["horizon", "subject", "now", "before", "source"])
-    found = changes.candidates(frame, since, end, *prev, policy.k, lang)
-    return changes.select(found)
+    return published.since_last_meeting(_connection(store_version), _policy(), since, end, lang)
 
 
 def since_last_meeting(since: dt.date, end: dt.date, lang: str = "sv") -> list:

@@ -239,38 +239,10 @@ def _year_earlier(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def trend_sentence(last: tuple, prior: tuple) -> str:
-    """One sentence on the last 12 months against the 12 before, from protected totals
-    (value, label) as returned by privacy.protect_total."""
-    (last_v, last_label), (prior_v, prior_label) = last, prior
-    en = lang() == "en"
-    if last_v is None or pd.isna(last_v):
-        return (
-            f"Last 12 months: {last_label} events."
-            if en
-            else f"Senaste 12 månaderna: {last_label} händelser."
-        )
-    if prior_v is None or pd.isna(prior_v) or prior_v == 0:
-        return (
-            f"Last 12 months: {last_label} events; the 12 months before: {prior_label}."
-            if en
-            else f"Senaste 12 månaderna: {last_label} händelser; "
-            f"de 12 månaderna innan: {prior_label}."
-        )
-    pct = (last_v - prior_v) / prior_v * 100
-    if en:
-        word = "more" if pct > 0 else "fewer"
-        return (
-            f"Last 12 months: {last_label} events, about {i18n.number(abs(pct), 0, 'en')} % "
-            f"{word} than the 12 months before ({prior_label}). Sums are rounded to the "
-            "nearest five when single months are hidden."
-        )
-    word = "fler" if pct > 0 else "färre"
-    return (
-        f"Senaste 12 månaderna: {last_label} händelser, cirka {i18n.number(abs(pct))} % "
-        f"{word} än de 12 månaderna innan ({prior_label}). Summorna är avrundade till "
-        "närmaste femtal när enskilda månader är dolda."
-    )
+def trend_sentence(last, prior) -> str:
+    """One sentence on the last 12 months against the 12 before (`published.MonthSum`),
+    from the published months only: a sum and a change only when every month is shown."""
+    return i18n.trend_sentence(last, prior, lang())
 
 
 def pattern_sentence(grid: pd.DataFrame, days: list[str]) -> str:

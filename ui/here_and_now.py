@@ -310,7 +310,7 @@ def patterns_section(v: View, codes: list[str] | None) -> None:
 
 def warning_section(v: View, codes: list[str] | None) -> None:
     st.subheader(t("early_warning"))
-    warnings = cached.near_repeats(v.end, v.categories, codes)
+    warnings = cached.near_repeats(v.end, v.categories, codes, v.role)
     if warnings.empty:
         st.success(t("no_warnings"))
     else:
@@ -318,11 +318,21 @@ def warning_section(v: View, codes: list[str] | None) -> None:
         rows = warnings.assign(
             category=warnings["category"].map(v.cat_label),
             when=[c.when_text(a, b, exact) for a, b in zip(warnings["first"], warnings["last"])],
-            expected=[i18n.number(x, 2, lang()) for x in warnings["expected"]],
-            p=[i18n.number(p, 3, lang()) for p in warnings["p"]],
-        )[["area_name", "category", "when", "events_label", "expected", "p"]]
-        rows.columns = [t("area"), t("category"), t("when"), t("events"), t("expected_count"), "p"]
+        )
+        columns = {
+            "area_name": t("area"),
+            "category": t("category"),
+            "when": t("when"),
+            "events_label": t("events"),
+        }
+        if "expected" in rows:  # analysts only (pax.published.near_repeats)
+            rows["expected"] = [i18n.number(x, 2, lang()) for x in rows["expected"]]
+            rows["p"] = [i18n.number(p, 3, lang()) for p in rows["p"]]
+            columns.update(expected=t("expected_count"), p="p")
+        rows = rows[list(columns)].rename(columns=columns)
         st.dataframe(rows, hide_index=True, width="stretch")
         c.downloads(rows, f"tidig_varning_{v.end}")
     st.caption(t("near_repeat_method"))
+    if v.role != "analyst":
+        st.caption(t("near_repeat_detail"))
     c.source_caption(["demo_events"], i18n.date_range(v.end - dt.timedelta(days=27), v.end, lang()))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from pax import i18n, maps, safe, stats
+from pax import config, i18n, maps, published, safe, stats
 from ui import cached, kiosk, state
 from ui import components as c
 from ui.state import lang, t
@@ -260,15 +260,45 @@ def _map_table(columns: dict, name: str) -> None:
 
 
 def since_last_meeting(end: dt.date) -> tuple[dt.date, list]:
-    """The list of changes since the chosen date. On the wall screen the date comes from the
-    link (`sedan=`) or the default, without the date picker."""
-    window = (end - dt.timedelta(days=28), end - dt.timedelta(days=365), end - dt.timedelta(days=1))
-    if kiosk.active():
-        since = state.remembered_date("sedan", *window)
-        st.subheader(t("since_title_date", date=i18n.date(since, lang())))
+    """The list of changes since the last meeting. Analysts choose any date; everyone else
+    one of the fixed choices (the board's meetings from PAX_MEETING_DATES, or the last 7,
+    14, 28 or 91 days: `published.since_choices`), so that no two free dates can be set
+    against each other. On the wall screen the choice comes from the link (`sedan=`) or the
+    default, without a widget."""
+    if state.role() == "analyst":
+        window = (
+            end - dt.timedelta(days=28),
+            end - dt.timedelta(days=365),
+            end - dt.timedelta(days=1),
+        )
+        if kiosk.active():
+            since = state.remembered_date("sedan", *window)
+        else:
+            st.subheader(t("since_title"))
+            since = state.date_input(t("last_meeting"), "sedan", *window)
     else:
-        st.subheader(t("since_title"))
-        since = state.date_input(t("last_meeting"), "sedan", *window)
+        choices = published.since_choices(end, config.get("PAX_MEETING_DATES"))
+        by_date = {}
+        for choice in choices:  # a meeting on a span's first day is named as the meeting
+            by_date.setdefault(choice.since.isoformat(), choice)
+        default = published.default_since(choices).since.isoformat()
+
+        def label(value: str) -> str:
+            choice = by_date[value]
+            day = i18n.date(choice.since, lang())
+            if choice.days is None:
+                return t("since_meeting", date=day)
+            return t("since_span", n=choice.days, date=day)
+
+        if kiosk.active():
+            raw = state.remembered("sedan", default)
+            since = by_date.get(str(raw), by_date[default]).since
+        else:
+            st.subheader(t("since_title"))
+            chosen = state.select(t("last_meeting"), list(by_date), "sedan", default, label)
+            since = by_date[chosen].since
+    if kiosk.active():
+        st.subheader(t("since_title_date", date=i18n.date(since, lang())))
     found = cached.since_last_meeting(since, end, lang())
     if not found:
         st.info(t("since_none"))

@@ -71,6 +71,11 @@ def _mirrored(param: str, current, render: Callable[[str], object]):
     return value
 
 
+def remembered(param: str, default):
+    """The URL's value of `param`, else this session's last value, else the default."""
+    return _remembered(param, default)
+
+
 def _remembered(param: str, default):
     """The URL's value, else this session's last value, else the default."""
     if param in st.query_params:

@@ -383,7 +383,9 @@ def test_social_page_real_single_year_indicator_says_so(app_env):
     assert any("Bara ett år (2022)" in c.value for c in at.caption)
 
 
-def test_overview_lists_changes_since_the_last_meeting(app_env):
+def test_overview_lists_changes_since_the_last_meeting(app_env, monkeypatch):
+    """An analyst picks any date; the list names changes from published counts."""
+    monkeypatch.setenv("PAX_DEFAULT_ROLE", "analyst")
     at = _run(None, {"sedan": "2025-07-01"})
     assert not at.exception
     assert str(at.date_input[0].value) == "2025-07-01"
@@ -394,10 +396,35 @@ def test_overview_lists_changes_since_the_last_meeting(app_env):
     assert any("exakt test" in c.value for c in at.caption)
 
 
-def test_overview_default_meeting_is_28_days_ago(app_env):
+def test_overview_offers_the_public_fixed_choices_only(app_env, monkeypatch):
+    """Issue 14: below analyst, 'since' is a meeting from PAX_MEETING_DATES or a fixed span;
+    a free date in the link falls back to the default (the latest meeting)."""
+    import datetime as dt
+
+    from tests.conftest import DEMO_END
+
+    monkeypatch.setenv("PAX_MEETING_DATES", "2026-05-20, 2026-06-17")
+    at = _run(None, {"sedan": "2025-07-01"})
+    assert not at.exception
+    assert not at.date_input
+    box = _widget(at, "selectbox", "Förra mötet")
+    assert box.value == "2026-06-17"
+    # The 14 days start on the meeting of 17 June: named once, as the meeting.
+    assert box.options == [
+        "Mötet 17 juni 2026",
+        "Mötet 20 maj 2026",
+        "Senaste 7 dagarna (från 24 juni 2026)",
+        "Senaste 28 dagarna (från 3 juni 2026)",
+        "Senaste 91 dagarna (från 1 april 2026)",
+    ]
+    assert DEMO_END - dt.timedelta(days=90) == dt.date(2026, 4, 1)
+
+
+def test_overview_default_since_is_the_last_28_days(app_env):
     import datetime as dt
 
     from tests.conftest import DEMO_END
 
     at = _run(None)
-    assert at.date_input[0].value == DEMO_END - dt.timedelta(days=28)
+    box = _widget(at, "selectbox", "Förra mötet")
+    assert box.value == (DEMO_END - dt.timedelta(days=27)).isoformat()
