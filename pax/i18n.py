@@ -544,10 +544,10 @@ def trend_sentence(last, prior, lang: str = "sv") -> str:
     def part(s) -> str:
         if s.value is not None:
             return number(s.value, 0, lang)
-        shown = number(s.shown, 0, lang)
+        shown, seen = number(s.shown, 0, lang), s.months - s.hidden
         if en:
-            return f"{shown} in the months shown ({s.hidden} of {s.months} hidden)"
-        return f"{shown} under de månader som visas ({s.hidden} av {s.months} dolda)"
+            return f"{shown} events in the {seen} months shown ({s.hidden} months hidden)"
+        return f"{shown} händelser under de {seen} månader som visas ({s.hidden} månader dolda)"
 
     head = "Last 12 months" if en else "Senaste 12 månaderna"
     events = "events" if en else "händelser"

@@ -43,6 +43,9 @@ The method (README, *Privacy*):
   above is decided on the true counts before the noise is added. Differences, tests,
   percentages and rates are computed from the published figures. Official statistics
   (SCB, BRÅ …: `OFFICIAL_PUBLISHERS`) are public already and shown as published.
+- **Derived figures** (rolling means, 12-month sums, the 'since last meeting' list,
+  near-repeat detail) follow one rule, written beside each view in `pax.published`:
+  computed from published figures only, or with their inputs registered as margins.
 - Rates are not shown where the population is below PAX_MIN_POPULATION_FOR_RATE; survey
   shares are not shown below PAX_MIN_SURVEY_SAMPLE respondents.
 - Location precision by role: public — areas only; council — 250 m grid-cell centres in
