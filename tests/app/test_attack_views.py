@@ -83,3 +83,72 @@ def test_compstat_tiles_and_trend_together_pin_nothing(cached, app_env, days_bac
                            r.count_label, r.count)  # fmt: skip
     assert len(attacker.figures) > 200
     assert attacker.pinned() == []
+
+
+@pytest.mark.parametrize("days", [28, 90, 365])
+def test_the_regso_maps_and_the_municipal_counts_together_pin_nothing(cached, app_env, days):
+    """The RegSO map (Här och nu, Områden) for all categories and for each one, with its
+    rates, beside each category's municipal count for the same days (CompStat's 28 days,
+    the tiles): unknowns are each RegSO's true count per category and, per category, the
+    events placed on the municipality only."""
+    end = dt.date.fromisoformat(app_env["PAX_DEMO_END"])
+    start = end - dt.timedelta(days=days - 1)
+    con = duckdb.connect(app_env["PAX_STORE"], read_only=True)
+    categories = queries.categories(con)["id"].tolist()
+    regso = queries.event_counts(con, start, end, "regso").set_index(["area_code", "category"])
+    municipal = queries.event_counts(con, start, end, "kommun").set_index("category")["count"]
+    codes = queries.areas(con, "regso")["code"].tolist()
+    attacker = Attacker(POLICY)
+    cell = {
+        (a, c): attacker.unknown(f"{a} {c}", regso["count"].get((a, c), 0))
+        for a in codes
+        for c in categories
+    }
+    for c in categories:
+        placed = sum(regso["count"].get((a, c), 0) for a in codes)
+        cell[("kommun", c)] = attacker.unknown(f"kommunen {c}", municipal.get(c, 0) - placed)
+    for chosen in [None, *[[c] for c in categories]]:
+        frame = cached.area_counts(start, end, "regso", chosen)
+        for r in frame.itertuples(index=False):
+            cats = chosen or categories
+            attacker.shown(f"karta {r.code} {chosen or 'alla'}", [cell[(r.code, c)] for c in cats],
+                           r.count_label, r.count)  # fmt: skip
+        rate = frame["count"].astype(float) / frame["population"].astype(float) * 1000
+        allowed = frame["population"].astype(float) >= POLICY.min_population_for_rate
+        same_as_published(frame["rate_per_1000"], rate.where(allowed))
+    for c in categories:
+        value, label = cached.events_total(start, end, [c])
+        attacker.shown(f"kommunen {c}", [cell[(a, c)] for a in [*codes, "kommun"]], label, value)
+    assert attacker.pinned() == []
+
+
+@pytest.mark.parametrize("days", [28, 365])
+def test_the_weekday_grids_and_the_municipal_counts_together_pin_nothing(cached, app_env, days):
+    """The weekday × time grid for all categories and for each one (a cell it leaves out
+    is a shown 0) beside each category's municipal count for the same days."""
+    end = dt.date.fromisoformat(app_env["PAX_DEMO_END"])
+    start = end - dt.timedelta(days=days - 1)
+    con = duckdb.connect(app_env["PAX_STORE"], read_only=True)
+    categories = queries.categories(con)["id"].tolist()
+    raw = queries.weekday_hour_counts(con, start, end, None, None, by_category=True)
+    truth = raw.set_index(["weekday", "hour", "category"])["count"]
+    blocks = [(d, h) for d in range(1, 8) for h in range(0, 24, 3)]
+    attacker = Attacker(POLICY)
+    cell = {
+        (d, h, c): attacker.unknown(f"{d} {h} {c}", truth.get((d, h, c), 0))
+        for d, h in blocks
+        for c in categories
+    }
+    for chosen in [None, *[[c] for c in categories]]:
+        grid = cached.weekday_hour(start, end, chosen or [], None).set_index(["weekday", "hour"])
+        for d, h in blocks:
+            cells = [cell[(d, h, c)] for c in chosen or categories]
+            if (d, h) in grid.index:
+                r = grid.loc[(d, h)]
+                attacker.shown(f"{d} {h} {chosen or 'alla'}", cells, r["count_label"], r["count"])
+            else:
+                attacker.shown(f"{d} {h} {chosen or 'alla'}", cells, "0")
+    for c in categories:
+        value, label = cached.events_total(start, end, [c])
+        attacker.shown(f"kommunen {c}", [cell[(d, h, c)] for d, h in blocks], label, value)
+    assert attacker.pinned() == []
