@@ -72,11 +72,6 @@ def _mirrored(param: str, current, render: Callable[[str], object]):
 
 
 def remembered(param: str, default):
-    """The URL's value of `param`, else this session's last value, else the default."""
-    return _remembered(param, default)
-
-
-def _remembered(param: str, default):
     """The URL's value, else this session's last value, else the default."""
     if param in st.query_params:
         return st.query_params.get(param)
@@ -93,7 +88,7 @@ def select(
     **kwargs,
 ) -> str:
     """A selectbox mirrored in the URL (`?param=value`)."""
-    current = _remembered(param, default)
+    current = remembered(param, default)
     if current not in options:
         current = default
     return _mirrored(
@@ -121,7 +116,7 @@ def multiselect(
     **kwargs,
 ) -> list[str]:
     """A multiselect mirrored in the URL (`?param=a,b`)."""
-    raw = _remembered(param, default)
+    raw = remembered(param, default)
     values = raw.split(",") if isinstance(raw, str) else list(raw)
     current = [v for v in values if v in options]
     return _mirrored(
@@ -140,7 +135,7 @@ def multiselect(
 
 
 def checkbox(label: str, param: str, default: bool = False, container=st, **kwargs) -> bool:
-    raw = _remembered(param, default)
+    raw = remembered(param, default)
     current = raw in ("1", "true", True)
     return _mirrored(
         param,
@@ -154,7 +149,7 @@ def checkbox(label: str, param: str, default: bool = False, container=st, **kwar
 def remembered_date(param: str, default: dt.date, min_value: dt.date, max_value: dt.date):
     """The date in the URL (or this session), else the default, clamped to the range:
     what `date_input` would show, without drawing the widget."""
-    raw = _remembered(param, default)
+    raw = remembered(param, default)
     try:
         current = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
     except ValueError:

@@ -21,15 +21,6 @@ from tests.attacker import Attacker, same_as_published
 POLICY = privacy.Policy(k=3, noise=2)
 
 
-@pytest.fixture
-def cached(app_env):
-    from ui import cached
-
-    cached.clear()
-    yield cached
-    cached.clear()
-
-
 def _pieces(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
     """The day ranges that every span's boundaries cut their union into."""
     cuts = sorted({s for s, _ in spans} | {e + dt.timedelta(days=1) for _, e in spans})

@@ -7,20 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
-import pytest
 
 from pax import privacy, queries
 
 POLICY = privacy.Policy(k=3, noise=2)
-
-
-@pytest.fixture
-def cached(app_env):
-    from ui import cached
-
-    cached.clear()
-    yield cached
-    cached.clear()
 
 
 def test_action_month_totals_are_the_whole_month_or_hidden(cached, app_env):

@@ -53,10 +53,9 @@ def _check_derived(frame: pd.DataFrame, last, prior) -> None:
             assert s.value == pytest.approx(visible.sum())
 
 
-def attack_area(con, codes, start: dt.date, end: dt.date, categories: list[str]) -> Attacker:
-    """One attacker for one area filter that sees the all-categories trend and every
-    one-category trend of it (each a public view; together what a viewer can collect)."""
-    raw = queries.monthly_counts(con, start, end, None, codes)
+def attack_trends(raw: pd.DataFrame, categories, start: dt.date, end: dt.date, views):
+    """One attacker that sees the trend views `views` (None: all categories; [c]: one) of
+    the month × category counts `raw`: (attacker, {(month, category): unknown}, months)."""
     raw = raw.assign(month=pd.to_datetime(raw["month"]).dt.date)
     truth = raw.groupby(["month", "category"])["count"].sum()
     months = pd.date_range(pd.Timestamp(start).replace(day=1), end, freq="MS").date
@@ -66,17 +65,24 @@ def attack_area(con, codes, start: dt.date, end: dt.date, categories: list[str])
         for m in months
         for c in categories
     }
-    for chosen in [None, *[[c] for c in categories]]:
+    for chosen in views:
         frame, last, prior = published.trend_from_counts(
             raw, categories, POLICY, start, end, chosen
         )
         _check_derived(frame, last, prior)
-        cats = chosen or categories
         name = "alla" if chosen is None else chosen[0]
         for row in frame.itertuples(index=False):
-            cells = [cell[(row.month, c)] for c in cats]
+            cells = [cell[(row.month, c)] for c in chosen or categories]
             attacker.shown(f"{row.month:%Y-%m} {name}", cells, row.count_label, row.count)
-    return attacker
+    return attacker, cell, months
+
+
+def attack_area(con, codes, start: dt.date, end: dt.date, categories: list[str]):
+    """One attacker for one area filter that sees the all-categories trend and every
+    one-category trend of it (each a public view; together what a viewer can collect)."""
+    raw = queries.monthly_counts(con, start, end, None, codes)
+    views = [None, *[[c] for c in categories]]
+    return attack_trends(raw, categories, start, end, views)
 
 
 def test_every_public_trend_view_pins_nothing(con):
@@ -88,7 +94,7 @@ def test_every_public_trend_view_pins_nothing(con):
     categories = queries.categories(con)["id"].tolist()
     found, views = [], 0
     for name, codes in trend_selections(con):
-        attacker = attack_area(con, codes, start, end, categories)
+        attacker, _, _ = attack_area(con, codes, start, end, categories)
         views += 1 + len(categories)
         found += [f"{name}: {p}" for p in attacker.pinned()]
     assert views == 6 * 84
@@ -103,23 +109,14 @@ def test_the_old_rolling_mean_is_caught_by_the_attacker(con):
     categories = queries.categories(con)["id"].tolist()
     pinned = 0
     for _, codes in trend_selections(con)[:12]:
-        attacker = attack_area(con, codes, start, end, categories)
-        raw = queries.monthly_counts(con, start, end, None, codes)
-        months = pd.date_range(pd.Timestamp(start).replace(day=1), end, freq="MS").date
-        total = (
-            raw.assign(month=pd.to_datetime(raw["month"]).dt.date)
-            .groupby("month")["count"]
-            .sum()
-            .reindex(months, fill_value=0)
+        attacker, cell, months = attack_area(con, codes, start, end, categories)
+        total = pd.Series(
+            [sum(attacker.truth[cell[(m, c)]] for c in categories) for m in months], dtype=float
         )
         sums = total.rolling(12, min_periods=12).sum()
         for i in range(11, len(months)):
             rounded = 5 * round(sums.iloc[i] / 5)
-            cells = [
-                j
-                for j, name in enumerate(attacker.names)
-                if name[:7] in {f"{m:%Y-%m}" for m in months[i - 11 : i + 1]}
-            ]
+            cells = [cell[(m, c)] for m in months[i - 11 : i + 1] for c in categories]
             attacker.derived(f"rullande {months[i]}", cells, rounded - 2.5, rounded + 2.5)
         pinned += len(attacker.pinned())
     assert pinned > 0
@@ -157,22 +154,9 @@ def test_random_trends_pin_nothing(counts, seed):
         if n
     ]
     raw = pd.DataFrame(rows, columns=["month", "category", "count", "count_key"])
-    truth = raw.set_index(["month", "category"])["count"]
     for chosen in [None, *[[c] for c in categories]]:
         # Each view on its own (what one page and its download show). Attacked together,
         # the all-categories months and the one-category months are independently
         # perturbed parts and totals, and extreme noise can pin one (README, Known limits).
-        attacker = Attacker(POLICY)
-        cell = {
-            (m.date(), c): attacker.unknown(f"{m:%Y-%m} {c}", truth.get((m.date(), c), 0))
-            for m in months
-            for c in categories
-        }
-        frame, last, prior = published.trend_from_counts(
-            raw, categories, POLICY, start, end, chosen
-        )
-        _check_derived(frame, last, prior)
-        for row in frame.itertuples(index=False):
-            cells = [cell[(row.month, c)] for c in chosen or categories]
-            attacker.shown(str(row.month), cells, row.count_label, row.count)
+        attacker, _, _ = attack_trends(raw, categories, start, end, [chosen])
         assert attacker.pinned() == []
