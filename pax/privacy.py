@@ -24,8 +24,10 @@ The method (README, *Privacy*):
   left, its zeros are hidden as well. Every hidden cell of a group that needed a
   complement is labelled `..` (SCB's sign for a figure that is not shown), so the
   labels do not tell primary and complementary cells apart.
-- **Totals** shown beside hidden parts are protected by `protect_total` (hidden when
-  small, else rounded to 5; used where nothing else shows the parts' total).
+- **Totals** beside their parts are margins of the parts' table (above), and both are
+  perturbed on their own; where the two perturbed figures would meet at one value, the
+  suppression hides the part (`perturbed_pins`, docs/privacy.md). A rounded total is no
+  protection (a total rounded to 5 beside known parts pins a hidden 1 or 2).
 - **Differences of periods** (CompStat now against a year earlier) are only shown when
   both counts are; a test, percentage or rate from a hidden count is not shown.
 - **Cell-key perturbation of shown counts** (the ABS TableBuilder method), against
@@ -263,7 +265,8 @@ def protect_counts(
     extra = None if hide is None else np.asarray(hide, dtype=bool)
     for col in columns:
         values = pd.to_numeric(out[col], errors="coerce").to_numpy(dtype=float)
-        hidden, labels = suppress(values, policy.k, groups, extra)
+        keys = out[f"{col}{KEY}"] if f"{col}{KEY}" in out else None
+        hidden, labels = suppress(values, policy.k, groups, extra, noise=(keys, policy))
         _publish(out, col, values, hidden, labels, policy)
     return out
 
@@ -397,8 +400,9 @@ def protect_cube(
     # The passes look at one row or column at a time; an attacker may combine them. A last
     # run over every margin at once (the linear-programming attacker) adds what is missing.
     every = _groups(cube, [list(keys), *[[*m, "category"] for m in margins], *margins])
+    key = cube[f"{column}{KEY}"] if f"{column}{KEY}" in cube else None
     hidden, labels = suppress(
-        values, policy.k, every, start=hidden, bulk=_positions(cube, keys)
+        values, policy.k, every, start=hidden, bulk=_positions(cube, keys), noise=(key, policy)
     )  # its labels, too
     out = cube.copy()
     _publish(out, column, values, hidden, labels, policy)
@@ -432,6 +436,7 @@ def suppress(
     hide: np.ndarray | None = None,
     start: np.ndarray | None = None,
     bulk: list[np.ndarray] | None = None,
+    noise: tuple | None = None,
 ) -> tuple[np.ndarray, list[str | None]]:
     """(hidden flags, labels) for counts `values` with the given margin partitions.
 
@@ -442,7 +447,10 @@ def suppress(
     `start` marks cells already hidden by this method in another view of the same table
     (complements and hidden zeros): they stay hidden and count as complements.
     `bulk` (cells in blocks, e.g. the categories of one area): a pinned cell hides its whole
-    block at once instead of one complement at a time — fewer rounds on large tables."""
+    block at once instead of one complement at a time — fewer rounds on large tables.
+    `noise` (the cells' keys, the policy): the shown counts and the groups' totals are
+    published perturbed; a shown count or total that what is shown pins to one value
+    (`perturbed_pins`) is hidden too, with its complements."""
     v = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
     primary = is_small(values, k)
     extra = np.zeros(len(v), dtype=bool) if hide is None else (np.asarray(hide) & ~primary)
@@ -467,8 +475,14 @@ def suppress(
                 hidden[bulk[b]] = True
             forced |= np.array([hidden[g].all() for g in groups], dtype=bool)
             continue
-        if not any(_add_complement(i, v, hidden, member, groups, forced) for i in pinned):
-            break  # nothing pinned, or nothing left to hide in its groups
+        if pinned:
+            if not any(_add_complement(i, v, hidden, member, groups, forced) for i in pinned):
+                break  # nothing left to hide in its groups
+            continue
+        exposed = perturbed_pins(v, hidden, lo, hi, groups, member, *(noise or (None, None)))
+        if not exposed:
+            break
+        hidden[exposed] = True
     complemented = _complemented(groups, hidden, primary, forced)
     labels = [
         None
@@ -579,6 +593,100 @@ def feasible_intervals(v, hidden, lo, hi, groups, k) -> dict[int, tuple[float, f
     return out
 
 
+def perturbed_pins(v, hidden, lo, hi, groups, member, keys, policy) -> list[int]:
+    """Shown cells to hide because what is published pins a perturbed count exactly.
+
+    Each shown count n ≥ k is published as n + d and each group's total as its own
+    perturbed figure (the key of a total is `combine_keys` of its cells'), so an attacker
+    knows every shown count and total only within ±D. Side by side the two can still meet
+    at one value (parts 3 and 3 shown as 5 and 5, their total 6 shown as 4: the total is
+    at most 6, the parts at least 3). The attacker here knows the true count of every
+    group total's small or zero form, the hidden cells' bounds (`lo`, `hi`) and the
+    intervals of the shown counts and totals; a shown count is pinned when no other
+    integer value fits (a quick test of moving it by one, then an integer program over
+    its connected cells), a total likewise. A pinned count is returned itself; a pinned
+    total returns its smallest shown cell."""
+    if keys is None or policy is None or policy.noise <= 0 or not groups:
+        return []
+    k, d = policy.k, policy.noise
+    keys = pd.to_numeric(pd.Series(keys), errors="coerce").fillna(0).to_numpy(dtype=float)
+    shown = ~hidden & (v >= k)
+    if not shown.any():
+        return []
+    published = perturb(v, keys, policy)
+    box_lo = np.where(hidden, lo, np.where(shown, np.maximum(k, published - d), v))
+    box_hi = np.where(hidden, hi, np.where(shown, published + d, v))
+    total = np.array([v[g].sum() for g in groups])
+    t_pub = perturb(total, [combine_keys(keys[g]) for g in groups], policy)
+    small = (total >= 1) & (total <= k - 1)
+    t_lo = np.where(total >= k, np.maximum(k, t_pub - d), np.where(small, 1, 0))
+    t_hi = np.where(total >= k, t_pub + d, np.where(small, k - 1, 0))
+
+    def movable(i, step) -> bool:
+        """Cell i can move by `step` with every other cell kept (its groups allow it)."""
+        if not box_lo[i] <= v[i] + step <= box_hi[i]:
+            return False
+        return all(t_lo[g] <= total[g] + step <= t_hi[g] for g in member[i])
+
+    suspects = [
+        ("cell", int(i)) for i in np.flatnonzero(shown) if not (movable(i, 1) or movable(i, -1))
+    ]
+    for gi, g in enumerate(groups):
+        if total[gi] < k or len(g) < 2:
+            continue  # a small total is hidden; a cell alone is its own total
+        if not any(movable(i, s) for s in (1, -1) for i in g):
+            suspects.append(("total", gi))
+    out = []
+    for kind, j in suspects:
+        cells = np.array([j]) if kind == "cell" else groups[j]
+        if _fixed(cells, v, box_lo, box_hi, groups, member, t_lo, t_hi):
+            if kind == "cell":
+                out.append(j)
+            else:
+                free = [i for i in groups[j] if shown[i] and i not in out]
+                if free:
+                    out.append(min(free, key=lambda i: v[i]))
+    return sorted(set(out))
+
+
+def _fixed(cells, v, box_lo, box_hi, groups, member, t_lo, t_hi) -> bool:
+    """True when the integer program over the cells connected to `cells` (through the
+    groups) allows their sum no value but the true one."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    seen, todo = set(), [int(c) for c in cells]
+    while todo:
+        i = todo.pop()
+        if i in seen:
+            continue
+        seen.add(i)
+        for g in member[i]:
+            todo += [int(c) for c in groups[g] if int(c) not in seen]
+    var = np.array(sorted(seen))
+    index = {c: j for j, c in enumerate(var)}
+    touched = sorted({g for c in var for g in member[c]})
+    rows = np.zeros((len(touched), len(var)))
+    for r, g in enumerate(touched):
+        rows[r, [index[int(c)] for c in groups[g]]] = 1
+    goal = np.zeros(len(var))
+    goal[[index[int(c)] for c in cells]] = 1
+    true = float(v[cells].sum())
+    upper = np.where(np.isinf(box_hi[var]), np.inf, box_hi[var])
+    for lo_goal, hi_goal in ((true + 1, np.inf), (-np.inf, true - 1)):
+        res = milp(
+            np.zeros(len(var)),
+            constraints=[
+                LinearConstraint(rows, t_lo[touched], t_hi[touched]),
+                LinearConstraint(goal[None, :], lo_goal, hi_goal),
+            ],
+            integrality=np.ones(len(var)),
+            bounds=Bounds(box_lo[var], upper),
+        )
+        if res.status == 0:
+            return False
+    return True
+
+
 def _alone(j, member, groups) -> bool:
     return any(len(groups[g]) == 1 for g in member[j])
 
@@ -626,22 +734,6 @@ def protect_change(
     out["diff"] = (a - b).where(~hidden)
     out["pct"] = ((a - b) / b.where(b > 0) * 100).where(~hidden)
     return out
-
-
-def protect_total(
-    total: float, parts_hidden: int, policy: Policy, base: int = 5, key=None
-) -> tuple[float, str]:
-    """A total shown beside hidden parts is rounded to `base` so it cannot reveal them;
-    otherwise it is perturbed by its cell `key` like any shown count."""
-    if total is None or pd.isna(total):
-        return total, "–"
-    if is_small([total], policy.k)[0]:
-        return np.nan, f"<{policy.k}"
-    if parts_hidden:
-        rounded = base * round(total / base)
-        return float(rounded), f"≈{label(rounded, policy.k)}"
-    shown = float(perturb([total], None if key is None else [key], policy)[0])
-    return shown, label(shown, policy.k)
 
 
 def rate_allowed(population, policy: Policy) -> np.ndarray:

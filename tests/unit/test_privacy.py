@@ -29,13 +29,6 @@ def test_a_single_hidden_cell_in_a_group_gets_a_complement():
     assert known == 7  # the total 12 minus what is shown no longer reveals one cell
 
 
-def test_a_protected_total_beside_hidden_parts_is_rounded():
-    value, text = privacy.protect_total(23, parts_hidden=1, policy=POLICY)
-    assert value == 25 and text.startswith("≈")
-    assert privacy.protect_total(2, 0, POLICY)[1] == "<3"
-    assert privacy.protect_total(23, 0, POLICY) == (23.0, "23")
-
-
 def test_rates_need_a_minimum_population():
     assert privacy.rate_allowed([100, 500, np.nan], POLICY).tolist() == [False, True, False]
 
@@ -131,3 +124,41 @@ def test_caches_are_catalogued_as_caches():
 
     caches = {c.id for c in model.CATEGORIES if getattr(c, "is_cache", False)}
     assert {"weapon_cache", "drug_cache"} <= caches
+
+
+def _attack_parts_and_total(values, keys, hidden, labels) -> list[str]:
+    """An integer-program attacker that sees the parts of one table as published and,
+    beside them, their total as its own perturbed figure."""
+    from tests.attacker import Attacker
+
+    attacker = Attacker(POLICY)
+    cells = [attacker.unknown(f"del {i}", n) for i, n in enumerate(values)]
+    shown = privacy.perturb(values, keys, POLICY)
+    for i, s in enumerate(shown):
+        attacker.shown(f"del {i}", [i], labels[i] if hidden[i] else privacy.label(s, POLICY.k), s)
+    total = privacy.perturb([sum(values)], [privacy.combine_keys(keys)], POLICY)[0]
+    attacker.shown("summa", cells, privacy.label(total, POLICY.k), total)
+    return attacker.pinned()
+
+
+def test_a_perturbed_part_that_its_perturbed_total_pins_is_hidden():
+    """Parts 3 and 3 published as 3 and 4 beside their total 6 published as 4: the total is
+    at most 6 and the parts at least 3 each, so all three are exactly known. The
+    suppression sees the perturbed figures as an attacker does and hides the parts."""
+    rng = np.random.default_rng(7)
+    values = np.array([3.0, 3.0])
+    for _ in range(5000):
+        keys = rng.integers(0, privacy.KEY_MODULUS, size=2)
+        shown = privacy.perturb(values, keys, POLICY)
+        total = privacy.perturb([6.0], [privacy.combine_keys(keys)], POLICY)[0]
+        if np.maximum(POLICY.k, shown - POLICY.noise).sum() >= total + POLICY.noise:
+            break
+    else:
+        pytest.fail("no such keys")
+    groups = [[np.arange(2)]]
+    plain, plain_labels = privacy.suppress(values, POLICY.k, groups)
+    assert not plain.any()
+    assert _attack_parts_and_total(values, keys, plain, plain_labels) != []
+    hidden, labels = privacy.suppress(values, POLICY.k, groups, noise=(keys, POLICY))
+    assert hidden.all() and labels == [privacy.HIDDEN, privacy.HIDDEN]
+    assert _attack_parts_and_total(values, keys, hidden, labels) == []
