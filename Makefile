@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
-STORE ?= $(or $(PAX_STORE),data/pax.duckdb)
+
 
 .PHONY: run test lint unit app e2e bench build demo clean
 

@@ -68,6 +68,7 @@ else:
         if cached.ready():
             last = cached.as_of()
             st.caption(f"{i18n.t('data_up_to', lang)} {i18n.date(last, lang)}")
+            st.caption(i18n.t(f"mode_{cached.mode()}", lang))
         kiosk.start_button(pages)
 
 if refused:  # reached by URL: say so, and never run the page's script

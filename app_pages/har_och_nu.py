@@ -3,12 +3,17 @@ hotspots and the preventive presence."""
 
 import streamlit as st
 
+from ui import cached
 from ui import components as c
 from ui import here_and_now as h
 
 c.require_store()
 c.page_header("page_here_and_now", h.t("horizon_here_and_now_sub"))
 c.fictional_notice()
+if not c.events_delivered():
+    if not cached.intervention_sources():
+        c.missing_source("interventions")
+    st.stop()
 
 view = h.filters()
 if view is None:

@@ -10,14 +10,19 @@ from ui.state import lang, t
 c.require_store()
 c.page_header("page_about")
 info = cached.info()
-st.markdown(
-    t(
-        "store_built",
-        built=str(info.get("built_at", "–")).replace("T", " "),
-        end=info.get("demo_end", "–"),
-        seed=info.get("demo_seed", "–"),
+built = str(info.get("built_at", "–")).replace("T", " ")
+st.caption(t(f"mode_{cached.mode()}"))
+if cached.mode() == "live":
+    st.markdown(t("store_built_live", built=built, files=info.get("imported_files", "0")))
+else:
+    st.markdown(
+        t(
+            "store_built",
+            built=built,
+            end=info.get("demo_end", "–"),
+            seed=info.get("demo_seed", "–"),
+        )
     )
-)
 
 st.header(t("sources"))
 sources = cached.sources()
@@ -51,8 +56,10 @@ for horizon in ("here_and_now", "trust", "social"):
     st.subheader(f"{t('horizon_' + horizon)} – {t('horizon_' + horizon + '_sub')}")
     for _, row in part.iterrows():
         flag = f" · :orange-badge[{t('fictional')}]" if row["fictional"] else ""
+        if not row["has_data"]:
+            flag += f" · :gray-badge[{t('not_delivered')}]"
         definition = row["definition_en"] if lang() == "en" else row["definition_sv"]
-        publisher = i18n.term(sources.set_index("id").at[row["source_id"], "publisher"], lang())
+        publisher = c.publisher(row["source_id"])
         st.markdown(
             f"**{safe.markdown(i18n.name(row, lang()))}** (`{safe.markdown(row['id'])}`) – "
             f"{safe.markdown(definition)} "

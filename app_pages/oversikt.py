@@ -22,19 +22,22 @@ MAP_HEIGHT = 230 if presenting else 300
 columns = st.columns([1, 1, 1, 0.8] if presenting else 3, gap="medium" if presenting else "large")
 horizons = (
     ("horizon_here_and_now", t("horizon_here_and_now_sub") + " · " + t("last_days", n=28),
-     lambda: o.here_and_now_tiles(end), lambda: o.here_and_now_map(end, MAP_HEIGHT),
-     "app_pages/har_och_nu.py"),
+     c.events_delivered, lambda: o.here_and_now_tiles(end),
+     lambda: o.here_and_now_map(end, MAP_HEIGHT), "app_pages/har_och_nu.py"),
     ("horizon_trust", t("horizon_trust_sub") + " · " + t("ytd"),
-     lambda: o.trust_tiles(end), lambda: o.trust_map(MAP_HEIGHT), "app_pages/fortroende.py"),
+     lambda: c.delivered(o.TRUST_TILES), lambda: o.trust_tiles(end),
+     lambda: o.trust_map(MAP_HEIGHT), "app_pages/fortroende.py"),
     ("horizon_social", t("horizon_social_sub"),
-     o.social_tiles, lambda: o.social_map(MAP_HEIGHT), "app_pages/social_hallbarhet.py"),
+     lambda: True, o.social_tiles, lambda: o.social_map(MAP_HEIGHT),
+     "app_pages/social_hallbarhet.py"),
 )  # fmt: skip
-for column, (title, caption, tiles, draw_map, page) in zip(columns, horizons):
+for column, (title, caption, ready, tiles, draw_map, page) in zip(columns, horizons):
     with column:
         st.subheader(t(title))
         st.caption(caption)
-        o.show_tiles(tiles(), compact=presenting)
-        draw_map()
+        if ready():  # a horizon without data says what is missing instead of zeros
+            o.show_tiles(tiles(), compact=presenting)
+            draw_map()
         st.page_link(page, label=t("open_page"), icon=":material/arrow_forward:")
 with columns[3] if presenting else st.container():
     since, found = o.since_last_meeting(end)

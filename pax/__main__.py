@@ -15,7 +15,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pax import audit, config, store
+import duckdb
+
+from pax import audit, config, queries, store
 from pax.ingest.core import FORMATS, KINDS, ImportError_, Options
 from pax.ingest.run import import_file
 
@@ -27,7 +29,11 @@ def _progress(message: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pax", description="Pax lägesbild")
     sub = parser.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="bygg datalagret från data/ och geo/ (idempotent)")
+    b = sub.add_parser(
+        "build",
+        help="bygg datalagret från data/ och geo/ (idempotent); PAX_MODE=live: bara verkliga "
+        "data (geografi, SCB och importerade filer), annars demo med fiktiva register",
+    )
     b.add_argument("--store", type=Path, help="datalagrets fil (annars PAX_STORE)")
     b.add_argument(
         "--if-stale",
@@ -156,6 +162,12 @@ def _audit(file: Path, rows: int | None, detail: dict) -> None:
 def stale(path: Path) -> bool:
     """True when the store is missing or older than any file it is built from."""
     if not path.exists():
+        return True
+    try:
+        with store.connect(path) as con:
+            if queries.build_info(con).get("mode", "demo") != config.mode():
+                return True  # built in the other mode
+    except (OSError, duckdb.Error):
         return True
     built = path.stat().st_mtime
     data, geo = config.data_dir(), config.geo_dir()

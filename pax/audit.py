@@ -57,7 +57,7 @@ _READ = (
 def path(env: Mapping[str, str] | None = None) -> Path:
     """`PAX_AUDIT`, or `audit.sqlite3` in the store's folder."""
     configured = config.get("PAX_AUDIT", env)
-    return configured or config.get("PAX_STORE", env).with_name("audit.sqlite3")
+    return configured or config.store_path(env).with_name("audit.sqlite3")
 
 
 def _connect(file: Path) -> sqlite3.Connection:

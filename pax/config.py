@@ -49,9 +49,31 @@ def _optional_path(value: str) -> Path | None:
     return _path(value) if value.strip() else None
 
 
+MODES = ("demo", "live")
+
+
+def _mode(value: str) -> str:
+    mode = value.strip().lower() or "demo"
+    if mode not in MODES:
+        raise ValueError("välj demo eller live")
+    return mode
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting(
-        "PAX_STORE", "data/pax.duckdb", "The DuckDB store file (relative to the project).", _path
+        "PAX_MODE",
+        "demo",
+        "`demo`: real geography and SCB figures with fictional registers, labelled as such. "
+        "`live`: real data only — no fictional record in the store; imported and synced "
+        "sources fill it.",
+        _mode,
+    ),
+    Setting(
+        "PAX_STORE",
+        "",
+        "The DuckDB store file (relative to the project); empty means `data/pax.duckdb` in "
+        "demo mode and `data/live.duckdb` in live mode.",
+        _optional_path,
     ),
     Setting("PAX_DATA_DIR", "data", "Folder with the catalogue, SCB tables and `sources/`.", _path),
     Setting("PAX_GEO_DIR", "geo", "Folder with the boundary and point files.", _path),
@@ -176,8 +198,15 @@ def get(name: str, env: dict[str, str] | None = None):
         raise ValueError(f"Ogiltigt värde för {name}: {raw!r} ({exc})") from exc
 
 
-def store_path() -> Path:
-    return get("PAX_STORE")
+def mode(env: dict[str, str] | None = None) -> str:
+    return get("PAX_MODE", env)
+
+
+def store_path(env: dict[str, str] | None = None) -> Path:
+    """The store file: PAX_STORE, else one file per mode (a live store never replaces
+    the demo's, and switching back and forth needs no rebuild)."""
+    default = "data/live.duckdb" if mode(env) == "live" else "data/pax.duckdb"
+    return get("PAX_STORE", env) or _path(default)
 
 
 def data_dir() -> Path:

@@ -117,6 +117,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit_rows": ("Rader", "Rows"),
     "audit_channel": ("Kanal", "Channel"),
     "audit_detail": ("Detaljer", "Details"),
+    "import_title": ("Importera en fil", "Import a file"),
+    "import_demo": (
+        "Det här är demoläget med fiktiva data: verkliga filer importeras inte hit, så att de "
+        "aldrig räknas ihop med påhittade. Gå live först — `PAX_MODE=live make run` på "
+        "servern (README, *Going live*) — och importera sedan här eller med `python -m pax "
+        "import`.",
+        "This is the demo with fictional data: real files are not imported here, so that "
+        "they are never counted with invented ones. Go live first — `PAX_MODE=live make run` "
+        "on the server (README, *Going live*) — then import here or with `python -m pax "
+        "import`.",
+    ),
     "import_off": (
         "Import i appen är avstängd på den här servern (PAX_IMPORT_IN_APP=0).",
         "Import in the app is switched off on this server (PAX_IMPORT_IN_APP=0).",
@@ -136,6 +147,46 @@ TEXT: dict[str, tuple[str, str]] = {
         "data**, generated to show the tool. The geography and SCB statistics are real.",
     ),
     "source": ("Källa", "Source"),
+    "mode_demo": ("Läge: demo (fiktiva register)", "Mode: demo (fictional registers)"),
+    "mode_live": ("Läge: skarpt (bara verkliga data)", "Mode: live (real data only)"),
+    "no_source_yet": ("ingen källa levererad ännu", "no source delivered yet"),
+    "not_delivered": ("ej levererat", "not delivered"),
+    "missing_events": (
+        "**Inga händelser i datalagret ännu.** Skjutningar, sprängningar, bilbränder och "
+        "gömmor kommer från Polisens händelsenotiser eller från egna register: importera en "
+        "fil med `python -m pax import FIL` eller på sidan Granskning (filformaten i README, "
+        "*Commands*).",
+        "**No events in the store yet.** Shootings, explosions, car fires and caches come "
+        "from the police's event feed or from your own registers: import a file with "
+        "`python -m pax import FILE` or on the Granskning page (the file formats in the "
+        "README, *Commands*).",
+    ),
+    "events_only_municipal": (
+        "**Inga händelser med plats i ett område ännu.** Händelserna i datalagret ({sources}) "
+        "anger bara kommunen, så kartan och tabellerna per område skulle bara visa nollor. "
+        "Områdena fylls av register med plats (koordinater, DeSO eller RegSO): importera dem "
+        "med `python -m pax import FIL`.",
+        "**No events placed in an area yet.** The events in the store ({sources}) name only "
+        "the municipality, so the map and the tables per area would show only zeros. Areas "
+        "fill from registers with a place (coordinates, DeSO or RegSO): import them with "
+        "`python -m pax import FILE`.",
+    ),
+    "missing_interventions": (
+        "**Ingen förebyggande närvaro i datalagret ännu** (polis, ordningsvakter, kameror, "
+        "fältassistenter, nattvandring): importera insatsregistret med `python -m pax import "
+        "FIL --kind interventions`.",
+        "**No preventive presence in the store yet** (police, guards, cameras, field "
+        "workers, night walks): import the intervention register with `python -m pax "
+        "import FILE --kind interventions`.",
+    ),
+    "missing_measures": (
+        "**Inga uppgifter levererade ännu för:** {names}. De kommer från kommunens och "
+        "Polisens egna register: importera dem med `python -m pax import FIL` (exempelfiler "
+        "i `data/examples/`: {examples}).",
+        "**No data delivered yet for:** {names}. They come from the municipality's and the "
+        "police's own registers: import them with `python -m pax import FILE` (example "
+        "files in `data/examples/`: {examples}).",
+    ),
     "period": ("Period", "Period"),
     "last_days": ("senaste {n} dagarna", "last {n} days"),
     "vs_last_year": ("mot samma period i fjol", "vs the same period last year"),
@@ -309,6 +360,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "only, since the difference of two sets could otherwise reveal a small count.",
     ),
     "not_significant": ("ej signifikant", "not significant"),
+    "store_built_live": (
+        "Datalagret byggdes **{built}** i skarpt läge: bara verkliga data — geografi, SCB och "
+        "{files} importerade filer. Inga fiktiva uppgifter finns i det.",
+        "The store was built **{built}** in live mode: real data only — geography, SCB and "
+        "{files} imported files. It holds no fictional record.",
+    ),
     "store_built": (
         "Datalagret byggdes **{built}**. Fiktiva demodata slutar **{end}** (frö {seed}).",
         "The store was built **{built}**. Fictional demo data end **{end}** (seed {seed}).",

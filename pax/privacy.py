@@ -44,7 +44,9 @@ The method (README, *Privacy*):
   proves it for the table, `Policy.from_config` refuses a D too small for k). Zero is shown as 0, small counts as `<k`; the suppression
   above is decided on the true counts before the noise is added. Differences, tests,
   percentages and rates are computed from the published figures. Official statistics
-  (SCB, BRÅ …: `OFFICIAL_PUBLISHERS`) are public already and shown as published.
+  (SCB, BRÅ …: `OFFICIAL_PUBLISHERS`) are public already and shown as published; so are
+  event counts made only of records a source publishes one by one (Polisen's feed:
+  `PUBLIC_RECORD_SOURCES`, `for_records`).
 - **Derived figures** (rolling means, 12-month sums, the 'since last meeting' list,
   near-repeat detail) follow one rule, written beside each view in `pax.published`:
   computed from published figures only, or with their inputs registered as margins.
@@ -58,6 +60,7 @@ The method (README, *Privacy*):
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 
@@ -133,6 +136,22 @@ OFFICIAL_PUBLISHERS = (
     "Arbetsförmedlingen",
     "Försäkringskassan",
 )
+
+
+# Sources that publish every record openly (anyone can count them): Polisen's event feed.
+# Counts made only of their records are shown exactly, at the precision the source publishes
+# (the feed names the municipality, never a place: its events are never drawn finer).
+PUBLIC_RECORD_SOURCES = ("polisen_handelser",)
+
+
+def for_records(policy: Policy, source_ids) -> Policy:
+    """The policy of counts over records of `source_ids`: exact (k = 1, no noise) when every
+    one of them is a public per-record source, else `policy` — a figure that holds one
+    record of an internal register is protected whole."""
+    ids = list(source_ids)
+    if ids and all(s in PUBLIC_RECORD_SOURCES for s in ids):
+        return dataclasses.replace(policy, k=1, noise=0)
+    return policy
 
 
 def is_official_statistics(publisher: str, fictional: bool) -> bool:

@@ -274,23 +274,29 @@ def since_last_meeting(con, policy: privacy.Policy, since: dt.date, end: dt.date
             return str(cats.at[cat, "label_en"]) if cat in cats.index else cat
         return PLURAL_SV.get(cat, str(cats.at[cat, "label_sv"]) if cat in cats.index else cat)
 
-    def publisher(source_id: str) -> str:
-        if source_id not in sources.index:
-            return source_id
-        name = i18n.term(sources.at[source_id, "publisher"], lang)
-        fictional = f" ({i18n.t('fictional', lang)})" if sources.at[source_id, "fictional"] else ""
-        return f"{name}{fictional}"
+    def publisher(source_ids: str) -> str:
+        """The publishers of one or more sources (ids joined by commas)."""
+        names = []
+        for source_id in source_ids.split(","):
+            if source_id not in sources.index:
+                continue
+            name = i18n.term(sources.at[source_id, "publisher"], lang)
+            fictional = sources.at[source_id, "fictional"]
+            names.append(f"{name} ({i18n.t('fictional', lang)})" if fictional else name)
+        return ", ".join(dict.fromkeys(names)) or source_ids
 
-    now = _event_window(con, policy, since, end, every)
-    before = _event_window(con, policy, *prev, every)
+    counted = privacy.for_records(policy, queries.register_sources(con, "events"))
+    now = _event_window(con, counted, since, end, every)
+    before = _event_window(con, counted, *prev, every)
     names = queries.areas(con, "regso").set_index("code")["name"]
+    event_source = ",".join(queries.register_sources(con, "events"))
     for cell, count in now.items():
         previous = before.get(cell)
         if count is None or previous is None:
             continue  # hidden in a view of either window: never named
         level, area, cat = cell
         where = "" if level == "kommun" else f" {i18n.t('in', lang)} {names.get(area, area)}"
-        rows.append(("here_and_now", f"{label(cat)}{where}", count, previous, "demo_events"))
+        rows.append(("here_and_now", f"{label(cat)}{where}", count, previous, event_source))
     catalog = queries.catalog(con)
     counted = catalog[
         (catalog["kind"] == "count")

@@ -35,11 +35,47 @@ def sources(con: Con) -> pd.DataFrame:
     return _df(con, "SELECT * FROM sources ORDER BY fictional, id")
 
 
+REGISTERS = ("events", "interventions", "measures")
+
+
+def register_sources(con: Con, table: str) -> list[str]:
+    """The source ids that have rows in `table` (events, interventions or measures)."""
+    if table not in REGISTERS:
+        raise ValueError(table)
+    rows = con.cursor().execute(
+        f"SELECT DISTINCT source_id FROM {table} ORDER BY source_id"  # noqa: S608
+    )
+    return [r[0] for r in rows.fetchall()]
+
+
+def events_in_areas(con: Con) -> int:
+    """Events placed in a DeSO or RegSO (the rest name only the municipality)."""
+    row = (
+        con.cursor()
+        .execute(
+            "SELECT coalesce(sum(e.n), 0) FROM events e JOIN areas d ON d.code = e.area_code "
+            "WHERE d.level IN ('deso', 'regso')"
+        )
+        .fetchone()
+    )
+    return int(row[0])
+
+
 def catalog(con: Con) -> pd.DataFrame:
+    """The indicators with their source: the catalogue's, or — where the store does not
+    hold that source (a live store holds no fictional one) — the source of the indicator's
+    measures; `fictional` from that source, `has_data` when it has measures."""
     return _df(
         con,
-        "SELECT c.*, s.fictional FROM catalog c JOIN sources s ON s.id = c.source_id "
-        "ORDER BY horizon, theme, id",
+        "WITH used AS (SELECT indicator, min(source_id) AS source_id FROM measures "
+        "GROUP BY indicator), "
+        "cat AS (SELECT c.* EXCLUDE (source_id), "
+        "CASE WHEN c.source_id IN (SELECT id FROM sources) THEN c.source_id "
+        "ELSE coalesce(u.source_id, c.source_id) END AS source_id, "
+        "u.indicator IS NOT NULL AS has_data "
+        "FROM catalog c LEFT JOIN used u ON u.indicator = c.id) "
+        "SELECT cat.*, coalesce(s.fictional, false) AS fictional FROM cat "
+        "LEFT JOIN sources s ON s.id = cat.source_id ORDER BY horizon, theme, id",
     )
 
 

@@ -109,17 +109,31 @@ def demo_manifest(data_dir: Path | None = None) -> dict | None:
 
 
 def build(
-    path: Path | None = None, data_dir: Path | None = None, progress: Progress = log.info
+    path: Path | None = None,
+    data_dir: Path | None = None,
+    progress: Progress = log.info,
+    mode: str | None = None,
 ) -> dict:
-    """Rebuild the store from `data/` and `geo/` into a new file, then swap it in."""
+    """Rebuild the store from `data/` and `geo/` into a new file, then swap it in.
+
+    `mode` (PAX_MODE): `demo` loads the fictional registers of `data/demo/` (generated if
+    missing) and nothing imported; `live` loads no fictional record at all and replays
+    every file kept in `data/sources/`. Both hold the real geography and SCB figures."""
     started = time.perf_counter()
+    mode = mode or config.mode()
     path = Path(path or config.store_path())
     data_dir = data_dir or config.data_dir()
-    manifest = demo_manifest(data_dir)
-    if manifest is None:
-        progress("Demodata saknas – genererar dem först.")
-        generate_demo(data_dir, progress=progress)
+    progress(
+        f"Bygger {path.name} i läget {mode}"
+        + (" (fiktiva register)." if mode == "demo" else " (bara verkliga data).")
+    )
+    manifest = None
+    if mode == "demo":
         manifest = demo_manifest(data_dir)
+        if manifest is None:
+            progress("Demodata saknas – genererar dem först.")
+            generate_demo(data_dir, progress=progress)
+            manifest = demo_manifest(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.building-{os.getpid()}")
     tmp.unlink(missing_ok=True)
@@ -140,13 +154,19 @@ def build(
 
 
 def _fill(
-    con: duckdb.DuckDBPyConnection, data_dir: Path, manifest: dict, progress: Progress
+    con: duckdb.DuckDBPyConnection, data_dir: Path, manifest: dict | None, progress: Progress
 ) -> dict:
+    """Fill a new store: `manifest` is the demo's (demo mode), None in live mode."""
     con.execute(model.SCHEMA)
     progress("Läser källregister och indikatorkatalog …")
     sources = catalog.load_sources(data_dir)
+    if manifest is None:  # live: not even the description of a fictional source
+        sources = sources[~sources["fictional"]]
     _insert(con, "sources", sources)
-    _insert(con, "catalog", catalog.load_catalog(data_dir))
+    indicators = catalog.load_catalog(data_dir)
+    if manifest is None:  # live: the demo's targets are fictional too
+        indicators.loc[~indicators["source_id"].isin(sources["id"]), "target"] = None
+    _insert(con, "catalog", indicators)
     cats = catalog.load_categories(data_dir)
     _insert(
         con,
@@ -164,28 +184,26 @@ def _fill(
     _insert(con, "places", geo.load_places())
     progress("Läser SCB:s DeSO-statistik …")
     _insert(con, "measures", scb.measures(areas, data_dir / "scb"))
-    progress("Läser fiktiva demodata …")
-    ddir = demo_dir(data_dir)
-    con.execute(
-        f"INSERT INTO events SELECT * FROM read_parquet('{ddir / 'events.parquet'}')"  # noqa: S608
-    )
-    for name, table in (
-        ("interventions", "interventions"),
-        ("trust_measures", "measures"),
-        ("social_measures", "measures"),
-    ):
-        frame = pd.read_parquet(ddir / f"{name}.parquet")
-        _insert(con, table, frame)
-    progress("Läser om importerade filer i data/sources/ …")
-    from pax.ingest.run import replay
+    info = {"mode": "demo" if manifest else "live"}
+    if manifest:
+        progress("Läser fiktiva demodata …")
+        ddir = demo_dir(data_dir)
+        events = ddir / "events.parquet"
+        con.execute(f"INSERT INTO events SELECT * FROM read_parquet('{events}')")  # noqa: S608
+        for name, table in (
+            ("interventions", "interventions"),
+            ("trust_measures", "measures"),
+            ("social_measures", "measures"),
+        ):
+            frame = pd.read_parquet(ddir / f"{name}.parquet")
+            _insert(con, table, frame)
+        info |= {"demo_end": manifest["end"], "demo_seed": str(manifest["seed"])}
+    else:
+        progress("Läser om importerade filer i data/sources/ …")
+        from pax.ingest.run import replay
 
-    replayed = replay(con, data_dir, progress)
-    info = {
-        "imported_files": str(len(replayed)),
-        "built_at": dt.datetime.now().isoformat(timespec="seconds"),
-        "demo_end": manifest["end"],
-        "demo_seed": str(manifest["seed"]),
-    }
+        info["imported_files"] = str(len(replay(con, data_dir, progress)))
+    info["built_at"] = dt.datetime.now().isoformat(timespec="seconds")
     _insert(con, "build_info", pd.DataFrame(list(info.items()), columns=["key", "value"]))
     counts = {
         t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608

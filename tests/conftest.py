@@ -32,6 +32,16 @@ def make_data_dir(target: Path) -> Path:
     return target
 
 
+def build_live_store(target: Path) -> Path:
+    """A live store (PAX_MODE=live): real geography and SCB figures, no fictional record."""
+    from pax import store
+
+    data_dir = make_data_dir(target / "data")
+    path = target / "live.duckdb"
+    store.build(path, data_dir, progress=lambda m: None, mode="live")
+    return path
+
+
 def build_store(target: Path, events: int = 0, end: dt.date = DEMO_END) -> Path:
     from pax import store
 
@@ -56,12 +66,19 @@ def store_env(tmp_path_factory) -> dict[str, str]:
     }
 
 
+@pytest.fixture(scope="session")
+def live_store(tmp_path_factory) -> Path:
+    """A session-wide live store, empty of registers (imports go into copies of it)."""
+    return build_live_store(tmp_path_factory.mktemp("live"))
+
+
 @pytest.fixture
-def import_env(store_env, tmp_path) -> dict[str, Path]:
-    """A private copy of the session store and a data folder of its own, for one test
-    that imports files (the copy keeps tests independent of each other's imports)."""
-    path = tmp_path / "pax.duckdb"
-    shutil.copy(store_env["PAX_STORE"], path)
+def import_env(live_store, tmp_path) -> dict[str, Path]:
+    """A private copy of the session's live store and a data folder of its own, for one
+    test that imports files (imports go into live stores only; the copy keeps tests
+    independent of each other's imports)."""
+    path = tmp_path / "live.duckdb"
+    shutil.copy(live_store, path)
     return {"store": path, "data": make_data_dir(tmp_path / "data")}
 
 

@@ -144,7 +144,7 @@ def _here_and_now(end: dt.date, src: _Sources) -> Section:
                 cat.label_en if lang() == "en" else cat.label_sv,
                 str(label_now),
                 c.change_text(now, before),
-                src.line(["demo_events"], period),
+                src.line(cached.event_sources(), period),
             )
         )
     trend_start = _months_back(end, 24)
@@ -175,9 +175,9 @@ def _here_and_now(end: dt.date, src: _Sources) -> Section:
         maps=[m],
         sentences=[c.trend_sentence(last12, prior12)],
         figure_captions=[
-            src.line(["demo_events"], i18n.date_range(trend_start, end, lang())),
+            src.line(cached.event_sources(), i18n.date_range(trend_start, end, lang())),
         ],
-        map_captions=[src.line(["demo_events", "scb_geo", "polisen_uso"], period)],
+        map_captions=[src.line([*cached.event_sources(), "scb_geo", "polisen_uso"], period)],
     )
 
 
@@ -363,12 +363,14 @@ def _area_events(code: str, level: str, name: str, end: dt.date, src: _Sources) 
     kommun_total = float(kommun["count"].sum())
     kommun_rate = kommun_total / population * 1000 if population else None
     tiles = [
-        Tile(_t("events"), str(this["count_label"]), None, src.line(["demo_events"], period)),
+        Tile(
+            _t("events"), str(this["count_label"]), None, src.line(cached.event_sources(), period)
+        ),
         Tile(
             _t("briefing_per_1000"),
             i18n.number(this["rate_per_1000"], 2, lang()),
             f"{_t('municipality')}: {i18n.number(kommun_rate, 2, lang())}",
-            src.line(["demo_events", "scb_deso"], period),
+            src.line([*cached.event_sources(), "scb_deso"], period),
         ),
     ]
     rows = []
@@ -411,7 +413,7 @@ def _area_events(code: str, level: str, name: str, end: dt.date, src: _Sources) 
             }
         )
         tables.append((_t("briefing_presence"), table))
-        src.line(["demo_interventions"], period)
+        src.line(cached.intervention_sources(), period)
     trend_start = _months_back(end, 24)
     monthly, last12, prior12 = cached.monthly_total(trend_start, end, [], codes)
     fig = figures.monthly_trend(
@@ -452,8 +454,10 @@ def _area_events(code: str, level: str, name: str, end: dt.date, src: _Sources) 
         maps=[m],
         tables=tables,
         sentences=sentences,
-        figure_captions=[src.line(["demo_events"], i18n.date_range(trend_start, end, lang()))],
-        map_captions=[src.line(["demo_events", "scb_deso", "scb_geo"], period)],
+        figure_captions=[
+            src.line(cached.event_sources(), i18n.date_range(trend_start, end, lang()))
+        ],
+        map_captions=[src.line([*cached.event_sources(), "scb_deso", "scb_geo"], period)],
     )
 
 

@@ -49,6 +49,12 @@ def _policy() -> privacy.Policy:
     return privacy.Policy.from_config()
 
 
+def _event_policy(store_version: str) -> privacy.Policy:
+    """The policy of event counts: exact where every event in the store is from a source
+    that publishes each record openly (`privacy.for_records`)."""
+    return privacy.for_records(_policy(), _register_sources(store_version, "events"))
+
+
 @st.cache_data(max_entries=4, show_spinner=False)
 def _info(store_version: str) -> dict:
     con = _connection(store_version)
@@ -60,6 +66,39 @@ def _info(store_version: str) -> dict:
 
 def info() -> dict:
     return _info(version())
+
+
+def mode() -> str:
+    """The store's mode (`demo` or `live`); a store from before the modes held the demo."""
+    return info().get("mode", "demo")
+
+
+def fictional() -> bool:
+    """True when the store holds a fictional source (the demo): the notice is shown."""
+    return bool(sources()["fictional"].any())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _register_sources(store_version: str, table: str) -> list[str]:
+    return queries.register_sources(_connection(store_version), table)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _events_in_areas(store_version: str) -> int:
+    return queries.events_in_areas(_connection(store_version))
+
+
+def events_in_areas() -> int:
+    return _events_in_areas(version())
+
+
+def event_sources() -> list[str]:
+    """The sources of the events in the store (for the source lines under every figure)."""
+    return _register_sources(version(), "events")
+
+
+def intervention_sources() -> list[str]:
+    return _register_sources(version(), "interventions")
 
 
 def as_of() -> dt.date:
@@ -134,7 +173,7 @@ def _window_counts(store_version: str, windows: tuple, categories: tuple | None)
         {name: (s, e) for name, s, e in windows},
         list(categories) if categories else None,
     )
-    return privacy.protect_counts(frame, ["count"], _policy())
+    return privacy.protect_counts(frame, ["count"], _event_policy(store_version))
 
 
 @_localized
@@ -171,11 +210,13 @@ def _area_counts(
             count_label=privacy.HIDDEN,
         )
     else:
-        shown = privacy.protect_category_sum(parts, ["code"], chosen, _policy(), margins)
+        shown = privacy.protect_category_sum(
+            parts, ["code"], chosen, _event_policy(store_version), margins
+        )
     frame = shape.drop(columns="parent_code").merge(
         shown.drop(columns="parent_code"), on="code", how="left"
     )
-    policy = _policy()
+    policy = _event_policy(store_version)
     allowed = privacy.rate_allowed(frame["population"], policy)
     rate = frame["count"].astype(float) / frame["population"].astype(float) * 1000
     frame["rate_per_1000"] = rate.where(allowed).astype(float)
@@ -199,7 +240,7 @@ def _heat(store_version: str, start, end, categories: tuple | None, role: str) -
     points = queries.event_points(
         _connection(store_version), start, end, list(categories) if categories else None
     )
-    return privacy.locations_for_role(points, role, policy=_policy())
+    return privacy.locations_for_role(points, role, policy=_event_policy(store_version))
 
 
 def heat_points(
@@ -398,7 +439,7 @@ def selection(areas: list[str], police_listed: bool) -> list[str] | None:
 @st.cache_data(max_entries=64, show_spinner=False)
 def _compstat(store_version: str, end, categories: tuple | None, areas: tuple | None):
     con = _connection(store_version)
-    policy = _policy()
+    policy = _event_policy(store_version)
     rows = []
     population = _selection_population(con, areas)
     for window in stats.compstat_windows(end):
@@ -552,7 +593,7 @@ def _weekday_hour(store_version: str, start, end, categories: tuple | None, area
     parts = _category_grid(cells, raw, store_version)
     # The cells add up to the period's total (CompStat, map): a margin.
     shown = privacy.protect_category_sum(
-        parts, keys, list(categories) if categories else None, _policy(), [[]]
+        parts, keys, list(categories) if categories else None, _event_policy(store_version), [[]]
     )
     return shown[shown["count"].isna() | (shown["count"] > 0)].reset_index(drop=True)
 
@@ -574,7 +615,7 @@ def _near_repeats(
 ):
     return published.near_repeats(
         _connection(store_version),
-        _policy(),
+        _event_policy(store_version),
         end,
         list(categories) if categories else None,
         list(areas) if areas else None,
@@ -601,7 +642,7 @@ def near_repeats(
 def _monthly_total(store_version: str, start, end, categories: tuple | None, areas: tuple | None):
     return published.monthly_trend(
         _connection(store_version),
-        _policy(),
+        _event_policy(store_version),
         start,
         end,
         list(categories) if categories else None,
@@ -695,7 +736,7 @@ def _events_total(store_version: str, start, end, categories: tuple | None):
         _connection(store_version), start, end, list(categories) if categories else None
     )
     total = float(raw["count"].sum()) if not raw.empty else 0.0
-    policy = _policy()
+    policy = _event_policy(store_version)
     frame = pd.DataFrame({"n": [total], "n_key": [privacy.combine_keys(raw["count_key"])]})
     shown = privacy.protect_counts(frame, ["n"], policy)
     value = shown["n"].iloc[0]

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pax import exports, i18n, privacy, safe
+from pax import config, exports, i18n, privacy, safe
 from ui import auth, cached
 from ui.state import lang, t
 
@@ -61,6 +61,8 @@ def source_line(source_ids: Iterable[str], period: str) -> str:
             publisher = str(i18n.term(src.at[sid, "publisher"], lang()))
             parts.append(safe.markdown(publisher.split(" (")[0] if short else publisher))
             fictional |= bool(src.at[sid, "fictional"])
+    if not parts:
+        return f"{t('source')}: {t('no_source_yet')}"
     text = f"{t('source')}: {', '.join(dict.fromkeys(parts))} · {period}"
     if fictional:
         text += f" · :orange-badge[{t('fictional')}]"
@@ -72,7 +74,78 @@ def source_caption(source_ids: Iterable[str], period: str) -> None:
 
 
 def fictional_notice() -> None:
-    st.info(t("fictional_banner"), icon=":material/science:")
+    """The demo's notice, on every page of a store that holds fictional registers (a live
+    store holds none: nothing is shown)."""
+    if cached.fictional():
+        st.info(t("fictional_banner"), icon=":material/science:")
+
+
+def publisher(source_id: str) -> str:
+    """A source's publisher, short (`SCB`), or `fiktiva demodata` for a fictional one."""
+    src = cached.sources().set_index("id")
+    if source_id not in src.index:
+        return t("not_delivered")
+    if src.at[source_id, "fictional"]:
+        return t("fictional")
+    return str(i18n.term(src.at[source_id, "publisher"], lang())).split(" (")[0]
+
+
+def examples() -> str:
+    """The example files shipped in data/examples/ (names only)."""
+    folder = config.ROOT / "data" / "examples"
+    return ", ".join(sorted(p.name for p in folder.glob("*") if p.is_file())) or "–"
+
+
+def events_delivered() -> bool:
+    """False, after saying what is missing and how to deliver it, when the store holds no
+    events (a live store before its first import or sync)."""
+    if cached.event_sources():
+        return True
+    missing_source("events")
+    return False
+
+
+def events_placed() -> bool:
+    """False, after saying why, when no event in the store names an area finer than the
+    municipality (Polisen's feed alone): a map or table per area would show only zeros."""
+    if cached.events_in_areas():
+        return True
+    publishers = ", ".join(dict.fromkeys(publisher(s) for s in cached.event_sources()))
+    _notice(t("events_only_municipal", sources=publishers), ":material/map:")
+    return False
+
+
+def delivered(indicator_ids: Iterable[str]) -> list[str]:
+    """The indicators that have data; names the missing ones (in one sentence) when some
+    have none."""
+    rows = [cached.indicator(i) for i in indicator_ids]
+    missing = [i18n.name(r, lang()) for r in rows if not r["has_data"]]
+    if missing:
+        missing_source("measures", missing)
+    return [r["id"] for r in rows if r["has_data"]]
+
+
+def delivered_quietly(indicator_ids: Iterable[str]) -> list[str]:
+    """The indicators that have data, without a sentence (the caller has said it)."""
+    return [i for i in indicator_ids if cached.indicator(i)["has_data"]]
+
+
+def missing_source(kind: str, names: Iterable[str] = ()) -> None:
+    """One sentence where a register has no data: what is missing and how to deliver it
+    (never a blank, a zero that looks like a measurement, or a fictional fill)."""
+    if kind == "measures":
+        text = t("missing_measures", names=", ".join(names) or "–", examples=examples())
+    else:
+        text = t(f"missing_{kind}")
+    _notice(text, ":material/inbox:")
+
+
+def _notice(text: str, icon: str) -> None:
+    """An empty state's sentences; on the wall screen only the first (the how-to is for the
+    people at a keyboard)."""
+    if _presenting():
+        text = text.replace("**", "").split(". ")[0].rstrip(".") + "."
+    st.info(text, icon=icon)
 
 
 def kiosk_header(title_key: str, as_of: dt.date, note: str = "") -> None:
@@ -80,8 +153,12 @@ def kiosk_header(title_key: str, as_of: dt.date, note: str = "") -> None:
     with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
         st.title(t(title_key), width="content")
         st.markdown(
-            f"{t('data_up_to')} {i18n.date(as_of, lang())}{note} · "
-            f":orange-badge[:material/science: {t('fictional_short')}]",
+            f"{t('data_up_to')} {i18n.date(as_of, lang())}{note}"
+            + (
+                f" · :orange-badge[:material/science: {t('fictional_short')}]"
+                if cached.fictional()
+                else ""
+            ),
             width="content",
         )
 

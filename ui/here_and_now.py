@@ -123,6 +123,8 @@ def _type_labels() -> dict[str, str]:
 
 def map_section(v: View) -> None:
     """The map: choropleth, heat (by role), tested hotspots, presence, police areas."""
+    if not c.events_placed():
+        return
     counts = cached.area_counts(v.period.start, v.period.end, v.level, v.categories)
     value_col = "count" if v.measure == "count" else "rate_per_1000"
     decimals = 0 if v.measure == "count" else 2
@@ -187,7 +189,8 @@ def map_section(v: View) -> None:
     if v.level == "deso" and len(v.categories) == 1 and len(v.cat_label) > 1:
         st.info(t("deso_one_category"), icon=":material/visibility_off:")
     c.source_caption(
-        ["demo_events", "scb_geo", "polisen_uso", "demo_interventions"], v.period.label()
+        [*cached.event_sources(), "scb_geo", "polisen_uso", *cached.intervention_sources()],
+        v.period.label(),
     )
     st.caption(t("hotspot_method", grid="" if hot_grid.empty else t("hotspot_grid")))
     hot = dict(zip(hot_areas["code"], hot_areas["cls"]))
@@ -257,7 +260,7 @@ def compstat_section(v: View, codes: list[str] | None, scope_name: str) -> None:
     ]
     c.number_table(shown, {t("rate_now"): 2}, height=500)
     st.caption(t("assessment_method"))
-    c.source_caption(["demo_events", "scb_deso"], i18n.date(v.end, lang()))
+    c.source_caption([*cached.event_sources(), "scb_deso"], i18n.date(v.end, lang()))
     c.downloads(shown, f"compstat_{v.end}")
 
 
@@ -285,7 +288,7 @@ def trend_section(v: View, codes: list[str] | None, scope_name: str) -> None:
     table = monthly[["month", "count_label", "rolling"]].copy()
     table.columns = [t("month"), t("count"), t("rolling")]
     c.table_view(table, f"trend_{v.end}", {t("rolling"): 1})
-    c.source_caption(["demo_events"], i18n.date_range(start, v.end, lang()))
+    c.source_caption(cached.event_sources(), i18n.date_range(start, v.end, lang()))
 
 
 def patterns_section(v: View, codes: list[str] | None) -> None:
@@ -305,7 +308,7 @@ def patterns_section(v: View, codes: list[str] | None) -> None:
     ]
     table.columns = [t("weekday"), t("from_hour"), t("count")]
     c.table_view(table, f"veckodag_tid_{v.period.start}_{v.period.end}")
-    c.source_caption(["demo_events"], v.period.label())
+    c.source_caption(cached.event_sources(), v.period.label())
 
 
 def warning_section(v: View, codes: list[str] | None) -> None:
@@ -335,4 +338,6 @@ def warning_section(v: View, codes: list[str] | None) -> None:
     st.caption(t("near_repeat_method"))
     if v.role != "analyst":
         st.caption(t("near_repeat_detail"))
-    c.source_caption(["demo_events"], i18n.date_range(v.end - dt.timedelta(days=27), v.end, lang()))
+    c.source_caption(
+        cached.event_sources(), i18n.date_range(v.end - dt.timedelta(days=27), v.end, lang())
+    )

@@ -56,17 +56,20 @@ def here_and_now_tiles(end: dt.date) -> list[TileData]:
                 now_raw[1],
                 c.change_text(now_raw[0], before_raw[0]),
                 "inverse",
-                c.source_line(["demo_events"], period),
+                c.source_line(cached.event_sources(), period),
                 spark=_spark(monthly["count"]),
             )
         )
     return tiles
 
 
+TRUST_TILES = ("intel_reports", "money_seized_sek", "illicit_rentals_stopped")
+
+
 def trust_tiles(end: dt.date) -> list[TileData]:
     tiles = []
     start = dt.date(end.year, 1, 1)
-    for indicator_id in ("intel_reports", "money_seized_sek", "illicit_rentals_stopped"):
+    for indicator_id in c.delivered_quietly(TRUST_TILES):
         row = cached.indicator(indicator_id)
         now, label = cached.measure_total(indicator_id, start, end)
         before, _ = cached.measure_total(
@@ -161,6 +164,8 @@ def show_tiles(tiles: list[TileData], compact: bool = False) -> None:
 
 
 def here_and_now_map(end: dt.date, height: int) -> None:
+    if not c.events_placed():
+        return
     start = end - dt.timedelta(days=89)
     counts = cached.area_counts(start, end, "regso", None)
     counts["label"] = [f"{n}: {lbl}" for n, lbl in zip(counts["name"], counts["count_label"])]
@@ -180,7 +185,7 @@ def here_and_now_map(end: dt.date, height: int) -> None:
     maps.add_hotspots(m, hot, t("layer_hot_areas"), "Gi*", outline=True, legend=False)
     maps.finish(m, layer_control=False)
     c.render_map(m, key="overview_here", height=height)
-    c.source_caption(["demo_events", "scb_geo"], t("last_days", n=90) + " · hotspots Gi*")
+    c.source_caption([*cached.event_sources(), "scb_geo"], t("last_days", n=90) + " · hotspots Gi*")
     _map_table(
         {t("area"): counts["name"], t("events"): counts["count_label"]}, "oversikt_handelser"
     )
@@ -215,7 +220,7 @@ def trust_map(height: int) -> None:
     )
     maps.finish(m, layer_control=False)
     c.render_map(m, key="overview_trust", height=height)
-    c.source_caption(["demo_trust"], year)
+    c.source_caption([cached.indicator("trust_police")["source_id"]], year)
     _map_table(
         {
             t("area"): data["name"],

@@ -100,6 +100,8 @@ def events(area: Area, end: dt.date) -> list[str]:
     """Events by category in the last 12 months per 1 000 inhabitants against the
     municipality and the similar areas; the monthly trend with intervention periods."""
     st.subheader(t("horizon_here_and_now"))
+    if not c.events_delivered() or not c.events_placed():
+        return []
     start = end - dt.timedelta(days=364)
     sentences = []
     rows = []
@@ -129,7 +131,7 @@ def events(area: Area, end: dt.date) -> list[str]:
         2,
         f"handelser_{area.code}",
     )
-    c.source_caption(["demo_events", "scb_deso"], i18n.date_range(start, end, lang()))
+    c.source_caption([*cached.event_sources(), "scb_deso"], i18n.date_range(start, end, lang()))
     trend_start = dt.date(end.year - 3, end.month, 1)
     children = cached.selection([area.code], False) or [area.code]
     monthly, last12, prior12 = cached.monthly_total(trend_start, end, None, children)
@@ -162,6 +164,8 @@ def events(area: Area, end: dt.date) -> list[str]:
 
 def trust(area: Area) -> list[str]:
     st.subheader(t("horizon_trust"))
+    if not c.delivered(SURVEY):
+        return []
     indicator_id = state.select(
         t("indicator"),
         list(SURVEY),
@@ -242,7 +246,7 @@ def trust(area: Area) -> list[str]:
 
 def long_term(area: Area) -> list[str]:
     st.subheader(t("horizon_social"))
-    rows, moves = [], []
+    rows, moves, sources = [], [], []
     for indicator_id in LONG_TERM:
         row = cached.indicator(indicator_id)
         values = cached.measure_values(
@@ -253,6 +257,8 @@ def long_term(area: Area) -> list[str]:
         year = values["period"].max()
         latest = values[values["period"] == year].set_index("area_code")["value"]
         mine = values[values["area_code"] == area.code]
+        sources.append(row["source_id"])
+        publisher = c.publisher(row["source_id"])
         change = (
             mine["value"].iloc[-1] - mine["value"].iloc[0]
             if mine["period"].nunique() >= 2
@@ -267,7 +273,7 @@ def long_term(area: Area) -> list[str]:
                 t("similar_areas"): latest[latest.index.isin(area.similar)].mean(),
                 t("change").capitalize(): change,
                 t("unit"): i18n.unit(row["unit"], lang()),
-                t("source"): t("fictional") if row["fictional"] else "SCB",
+                t("source"): publisher,
             }
         )
         if change is not None and row["kind"] != "count":
@@ -278,16 +284,19 @@ def long_term(area: Area) -> list[str]:
                     change,
                     mine["period"].iloc[0],
                     mine["period"].iloc[-1],
-                    t("fictional") if row["fictional"] else "SCB",
+                    publisher,
                 )
             )
+    if not rows:
+        c.missing_source("measures")
+        return []
     table = _table(
         rows,
         (area.name, t("municipality"), t("similar_areas"), t("change").capitalize()),
         1,
         f"lang_sikt_{area.code}",
     )
-    c.source_caption(["scb_deso", "demo_social"], "2010–" + str(table[t("year")].max()))
+    c.source_caption(sources, "2010–" + str(table[t("year")].max()))
     out = []
     for _, name, change, first, last, source in sorted(moves, reverse=True)[:1]:
         out.append(

@@ -34,6 +34,8 @@ def _month_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 def information_flow(end: dt.date) -> None:
     st.header(t("information_flow"))
+    if not c.delivered(FLOW_TILES):
+        return
     cols = st.columns(len(FLOW_TILES))
     for col, indicator_id in zip(cols, FLOW_TILES):
         with col:
@@ -124,6 +126,8 @@ def latest_tile(indicator_id: str) -> None:
 
 def trust_and_silence() -> None:
     st.header(t("trust_silence"))
+    if not c.delivered(SURVEY):
+        return
     a, b, d = st.columns(3)
     indicator_id = state.select(
         t("indicator"), list(SURVEY), "enk", SURVEY[0], format_func=_name, container=a
@@ -284,7 +288,7 @@ def pax_actions(end: dt.date) -> None:
     ):
         with column:
             st.subheader(title)
-            for indicator_id in catalog.loc[catalog["theme"] == theme, "id"]:
+            for indicator_id in c.delivered(catalog.loc[catalog["theme"] == theme, "id"]):
                 action(indicator_id, end)
 
 

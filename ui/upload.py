@@ -35,7 +35,11 @@ def allowed() -> bool:
 
 def section() -> None:
     """The panel, or one sentence saying the server has import switched off."""
-    if allowed():
+    if allowed() and cached.mode() != "live":
+        # Real rows would be counted with fictional ones: imports go into a live store.
+        st.header(i18n.t("import_title", lang()))
+        st.info(i18n.t("import_demo", lang()), icon=":material/science:")
+    elif allowed():
         panel()
     elif access.allows(auth.role(), "analyst"):
         st.info(i18n.t("import_off", lang()))

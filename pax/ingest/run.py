@@ -343,6 +343,7 @@ def import_file(
             f"Datalagret {store_path} finns inte; bygg det först med `python -m pax build`."
         )
     with duckdb.connect(str(store_path), read_only=True) as con:
+        refuse_demo(con, store_path)
         ctx = Context.load(data_dir, con)
     step(0.1, "Läser och tolkar filen …")
     parsed = parse(path, opts, ctx)
@@ -396,6 +397,22 @@ def import_file(
     if keep_copy and (report.imported or report.duplicates):
         _keep(path, opts, data_dir)
     return report
+
+
+DEMO_REFUSAL = (
+    "Datalagret {store} är demoläget med fiktiva data; verkliga filer importeras inte dit, "
+    "så att de aldrig räknas ihop med påhittade. Gå live först: `PAX_MODE=live python -m "
+    "pax build`, importera sedan med PAX_MODE=live (README, Going live)."
+)
+
+
+def refuse_demo(con: duckdb.DuckDBPyConnection, store_path: Path) -> None:
+    """An import into a demo store would count real rows with fictional ones: refused.
+    (A store built before the modes existed holds the demo too.)"""
+    from pax import queries
+
+    if queries.build_info(con).get("mode", "demo") != "live":
+        raise ImportError_(DEMO_REFUSAL.format(store=store_path.name))
 
 
 def _row_count(parsed: Parsed) -> int:

@@ -255,14 +255,17 @@ def test_import_panel_is_hidden_from_analysts_when_switched_off(app_env, monkeyp
     assert "PAX_IMPORT_IN_APP=0" in _text(at)
 
 
-def test_import_panel_imports_an_uploaded_file_and_shows_the_report(app_env, monkeypatch, tmp_path):
+def test_import_panel_imports_an_uploaded_file_and_shows_the_report(
+    app_env, live_store, monkeypatch, tmp_path
+):
     import shutil
 
     from pax import store
 
-    live = tmp_path / "pax.duckdb"
-    shutil.copy(app_env["PAX_STORE"], live)
+    live = tmp_path / "live.duckdb"
+    shutil.copy(live_store, live)
     monkeypatch.setenv("PAX_STORE", str(live))
+    monkeypatch.setenv("PAX_MODE", "live")
     data = tmp_path / "data"
     data.mkdir()
     for name in ("catalog.csv", "sources.csv", "event_categories.csv", "scb"):

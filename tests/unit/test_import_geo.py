@@ -17,7 +17,7 @@ from pax import geo
 from pax.ingest import geofile
 from pax.ingest.core import ImportError_, Options
 from pax.ingest.run import Context, import_file
-from tests.conftest import ROOT, build_store
+from tests.conftest import ROOT, build_live_store
 
 # Known points in Södertälje (lon, lat) and one in central Stockholm.
 INSIDE = [(17.62, 59.19), (17.60, 59.17), (17.65, 59.20)]
@@ -32,7 +32,7 @@ def ctx() -> Context:
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     base = tmp_path_factory.mktemp("s")
-    return build_store(base), base / "data"
+    return build_live_store(base), base / "data"
 
 
 def expected_deso(points) -> list[str]:

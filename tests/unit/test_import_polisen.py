@@ -11,7 +11,7 @@ import pytest
 from pax import catalog
 from pax.ingest import polisen
 from pax.ingest.core import ImportError_, Options
-from tests.conftest import ROOT, build_store
+from tests.conftest import ROOT, build_live_store
 
 SECRET = "En man i 30-årsåldern greps på Storgatan 12"  # summary text that must never be kept
 
@@ -271,7 +271,7 @@ def test_json_that_is_not_polisen_is_refused_with_one_sentence(tmp_path):
 def test_end_to_end_through_the_orchestrator(tmp_path):
     from pax.ingest.run import import_file
 
-    store_path = build_store(tmp_path)
+    store_path = build_live_store(tmp_path)
     data_dir = tmp_path / "data"
     first = [
         event(1),
