@@ -56,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--seed", type=int, default=None)
     d.add_argument("--years", type=int, default=None)
     sub.add_parser("bench", help="kör benchmarks/ och skriv en tabell")
+    y = sub.add_parser("sync", help="hämta de källor i sync.toml som står på tur (skarpt läge)")
+    y.add_argument("--source", action="append", default=[], metavar="NAMN", help="bara den källan")
+    y.add_argument("--force", action="store_true", help="hämta även källor som inte står på tur")
+    y.add_argument("--loop", action="store_true", help="följ schemat tills processen stoppas")
+    y.add_argument("--status", action="store_true", help="visa källornas status och avsluta")
     i = sub.add_parser("import", help="importera en fil till datalagret (med rapport)")
     i.add_argument("file", type=Path)
     i.add_argument("--kind", choices=KINDS)
@@ -92,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         elif args.command == "import":
             return _import(args)
+        elif args.command == "sync":
+            return _sync(args)
         elif args.command == "bench":
             bench = config.ROOT / "benchmarks" / "bench.py"
             return subprocess.call([sys.executable, str(bench)])
@@ -147,14 +154,46 @@ def _import(args) -> int:
     return report.exit_code
 
 
-def _audit(file: Path, rows: int | None, detail: dict) -> None:
+def _sync(args) -> int:
+    from pax.sync import run
+    from pax.sync import sources as src
+    from pax.sync.http import SyncError
+
+    if args.status:
+        status = src.read_status()
+        for name, source in src.load().items():
+            state = status.get(name, {})
+            print(
+                f"{name:10} {source.kind:8} var {source.every:4} · senast lyckad "
+                f"{state.get('last_success') or '–'} · senaste försök "
+                f"{state.get('last_attempt') or '–'}"
+                + (f" · FEL: {state['error']}" if state.get("error") else "")
+            )
+        return 0
+    if args.loop:
+        run.loop(progress=_progress)
+        return 0
+    try:
+        tried = run.sync(args.source or None, force=args.force, progress=_progress)
+    except SyncError as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 2
+    if not tried:
+        _progress("Ingen källa står på tur (--force hämtar ändå).")
+    failed = [n for n, s in tried.items() if s.get("error")]
+    for name, state in tried.items():
+        _audit(Path(name), state.get("rows"), {"sync": True, "error": state.get("error")}, "sync")
+    return 3 if failed else 0
+
+
+def _audit(file: Path, rows: int | None, detail: dict, action: str = "import") -> None:
     """The audit log entry of a command-line import: who is the server account."""
     try:
         who = f"cli:{getpass.getuser()}"
     except (KeyError, OSError):  # no name for the uid (a container)
         who = "cli"
     try:
-        audit.record("import", file.name, who, "server", rows, channel="cli", detail=detail)
+        audit.record(action, file.name, who, "server", rows, channel="cli", detail=detail)
     except (OSError, sqlite3.Error) as exc:
         print(f"Varning: granskningsloggen kunde inte skrivas ({exc}).", file=sys.stderr)
 

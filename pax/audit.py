@@ -33,6 +33,7 @@ ACTIONS = {
     "briefing_html": ("Lägesbild HTML", "Briefing HTML"),
     "briefing_pdf": ("Lägesbild PDF", "Briefing PDF"),
     "import": ("Import", "Import"),
+    "sync": ("Synk", "Sync"),
 }
 COLUMNS = ["at", "who", "role", "action", "what", "rows", "channel", "detail"]
 _SCHEMA = """

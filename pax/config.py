@@ -170,6 +170,29 @@ SETTINGS: tuple[Setting, ...] = (
         _optional_path,
     ),
     Setting(
+        "PAX_SYNC_CONFIG",
+        "sync.toml",
+        "The sources `python -m pax sync` fetches (TOML: kind, schedule, parameters).",
+        _path,
+    ),
+    Setting(
+        "PAX_SYNC_USER_AGENT",
+        "Pax-lagesbild/1.0 (Sodertalje kommun; pax@sodertalje.se)",
+        "User-Agent of every sync request: name the application and the organisation and "
+        "give a contact (Polisen refuses requests without one).",
+    ),
+    Setting(
+        "PAX_POLISEN_URL",
+        "https://polisen.se/api/events",
+        "Polisen's events API (a mirror or proxy on a closed network; a local server in tests).",
+    ),
+    Setting("PAX_KOLADA_URL", "https://api.kolada.se/v3", "Kolada's API v3 base URL."),
+    Setting(
+        "PAX_PXWEB_URL",
+        "https://statistikdatabasen.scb.se/api/v2",
+        "SCB's PxWeb API v2 base URL.",
+    ),
+    Setting(
         "PAX_KIOSK_SECONDS",
         "45",
         "Presentation mode (`?kiosk=1`): seconds each page is shown before the next one.",

@@ -118,6 +118,35 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit_channel": ("Kanal", "Channel"),
     "audit_detail": ("Detaljer", "Details"),
     "import_title": ("Importera en fil", "Import a file"),
+    "fetched": ("hämtad", "fetched"),
+    "sync_heading": ("Källor som hämtas automatiskt", "Sources fetched automatically"),
+    "sync_help": (
+        "Källorna i sync.toml (PAX_SYNC_CONFIG). `python -m pax sync --loop` följer schemat; "
+        "knappen hämtar en källa nu (loggas). En källa som är äldre än två schemaperioder "
+        "markeras som inaktuell här och vid varje siffra.",
+        "The sources in sync.toml (PAX_SYNC_CONFIG). `python -m pax sync --loop` follows the "
+        "schedule; the button fetches one source now (logged). A source older than twice its "
+        "schedule is marked stale here and beside every figure.",
+    ),
+    "sync_demo": (
+        "Synk skriver verkliga data och körs bara i skarpt läge (PAX_MODE=live).",
+        "Sync writes real data and runs in live mode only (PAX_MODE=live).",
+    ),
+    "sync_source": ("Källa", "Source"),
+    "sync_kind": ("Typ", "Kind"),
+    "sync_every": ("Schema", "Schedule"),
+    "sync_last_success": ("Senast lyckad", "Last success"),
+    "sync_last_attempt": ("Senaste försök", "Last attempt"),
+    "sync_rows": ("Rader", "Rows"),
+    "sync_next": ("Nästa", "Next"),
+    "sync_now_due": ("står på tur", "due"),
+    "sync_state": ("Status", "Status"),
+    "sync_ok": ("aktuell", "current"),
+    "sync_never": ("inte hämtad ännu", "not fetched yet"),
+    "sync_stale": ("inaktuell", "stale"),
+    "sync_run": ("Hämta nu", "Fetch now"),
+    "sync_running": ("Hämtar {name} …", "Fetching {name} …"),
+    "sync_done": ("{name}: klart, {rows} rader skrivna.", "{name}: done, {rows} rows written."),
     "import_demo": (
         "Det här är demoläget med fiktiva data: verkliga filer importeras inte hit, så att de "
         "aldrig räknas ihop med påhittade. Gå live först — `PAX_MODE=live make run` på "

@@ -52,7 +52,9 @@ def page_header(title_key: str, subtitle: str | None = None) -> None:
 
 
 def source_line(source_ids: Iterable[str], period: str) -> str:
-    """`Källa: SCB · 2022` with the fictional flag where it applies."""
+    """`Källa: SCB · 2022` with the fictional flag where it applies, and when a synced
+    source was fetched (`hämtad …`, `inaktuell` when older than twice its schedule)."""
+    source_ids = list(source_ids)
     src = cached.sources().set_index("id")
     parts, fictional = [], False
     short = _presenting()  # the wall screen: `SCB`, not `SCB (Statistiska centralbyrån)`
@@ -64,6 +66,11 @@ def source_line(source_ids: Iterable[str], period: str) -> str:
     if not parts:
         return f"{t('source')}: {t('no_source_yet')}"
     text = f"{t('source')}: {', '.join(dict.fromkeys(parts))} · {period}"
+    from ui import sources_panel  # the sync status: when the data was fetched
+
+    fetched = sources_panel.freshness(source_ids)
+    if fetched:
+        text += f" · {fetched}"
     if fictional:
         text += f" · :orange-badge[{t('fictional')}]"
     return text

@@ -288,6 +288,8 @@ def apply(con: duckdb.DuckDBPyConnection, parsed: Parsed, source: dict) -> tuple
     frame = frame[columns]
     con.register("_incoming", frame)
     on = " AND ".join(f"t.{c} = i.{c}" for c in key_cols)
+    if table == "measures":
+        return _replace_measures(con, frame, on)
     existing = con.execute(
         f"SELECT count(*) FROM _incoming i WHERE EXISTS (SELECT 1 FROM {table} t "  # noqa: S608
         f"WHERE t.source_id = i.source_id AND {on})"
@@ -300,6 +302,35 @@ def apply(con: duckdb.DuckDBPyConnection, parsed: Parsed, source: dict) -> tuple
     )
     con.unregister("_incoming")
     return len(frame) - existing, existing
+
+
+def _replace_measures(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, on: str):
+    """One figure, one row: an incoming measure replaces any row of the same indicator,
+    area, period and breakdown — from any source (the shipped SCB files, an earlier
+    delivery) — unless it is the same figure from the same source (a duplicate). The row
+    keeps the source it came from. Returns (imported or replaced, duplicates)."""
+    same = (
+        "t.source_id = i.source_id AND t.value IS NOT DISTINCT FROM i.value "
+        "AND t.numerator IS NOT DISTINCT FROM i.numerator "
+        "AND t.denominator IS NOT DISTINCT FROM i.denominator"
+    )
+    duplicates = con.execute(
+        f"SELECT count(*) FROM _incoming i WHERE EXISTS (SELECT 1 FROM measures t "  # noqa: S608
+        f"WHERE {on} AND {same})"
+    ).fetchall()[0][0]
+    _run(
+        con,
+        f"DELETE FROM measures t WHERE EXISTS (SELECT 1 FROM _incoming i WHERE {on} "  # noqa: S608
+        f"AND NOT ({same}))",
+    )
+    columns = ", ".join(frame.columns)
+    _run(
+        con,
+        f"INSERT INTO measures ({columns}) SELECT {columns} FROM _incoming i "  # noqa: S608
+        f"WHERE NOT EXISTS (SELECT 1 FROM measures t WHERE {on})",
+    )
+    con.unregister("_incoming")
+    return len(frame) - duplicates, duplicates
 
 
 def write_quarantine(rejects: list[Reject], path: Path, store_path: Path) -> Path | None:

@@ -112,18 +112,24 @@ def test_the_command_line_refuses_an_import_into_the_demo(store_env, tmp_path, m
     assert "demoläget" in err and "PAX_MODE=live" in err
 
 
+@pytest.mark.parametrize("filled", [False, True], ids=["empty", "polisen"])
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_of_an_empty_live_store_says_what_is_missing(
-    live_store, tmp_path, monkeypatch, role
+def test_every_page_of_a_live_store_says_what_is_missing(
+    live_store, tmp_path, monkeypatch, role, filled
 ):
-    _env(monkeypatch, _live(tmp_path, live_store), role)
+    """Empty, and partly filled (Polisen's feed only: events without a place, no internal
+    register)."""
+    _env(monkeypatch, _live(tmp_path, live_store, POLISEN if filled else ()), role)
+    events = (
+        "Inga händelser med plats i ett område ännu" if filled else "Inga händelser i datalagret"
+    )
     for file, *_ in PAGES:
         at = _page(file)
         assert not at.exception, (file, [e.value for e in at.exception])
         text = _text(at)
         assert "fiktiva demodata" not in text.lower(), file
-        if file in ("oversikt.py", "har_och_nu.py") or (file == "omraden.py"):
-            assert "Inga händelser i datalagret ännu" in text, file
+        if file in ("oversikt.py", "har_och_nu.py", "omraden.py"):
+            assert events in text, file
         if file in ("oversikt.py", "fortroende.py", "social_hallbarhet.py"):
             assert "Inga uppgifter levererade ännu för" in text, file
         if file == "om_data.py":
@@ -220,3 +226,69 @@ def test_counts_of_the_police_feed_alone_are_exact_and_mixed_ones_protected(
     assert privacy.for_records(policy, ["polisen_handelser"]) == privacy.Policy(k=1, noise=0)
     assert privacy.for_records(policy, ["polisen_handelser", "import_logg"]) == policy
     assert privacy.for_records(policy, []) == policy
+
+
+def test_an_analyst_syncs_a_source_now_from_granskning(live_store, tmp_path, monkeypatch):
+    """The source table lists the configured sources; *Hämta nu* runs one (here the drop
+    folder with a delivered survey file), shows the result and writes the audit log."""
+    from pax import audit
+
+    live = _live(tmp_path, live_store)
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    shutil.copy(ROOT / "data" / "examples" / "trygghetsenkat_per_omrade.csv", drop)
+    cfg = tmp_path / "sync.toml"
+    cfg.write_text(f'[sources.drop]\nkind = "drop"\nevery = "15m"\nfolder = "{drop}"\n', "utf-8")
+    _env(monkeypatch, live, "analyst")
+    monkeypatch.setenv("PAX_SYNC_CONFIG", str(cfg))
+    monkeypatch.setenv("PAX_AUDIT", str(tmp_path / "audit.sqlite3"))
+    at = _page("granskning.py")
+    assert not at.exception, [e.value for e in at.exception]
+    sources = at.dataframe[0].value
+    assert list(sources["Källa"]) == ["drop"] and list(sources["Status"]) == ["inte hämtad ännu"]
+    at.button(key="sync_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert list(at.dataframe[0].value["Status"]) == ["aktuell"]
+    log = audit.read(file=tmp_path / "audit.sqlite3")
+    assert list(log["action"]) == ["sync"] and list(log["what"]) == ["drop"]
+    with duckdb.connect(str(live["store"]), read_only=True) as con:
+        n = con.execute("SELECT count(*) FROM measures WHERE source_id LIKE 'import_tryg%'")
+        assert n.fetchone()[0] > 0
+
+
+def test_a_synced_source_says_when_it_was_fetched_and_when_it_is_stale(
+    live_store, tmp_path, monkeypatch
+):
+    import json
+
+    from pax.sync import run
+    from pax.sync import sources as src
+    from tests.unit.test_sync import FAST, Server, _json
+
+    live = _live(tmp_path, live_store)
+    server = Server()
+    try:
+        server.answer("/api/events", _json(json.loads(POLISEN[0].read_text(encoding="utf-8"))))
+        cfg = tmp_path / "sync.toml"
+        cfg.write_text(
+            f'[sources.polisen]\nkind = "polisen"\nevery = "1h"\nurl = "{server.url}/api/events"\n',
+            "utf-8",
+        )
+        _env(monkeypatch, live)
+        monkeypatch.setenv("PAX_SYNC_CONFIG", str(cfg))
+        run.sync(
+            ["polisen"], progress=lambda m: None, sleep=lambda s: None, rules={"polisen": FAST}
+        )
+    finally:
+        server.stop()
+    at = _page("oversikt.py")
+    assert not at.exception, [e.value for e in at.exception]
+    fetched = f"hämtad {dt.date.today().day} "
+    assert fetched in _text(at) and "(inaktuell)" not in _text(at)
+    # Three hours later (twice the schedule passed): marked stale.
+    status = src.read_status(live["data"])
+    old = (dt.datetime.now().astimezone() - dt.timedelta(hours=3)).isoformat(timespec="seconds")
+    status["polisen"]["last_success"] = old
+    src.write_status(status, live["data"])
+    at = _page("oversikt.py")
+    assert "(inaktuell)" in _text(at)

@@ -258,20 +258,17 @@ def hostile_env(tmp_path_factory) -> dict[str, str]:
     base = tmp_path_factory.mktemp("hostile")
     geo_dir = _hostile_geo(base / "geo")
     data_dir = _hostile_data(base / "data")
-    path = base / "pax.duckdb"
-    env = {
+    path = base / "live.duckdb"
+    env = {  # a live store: imports go into live stores only
+        "PAX_MODE": "live",
         "PAX_STORE": str(path),
         "PAX_DATA_DIR": str(data_dir),
         "PAX_GEO_DIR": str(geo_dir),
-        "PAX_DEMO_END": DEMO_END.isoformat(),
     }
     with pytest.MonkeyPatch.context() as mp:
         for key, value in env.items():
             mp.setenv(key, value)
-        store.generate_demo(
-            data_dir, end=DEMO_END, events_total=0, seed=7, years=5, progress=lambda m: None
-        )
-        store.build(path, data_dir, progress=lambda m: None)
+        store.build(path, data_dir, progress=lambda m: None, mode="live")
     run_env = {k: v for k, v in os.environ.items() if not k.startswith("PAX_")} | env
     for file, options in _files(base / "incoming"):
         done = subprocess.run(

@@ -280,7 +280,7 @@ def test_build_reproduces_imports_from_data_sources(env, tmp_path):
     run(env, path)
     assert (env["data"] / "sources" / "keep.csv").exists()
     rebuilt = tmp_path / "rebuilt.duckdb"
-    store.build(rebuilt, env["data"], progress=lambda m: None)
+    store.build(rebuilt, env["data"], progress=lambda m: None, mode="live")
     con = store.connect(rebuilt)
     total = con.execute("SELECT sum(n) FROM events WHERE source_id = 'import_keep'").fetchall()
     assert total[0][0] == 3

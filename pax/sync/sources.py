@@ -1,0 +1,135 @@
+"""The source configuration (`sync.toml`, PAX_SYNC_CONFIG) and the per-source status.
+
+A source is `[sources.NAME]` with `kind` (polisen, kolada, pxweb, drop), `every` (15m, 1h,
+1d, 7d …) and the kind's parameters; `url` overrides the kind's base-URL setting. The status
+of every source — last attempt, last success, rows new/updated/unchanged, the error in one
+Swedish sentence, the recent call times (for the hourly and daily limits), the files a drop
+folder has imported — is one JSON file beside the imported files (`data/sync/status.json`),
+written whole to a new file and swapped in, so a crash never leaves half of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pax import config
+
+KINDS = ("polisen", "kolada", "pxweb", "drop")
+URL_SETTING = {"polisen": "PAX_POLISEN_URL", "kolada": "PAX_KOLADA_URL", "pxweb": "PAX_PXWEB_URL"}
+_EVERY = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
+_UNIT = {"m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    kind: str
+    every_s: int
+    params: dict = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        """The base URL: `url` in the file, else the kind's setting."""
+        if self.params.get("url"):
+            return str(self.params["url"]).rstrip("/")
+        setting = URL_SETTING.get(self.kind)
+        return str(config.get(setting)).rstrip("/") if setting else ""
+
+    @property
+    def every(self) -> str:
+        for unit, seconds in (("d", 86400), ("h", 3600), ("m", 60)):
+            if self.every_s % seconds == 0:
+                return f"{self.every_s // seconds}{unit}"
+        return f"{self.every_s}s"
+
+
+def parse_every(value: str, name: str) -> int:
+    found = _EVERY.match(str(value))
+    if not found:
+        raise ValueError(f"källan {name}: every = {value!r} ska skrivas t.ex. 15m, 1h eller 7d")
+    return int(found.group(1)) * _UNIT[found.group(2)]
+
+
+def load(path: Path | None = None) -> dict[str, Source]:
+    """The configured sources by name; a clear Swedish ValueError for a bad file."""
+    path = Path(path or config.get("PAX_SYNC_CONFIG"))
+    if not path.is_file():
+        raise ValueError(f"Källkonfigurationen {path} finns inte (PAX_SYNC_CONFIG).")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path.name} går inte att läsa som TOML: {exc}") from exc
+    out = {}
+    for name, table in (data.get("sources") or {}).items():
+        if not isinstance(table, dict):
+            raise ValueError(f"{path.name}: [sources.{name}] ska vara en tabell")
+        kind = str(table.get("kind", name))
+        if kind not in KINDS:
+            raise ValueError(
+                f"{path.name}: källan {name} har kind = {kind!r}; välj {', '.join(KINDS)}"
+            )
+        every = parse_every(table.get("every", "1d"), name)
+        params = {k: v for k, v in table.items() if k not in ("kind", "every")}
+        out[name] = Source(name, kind, every, params)
+    if not out:
+        raise ValueError(f"{path.name} anger inga källor ([sources.NAMN]).")
+    return out
+
+
+def status_path(data_dir: Path | None = None) -> Path:
+    return (data_dir or config.data_dir()) / "sync" / "status.json"
+
+
+def read_status(data_dir: Path | None = None) -> dict[str, dict]:
+    path = status_path(data_dir)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, json.JSONDecodeError):
+        return {}  # unreadable: every source is due; the next write replaces it
+
+
+def write_status(status: dict[str, dict], data_dir: Path | None = None) -> None:
+    path = status_path(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(json.dumps(status, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _time(value) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def due(source: Source, state: dict, now: dt.datetime) -> bool:
+    """Due when never tried, when `every` has passed since the last attempt, or — after a
+    failure — when a quarter of `every` (at most 15 minutes) has passed: a source that was
+    down is tried again soon, never hammered."""
+    last = _time(state.get("last_attempt"))
+    if last is None:
+        return True
+    elapsed = (now - last).total_seconds()
+    if state.get("error"):
+        return elapsed >= min(source.every_s / 4, 900)
+    return elapsed >= source.every_s
+
+
+def next_due(source: Source, state: dict) -> dt.datetime | None:
+    last = _time(state.get("last_attempt"))
+    if last is None:
+        return None
+    wait = min(source.every_s / 4, 900) if state.get("error") else source.every_s
+    return last + dt.timedelta(seconds=wait)
+
+
+def stale(source: Source, state: dict, now: dt.datetime) -> bool:
+    """Older than twice its schedule (or never fetched): marked on screen."""
+    last = _time(state.get("last_success"))
+    return last is None or (now - last).total_seconds() > 2 * source.every_s
