@@ -27,13 +27,48 @@ DEMO_DIR = "demo"
 DEMO_FILES = ("events", "interventions", "trust_measures", "social_measures")
 
 
-def connect(path: Path | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+class Attached:
+    """A read-only view of the store file as it is now: a fresh in-memory DuckDB instance
+    with the file attached (`USE`d, so queries name tables as usual; every cursor too).
+
+    `duckdb.connect(path)` would reuse the process's cached instance of that path, which
+    still reads the file a build, import or sync has since replaced (duckdb/duckdb#15912):
+    the app would never see new data until restarted. An attached file in a new instance is
+    opened anew, while connections to the old version keep reading the old file until they
+    are dropped — a viewer mid-query is never broken by a swap."""
+
+    def __init__(self, path: Path):
+        self._con = duckdb.connect(":memory:")
+        quoted = str(path).replace("'", "''")
+        self._con.execute(f"ATTACH '{quoted}' AS pax (READ_ONLY)")
+        self._con.execute("USE pax")
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = self._con.cursor()
+        cur.execute("USE pax")
+        return cur
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+    def __enter__(self) -> Attached:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._con.close()
+
+
+def connect(path: Path | None = None, read_only: bool = True):
+    """A connection to the store: read-only (`Attached`, the file as it is now) or, for a
+    build or an import writing its own new file, a plain read-write DuckDB connection."""
     path = Path(path or config.store_path())
     if read_only and not path.exists():
         raise FileNotFoundError(
             f"Datalagret {path} finns inte. Bygg det med `python -m pax build` (eller `make run`)."
         )
-    return duckdb.connect(str(path), read_only=read_only)
+    if read_only:
+        return Attached(path)
+    return duckdb.connect(str(path), read_only=False)
 
 
 def version(path: Path | None = None) -> str:

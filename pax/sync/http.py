@@ -82,14 +82,23 @@ class Client:
             self._polite()
             try:
                 response = requests.get(
-                    url, params=params, headers=headers, timeout=self.rules.timeout_s
+                    url,
+                    params=params,
+                    headers=headers,
+                    timeout=self.rules.timeout_s,
+                    allow_redirects=False,  # a redirect elsewhere is refused, not followed
                 )
+                response.content  # noqa: B018 - read the whole body here (a cut one raises)
             except requests.Timeout:
                 last = f"svarade inte inom {self.rules.timeout_s:g} s"
                 wait = self.rules.backoff_s * 2**attempt
-            except requests.ConnectionError:
-                last = "gick inte att nå (nätverket eller servern är nere)"
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+                last = "gick inte att nå eller bröt svaret (nätverket eller servern är nere)"
                 wait = self.rules.backoff_s * 2**attempt
+            except requests.RequestException as exc:
+                raise SyncError(
+                    f"{self.name}: anropet till {url} gick inte att göra ({exc})."
+                ) from exc
             else:
                 status = response.status_code
                 if status == 200:
@@ -97,21 +106,30 @@ class Client:
                 if status == 403:
                     raise SyncError(
                         f"{self.name}: källan nekade åtkomst (403); kontrollera "
-                        "PAX_SYNC_USER_AGENT (namnge appen och organisationen) och källans "
-                        "regler."
+                        "PAX_SYNC_USER_AGENT (namnge appen och organisationen), frågans storlek "
+                        "och källans regler."
                     )
                 if status == 404:
                     raise SyncError(f"{self.name}: adressen finns inte (404): {url}")
                 if status == 429:
                     last = "bad oss vänta (429, för många anrop)"
-                    wait = _retry_after(response, self.clock()) or self.rules.backoff_s * 2 ** (
-                        attempt + 1
-                    )
+                    after = _retry_after(response, self.clock())
+                    wait = self.rules.backoff_s * 2 ** (attempt + 1) if after is None else after
                 elif status in RETRY_STATUS:
                     last = f"svarade med fel {status}"
-                    wait = _retry_after(response, self.clock()) or self.rules.backoff_s * 2**attempt
+                    after = _retry_after(response, self.clock())
+                    wait = self.rules.backoff_s * 2**attempt if after is None else after
+                elif 300 <= status < 400:
+                    raise SyncError(
+                        f"{self.name}: {url} skickar vidare till {response.headers.get('Location')}"
+                        "; ange den adressen i inställningen om den är rätt."
+                    )
                 else:
-                    raise SyncError(f"{self.name}: oväntat svar {status} från {url}.")
+                    said = " ".join(response.text.split())[:200]
+                    raise SyncError(
+                        f"{self.name}: oväntat svar {status} från {url}"
+                        + (f" ({said})." if said else ".")
+                    )
             if attempt == self.rules.attempts - 1 or wait > self.rules.max_wait_s:
                 break
             self._wait(wait)

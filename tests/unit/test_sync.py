@@ -44,7 +44,8 @@ class Server:
                 self.send_response(status)
                 for key, value in headers.items():
                     self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
+                if "Content-Length" not in headers:  # else a cut answer, on purpose
+                    self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 try:
                     self.wfile.write(body)
@@ -173,8 +174,10 @@ def test_an_updated_event_replaces_its_row(env):
         ),
         ([(200, {}, b"", 5)], "svarade inte inom"),
         ([_json({"error": "x"})], "inte en lista"),
+        ([(200, {"Content-Length": "100"}, b'[{"id": 1}')] * 3, "bröt svaret"),
+        ([(302, {"Location": "http://elsewhere.example/"})], "skickar vidare"),
     ],
-    ids=["503", "403", "html", "truncated", "timeout", "not-a-list"],
+    ids=["503", "403", "html", "truncated", "timeout", "not-a-list", "cut", "redirect"],
 )
 def test_a_failed_poll_changes_nothing_and_says_why(env, answers, message):
     env["server"].answer("/api/events", _json(_answer(0)))
@@ -333,3 +336,40 @@ def test_the_configuration_says_what_is_wrong(tmp_path):
     shipped = src.load(ROOT / "sync.toml")
     assert {s.kind for s in shipped.values()} == {"polisen", "kolada", "pxweb", "drop"}
     assert shipped["polisen"].every_s == 3600
+
+
+def test_kolada_through_the_schedule_imports_its_figures(env, tmp_path):
+    """The configured Kolada source, fetched by `run.sync` from the local server: the
+    pinned KPI becomes the catalogue's merit value, and a second sync adds no row."""
+    server = env["server"]
+    year = dt.date.today().year
+    path = f"/v3/data/kpi/N15505/municipality/0181/year/{year - 1},{year}"
+    values = [
+        {
+            "kpi": "N15505",
+            "municipality": "0181",
+            "period": year - 1,
+            "values": [{"gender": "T", "count": 1, "status": "", "value": 221.5}],
+        }
+    ]
+    server.answer(path, _json({"values": values, "count": 1, "next_url": None}))
+    cfg = Path(src.config.get("PAX_SYNC_CONFIG"))
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8")
+        + f'\n[sources.kolada]\nkind = "kolada"\nevery = "7d"\nurl = "{server.url}/v3"\n'
+        f'kpis = ["N15505"]\nmunicipality = "0181"\nfirst_year = {year - 1}\n',
+        encoding="utf-8",
+    )
+    state = run.sync(
+        ["kolada"], progress=lambda m: None, sleep=lambda s: None, rules={"kolada": FAST}
+    )["kolada"]
+    assert state["error"] is None and state["rows"] == 1
+    state = run.sync(
+        ["kolada"], progress=lambda m: None, sleep=lambda s: None, rules={"kolada": FAST}
+    )["kolada"]
+    assert state["rows"] == 0
+    with duckdb.connect(str(env["store"]), read_only=True) as con:
+        rows = con.execute(
+            "SELECT value, source_id FROM measures WHERE indicator = 'merit_value'"
+        ).fetchall()
+    assert rows == [(221.5, "kolada")]
