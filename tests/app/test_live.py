@@ -263,7 +263,9 @@ def test_a_synced_source_says_when_it_was_fetched_and_when_it_is_stale(
 
     from pax.sync import run
     from pax.sync import sources as src
-    from tests.unit.test_sync import FAST, Server, _json
+    from tests.fake_api import Server
+    from tests.fake_api import ok as _json
+    from tests.unit.test_sync import FAST
 
     live = _live(tmp_path, live_store)
     server = Server()

@@ -62,7 +62,8 @@ def test_a_viewer_keeps_reading_while_a_sync_writes(
 
     from pax.sync import run
     from pax.sync.http import Rules
-    from tests.unit.test_sync import Server, _json
+    from tests.fake_api import Server
+    from tests.fake_api import ok as _json
 
     rules = Rules(min_interval_s=0, backoff_s=0.01, attempts=2, timeout_s=20)
 

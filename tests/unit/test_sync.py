@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
@@ -18,65 +15,14 @@ from pax.sync import run
 from pax.sync import sources as src
 from pax.sync.http import Client, Rules, SyncError
 from tests.conftest import ROOT
+from tests.fake_api import Server, ok
 
 POLISEN = sorted((ROOT / "tests" / "fixtures" / "polisen").glob("*.json"))
 FAST = Rules(min_interval_s=0, backoff_s=0.01, attempts=3, timeout_s=2, max_wait_s=60)
 
 
-class Server:
-    """A local server: each GET takes the next queued answer (status, headers, body,
-    delay) of its path, or repeats the last one; every request is recorded."""
-
-    def __init__(self):
-        self.answers: dict[str, list] = {}
-        self.requests: list[dict] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - the http.server API
-                path = self.path.split("?")[0]
-                server.requests.append(
-                    {"path": self.path, "agent": self.headers.get("User-Agent", "")}
-                )
-                queue = server.answers.get(path) or [(404, {}, b"", 0)]
-                status, headers, body, delay = queue.pop(0) if len(queue) > 1 else queue[0]
-                time.sleep(delay)
-                self.send_response(status)
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                if "Content-Length" not in headers:  # else a cut answer, on purpose
-                    self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                try:
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def answer(self, path: str, *answers) -> None:
-        self.answers[path] = [
-            (
-                a[0],
-                a[1] if len(a) > 1 else {},
-                a[2] if len(a) > 2 else b"",
-                a[3] if len(a) > 3 else 0,
-            )
-            for a in answers
-        ]
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 def _json(obj) -> tuple:
-    return (200, {"Content-Type": "application/json"}, json.dumps(obj).encode())
+    return ok(obj)
 
 
 @pytest.fixture
@@ -134,7 +80,7 @@ def test_a_poll_keeps_every_event_and_a_second_poll_adds_nothing(env):
     assert len(json.loads(kept.read_text(encoding="utf-8"))) == 500
     agent = server.requests[0]["agent"]
     assert "Pax" in agent and "kommun" in agent  # names the app and the organisation
-    assert "locationname=S%C3%B6dert%C3%A4lje%3BStockholms+l%C3%A4n" in server.requests[0]["path"]
+    assert "locationname=S%C3%B6dert%C3%A4lje%3BStockholms+l%C3%A4n" in server.requests[0]["raw"]
     # Again: nothing new, nothing lost.
     state = _sync()["polisen"]
     assert (state["new"], state["updated"], state["unchanged"]) == (0, 0, 500)

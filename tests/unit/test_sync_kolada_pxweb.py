@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -21,59 +18,9 @@ from pax.ingest.run import Context, import_file
 from pax.sync import kolada, pxweb
 from pax.sync.http import Client, Rules, SyncError
 from tests.conftest import ROOT
+from tests.fake_api import JSON, Server, ok
 
 FAST = Rules(min_interval_s=0, backoff_s=0.01, attempts=3, timeout_s=5, max_wait_s=60)
-JSON = {"Content-Type": "application/json; charset=utf-8"}
-
-
-class Server:
-    """A local server. A route answers from its queue (the last answer repeats) or by calling
-    `answer(query)`; a path without a route is a 404. Every request is recorded."""
-
-    def __init__(self):
-        self.routes: dict[str, object] = {}
-        self.requests: list[dict] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - the http.server API
-                parts = urlsplit(self.path)
-                query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-                server.requests.append({"path": parts.path, "query": query})
-                route = server.routes.get(parts.path)
-                if callable(route):
-                    status, headers, body = route(query)
-                elif route:
-                    status, headers, body = route.pop(0) if len(route) > 1 else route[0]
-                else:
-                    status, headers, body = 404, {}, b"not found"
-                self.send_response(status)
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def route(self, path: str, *answers) -> None:
-        self.routes[path] = answers[0] if callable(answers[0]) else list(answers)
-
-    def paths(self) -> list[str]:
-        return [r["path"] for r in self.requests]
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-def ok(obj) -> tuple:
-    return 200, JSON, json.dumps(obj, ensure_ascii=False).encode()
 
 
 @pytest.fixture
