@@ -667,8 +667,17 @@ def main(argv: list[str] | None = None) -> int:
         print(variant_table(pages))
         print()
         print(summary(pages))
+    import sync_bench  # one full and one incremental sync from a local server (issue 16)
+
+    synced = sync_bench.bench()
+    print()
+    print(sync_bench.table(synced))
+    args.output.write_text(
+        json.dumps(pages + builds + synced, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     progress(f"results written to {args.output}")
-    return 1 if any("error" in r or "map_error" in r for r in pages + builds) else 0
+    failed = any(r["errors"] for r in synced)
+    return 1 if failed or any("error" in r or "map_error" in r for r in pages + builds) else 0
 
 
 if __name__ == "__main__":
