@@ -204,8 +204,11 @@ def stale(path: Path) -> bool:
         return True
     try:
         with store.connect(path) as con:
-            if queries.build_info(con).get("mode", "demo") != config.mode():
+            info = queries.build_info(con)
+            if info.get("mode", "demo") != config.mode():
                 return True  # built in the other mode
+            if info.get("schema") != store.schema_version():
+                return True  # built by another version of the code
     except (OSError, duckdb.Error):
         return True
     built = path.stat().st_mtime

@@ -119,6 +119,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit_detail": ("Detaljer", "Details"),
     "import_title": ("Importera en fil", "Import a file"),
     "fetched": ("hämtad", "fetched"),
+    "units_only": (
+        "{name} publiceras per kommun och per skolenhet, inte per område: kartan visar "
+        "skolornas värden.",
+        "{name} is published per municipality and per school unit, not per area: the map "
+        "shows the schools' values.",
+    ),
+    "units_layer": ("{name} per skola (Kolada)", "{name} by school (Kolada)"),
+    "units_note": (
+        "Lila punkter: värdet per skolenhet enligt Kolada, vid den skola vars namn säkert "
+        "motsvarar enheten ({placed} placerade). Utan säker motsvarighet, inte på kartan: "
+        "{names}.",
+        "Purple points: the value per school unit from Kolada, at the school whose name "
+        "surely matches the unit ({placed} placed). Without a sure match, not on the map: "
+        "{names}.",
+    ),
     "sync_heading": ("Källor som hämtas automatiskt", "Sources fetched automatically"),
     "sync_help": (
         "Källorna i sync.toml (PAX_SYNC_CONFIG). `python -m pax sync --loop` följer schemat; "

@@ -139,5 +139,10 @@ CREATE TABLE categories (
     is_cache BOOLEAN NOT NULL,
     origin VARCHAR NOT NULL
 );
+CREATE TABLE units (
+    id VARCHAR PRIMARY KEY,
+    title VARCHAR NOT NULL,
+    source_id VARCHAR NOT NULL
+);
 CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);
 """

@@ -61,6 +61,21 @@ def events_in_areas(con: Con) -> int:
     return int(row[0])
 
 
+def unit_values(con: Con, indicator: str) -> pd.DataFrame:
+    """An indicator's latest value per Kolada unit (breakdown `enhet: <id>`), with the
+    unit's name where the store has it: unit_id, title, period, value, source_id."""
+    return _df(
+        con,
+        "WITH u AS (SELECT substr(breakdown, 8) AS unit_id, period, value, source_id "
+        "FROM measures WHERE indicator = ? AND breakdown LIKE 'enhet: %' AND value IS NOT NULL), "
+        "latest AS (SELECT unit_id, max(period) AS period FROM u GROUP BY unit_id) "
+        "SELECT u.unit_id, coalesce(n.title, u.unit_id) AS title, u.period, u.value, u.source_id "
+        "FROM u JOIN latest USING (unit_id, period) LEFT JOIN units n ON n.id = u.unit_id "
+        "ORDER BY title",
+        [indicator],
+    )
+
+
 def catalog(con: Con) -> pd.DataFrame:
     """The indicators with their source: the catalogue's, or — where the store does not
     hold that source (a live store holds no fictional one) — the source of the indicator's

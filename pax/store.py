@@ -7,6 +7,7 @@ file, full disk, a bug) leaves the previous store exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -69,6 +70,11 @@ def connect(path: Path | None = None, read_only: bool = True):
     if read_only:
         return Attached(path)
     return duckdb.connect(str(path), read_only=False)
+
+
+def schema_version() -> str:
+    """A short hash of the schema: a store built by another version is rebuilt."""
+    return hashlib.sha256(model.SCHEMA.encode()).hexdigest()[:12]
 
 
 def version(path: Path | None = None) -> str:
@@ -219,7 +225,7 @@ def _fill(
     _insert(con, "places", geo.load_places())
     progress("Läser SCB:s DeSO-statistik …")
     _insert(con, "measures", scb.measures(areas, data_dir / "scb"))
-    info = {"mode": "demo" if manifest else "live"}
+    info = {"mode": "demo" if manifest else "live", "schema": schema_version()}
     if manifest:
         progress("Läser fiktiva demodata …")
         ddir = demo_dir(data_dir)

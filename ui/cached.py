@@ -92,6 +92,16 @@ def events_in_areas() -> int:
     return _events_in_areas(version())
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _unit_values(store_version: str, indicator: str) -> pd.DataFrame:
+    return queries.unit_values(_connection(store_version), indicator)
+
+
+def unit_values(indicator: str) -> pd.DataFrame:
+    """An indicator's latest value per Kolada unit (school), with its name."""
+    return _unit_values(version(), indicator)
+
+
 def event_sources() -> list[str]:
     """The sources of the events in the store (for the source lines under every figure)."""
     return _register_sources(version(), "events")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from pax import figures, i18n, maps, model, safe
+from pax import figures, i18n, maps, model, safe, units
 from ui import cached, state
 from ui import components as c
 from ui.state import lang, t
@@ -73,10 +73,56 @@ def comparison_values(ch: Choice, year: str) -> tuple[float | None, float | None
     return out[0], out[1]
 
 
+def _units_layer(m, ch: Choice, places: pd.DataFrame) -> tuple[int, list[str]]:
+    """The indicator's values per school unit (Kolada), at the schools their names match
+    (`pax.units`); returns how many were placed and the names of those that were not."""
+    values = cached.unit_values(ch.id)
+    if values.empty:
+        return 0, []
+    schools = places[places["kind"] == "school"]
+    matched, unplaced = units.match(
+        values[["unit_id", "title"]].rename(columns={"unit_id": "id"}), schools
+    )
+    if matched.empty:
+        return 0, unplaced
+    shown = matched.merge(values, on="unit_id", suffixes=("", "_unit"))
+    shown["label"] = [
+        f"{n}: {ch.fmt(v)} {ch.unit} ({p}, Kolada)".replace("  ", " ")
+        for n, v, p in zip(shown["name"], shown["value"], shown["period"])
+    ]
+    maps.add_points(m, shown, t("units_layer", name=ch.name), color="#6a1b9a", show=True)
+    return len(shown), unplaced
+
+
+def _units_only(ch: Choice) -> None:
+    """An indicator published per municipality and school unit, not per area (Kolada):
+    the areas' outlines and the schools' values."""
+    st.info(t("units_only", name=ch.name), icon=":material/school:")
+    kommun = cached.measure_values(ch.id, "kommun")
+    kommun = kommun[kommun["breakdown"] == ""] if "breakdown" in kommun else kommun
+    if not kommun.empty:
+        latest = kommun[kommun["period"] == kommun["period"].max()].iloc[0]
+        st.metric(
+            f"{t('municipality')} {latest['period']}",
+            f"{ch.fmt(latest['value'])} {ch.unit}".strip(),
+        )
+    m = maps.base_map(height=600, font_px=c.font(), lang=lang())
+    shapes = cached.areas(ch.level).assign(label=lambda d: d["name"])
+    maps.add_outlines(m, shapes, t(f"level_{ch.level}"), color="#555555", dash=None)
+    placed, unplaced = _units_layer(m, ch, cached.places())
+    maps.finish(m)
+    c.render_map(m, key=f"social_units_{ch.level}", height=600)
+    st.caption(t("units_note", placed=placed, names=", ".join(unplaced) or "–"))
+    c.source_caption([ch.indicator["source_id"]], str(cached.unit_values(ch.id)["period"].max()))
+
+
 def map_and_table(ch: Choice) -> tuple[pd.DataFrame, str] | None:
     all_years = cached.measure_values(ch.id, ch.level)
     if all_years.empty:
-        st.info(t("no_data"))
+        if not cached.unit_values(ch.id).empty:
+            _units_only(ch)
+        else:
+            st.info(t("no_data"))
         return None
     year = all_years["period"].max()
     first_year = all_years["period"].min()
@@ -109,12 +155,15 @@ def map_and_table(ch: Choice) -> tuple[pd.DataFrame, str] | None:
         t("preschools_layer"),
         color="#2e7d32",
     )
+    placed, unplaced = _units_layer(m, ch, places)
     maps.finish(m)
     map_col, table_col = st.columns([3, 2], gap="large")
     with map_col:
         st.subheader(f"{safe.markdown(ch.name)}, {year}")
         c.render_map(m, key=f"social_map_{ch.level}", height=600)
         st.caption(t("schools_note"))
+        if placed or unplaced:
+            st.caption(t("units_note", placed=placed, names=", ".join(unplaced) or "–"))
     with table_col:
         st.metric(f"{t('municipality')} {year}", f"{ch.fmt(kommun)} {ch.unit}".strip())
         if sweden is not None:

@@ -65,6 +65,7 @@ class Parsed:
     source: dict = field(default_factory=dict)
     new_categories: list[dict] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # canonical → the file's header
+    units: dict[str, str] = field(default_factory=dict)  # Kolada unit id → its name
 
 
 @dataclass

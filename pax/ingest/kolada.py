@@ -16,6 +16,9 @@ What becomes a measure, and why:
   `enhet: <ou id>`: Kolada does not say where in the municipality a unit lies. Unit ids of the
   form `V15E0180…` carry their municipality code; units of other municipalities are skipped.
 - A missing value (`null`) is rejected as `värde saknas (status '…')`.
+- A top-level `units` list (`[{id, title}]`, written by `python -m pax sync` from Kolada's
+  unit list) names the units; the names go to the store's `units` table, from which the map
+  places a unit's figures at its school (`pax.units`).
 """
 
 from __future__ import annotations
@@ -281,7 +284,13 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
     coverage = f"Nyckeltal {', '.join(used) or '–'} för Södertälje (0181)"
     if units:
         coverage += f" och {len(units)} enheter"
+    names = {
+        str(u.get("id")).strip().upper(): str(u.get("title")).strip()
+        for u in data.get("units") or []
+        if isinstance(u, dict) and u.get("id") and u.get("title")
+    }
     return Parsed(
+        units=names,
         kind="measures",
         format="kolada",
         frame=measures_frame(rows),

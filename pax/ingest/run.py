@@ -266,6 +266,9 @@ def apply(con: duckdb.DuckDBPyConnection, parsed: Parsed, source: dict) -> tuple
             "(SELECT 1 FROM categories WHERE id = ?)",
             [cat["id"], cat["label_sv"], cat["label_en"], cat.get("origin", "import"), cat["id"]],
         )
+    for unit, title in parsed.units.items():  # the names of Kolada's units (schools)
+        _run(con, "DELETE FROM units WHERE id = ?", [unit])
+        _run(con, "INSERT INTO units VALUES (?, ?, ?)", [unit, title, sid])
     if frame.empty:
         return 0, 0
     frame["source_id"] = sid

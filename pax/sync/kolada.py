@@ -64,6 +64,23 @@ def fetch(
     return {"values": values, "count": len(values)}
 
 
+def units(client: Client, base_url: str, municipality: str, prefix: str = "V15") -> list[dict]:
+    """The municipality's units from Kolada's unit list (`{base}/ou?municipality=…`, every
+    page), those whose id starts with `prefix` (`V15`: compulsory schools), as
+    `[{id, title}]`: their names let the map place a unit's figures at its school."""
+    base = base_url.rstrip("/")
+    (place,) = _ids(client, [municipality], "kommun (municipality)")
+    found = _chain(client, base, f"{base}/ou?municipality={place}")
+    out = [
+        {"id": str(u["id"]).strip(), "title": str(u.get("title") or "").strip()}
+        for u in found
+        if isinstance(u, dict) and str(u.get("id") or "").upper().startswith(prefix)
+    ]
+    if not out:
+        raise SyncError(f"{client.name}: Kolada listar inga enheter ({prefix}…) för {place}.")
+    return out
+
+
 def _ids(client: Client, items, what: str) -> list[str]:
     """The ids stripped, in order, without repeats; each must be a plain id (no path)."""
     out: dict[str, None] = {}

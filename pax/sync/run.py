@@ -124,15 +124,23 @@ def fetch_kolada(source: src.Source, client: Client, work: Path, progress) -> Ou
 
     first = int(source.params.get("first_year", dt.date.today().year - 10))
     years = list(range(first, dt.date.today().year + 1))
+    municipality = str(source.params.get("municipality", "0181"))
+    ous = [str(o) for o in source.params.get("ous", [])]
+    listed = []
+    if source.params.get("units"):  # every compulsory school unit, with its name
+        listed = kolada.units(client, source.url, municipality)
+        ous += [u["id"] for u in listed]
     envelope = kolada.fetch(
         client,
         source.url,
         [str(k) for k in source.params.get("kpis", [])],
-        str(source.params.get("municipality", "0181")),
+        municipality,
         years,
-        [str(o) for o in source.params.get("ous", [])] or None,
+        ous or None,
         progress=progress,
     )
+    if listed:
+        envelope["units"] = listed
     path = work / f"{source.name}.json"
     path.write_text(json.dumps(envelope, ensure_ascii=False), encoding="utf-8")
     return Outcome([Delivery(path, Options(format="kolada"))], new=len(envelope["values"]))

@@ -294,3 +294,74 @@ def test_a_synced_source_says_when_it_was_fetched_and_when_it_is_stale(
     src.write_status(status, live["data"])
     at = _page("oversikt.py")
     assert "(inaktuell)" in _text(at)
+
+
+def test_kolada_school_units_are_placed_at_their_schools_or_named_as_not_placed(
+    live_store, tmp_path, monkeypatch
+):
+    """A Kolada sync with `units = true`: the unit list gives the names, the unit values go
+    to the schools whose names surely match, the others are named under the map."""
+    from pax.sync import run
+    from tests.fake_api import Server
+    from tests.fake_api import ok as _json
+    from tests.unit.test_sync import FAST
+
+    live = _live(tmp_path, live_store)
+    year = dt.date.today().year
+    server = Server()
+    listed = [
+        {"id": "V15E018100101", "municipality": "0181", "title": "Hovsjöskolan F-9"},
+        {"id": "V15E018100202", "municipality": "0181", "title": "Okända skolan"},
+        {"id": "V11E018100303", "municipality": "0181", "title": "En förskola"},
+    ]
+
+    def value(place, v):
+        return {
+            "kpi": "N15505",
+            "period": year - 1,
+            **place,
+            "values": [{"gender": "T", "count": 1, "status": "", "value": v}],
+        }
+
+    try:
+        server.answer("/v3/ou", _json({"values": listed, "count": 3}))
+        years = f"{year - 1},{year}"
+        server.answer(
+            f"/v3/data/kpi/N15505/municipality/0181/year/{years}",
+            _json({"values": [value({"municipality": "0181"}, 220.0)], "count": 1}),
+        )
+        server.answer(
+            f"/v3/oudata/kpi/N15505/ou/V15E018100101,V15E018100202/year/{years}",
+            _json(
+                {
+                    "values": [
+                        value({"ou": "V15E018100101"}, 201.5),
+                        value({"ou": "V15E018100202"}, 230.0),
+                    ],
+                    "count": 2,
+                }
+            ),
+        )
+        cfg = tmp_path / "sync.toml"
+        cfg.write_text(
+            f'[sources.kolada]\nkind = "kolada"\nevery = "7d"\nurl = "{server.url}/v3"\n'
+            f'kpis = ["N15505"]\nmunicipality = "0181"\nfirst_year = {year - 1}\nunits = true\n',
+            "utf-8",
+        )
+        _env(monkeypatch, live)
+        monkeypatch.setenv("PAX_SYNC_CONFIG", str(cfg))
+        state = run.sync(
+            ["kolada"], progress=lambda m: None, sleep=lambda s: None, rules={"kolada": FAST}
+        )["kolada"]
+    finally:
+        server.stop()
+    assert state["error"] is None and state["rows"] == 3
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params["tema"] = "school"
+    at.query_params["ind"] = "merit_value"
+    at.run()
+    at.switch_page("app_pages/social_hallbarhet.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = _text(at)
+    assert "publiceras per kommun och per skolenhet" in text
+    assert "(1 placerade)" in text and "Okända skolan" in text

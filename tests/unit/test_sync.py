@@ -319,3 +319,51 @@ def test_kolada_through_the_schedule_imports_its_figures(env, tmp_path):
             "SELECT value, source_id FROM measures WHERE indicator = 'merit_value'"
         ).fetchall()
     assert rows == [(221.5, "kolada")]
+
+
+def test_the_loop_syncs_what_is_due_then_sleeps_until_the_next_is_due(env):
+    """`--loop`: one pass, then a sleep as long as the soonest source's wait (at least
+    30 s); the loop ends only when the process is stopped (here: the second sleep)."""
+    env["server"].answer("/api/events", _json(_answer(0)))
+    (env["drop"] / "x.csv").write_text("indikator;område;period;värde\n", encoding="utf-8")
+    slept = []
+
+    class Stop(Exception):
+        pass
+
+    def sleep(seconds):
+        slept.append(seconds)
+        if len(slept) >= 1:
+            raise Stop
+
+    messages = []
+    with pytest.raises(Stop):
+        run.loop(progress=messages.append, sleep=sleep)
+    status = src.read_status()
+    assert {"polisen", "drop"} <= set(status)
+    assert status["polisen"]["error"] is None
+    assert 30 <= slept[0] <= 900  # the drop folder's 15 minutes at most
+
+
+def test_unit_names_match_schools_only_when_certain():
+    import pandas as pd
+
+    from pax import units
+
+    schools = pd.DataFrame(
+        {
+            "id": ["s1", "s2", "s3", "s4"],
+            "name": ["Hovsjöskolan", "Järna friskola", "Södertälje friskola", "Lina grundskola"],
+            "lat": [59.1, 59.0, 59.2, 59.3],
+            "lon": [17.6, 17.5, 17.7, 17.8],
+        }
+    )
+    given = pd.DataFrame(
+        {
+            "id": ["u1", "u2", "u3", "u4"],
+            "title": ["Hovsjöskolan F-9", "Lina grundskola 7-9", "Friskolan", "Okända skolan"],
+        }
+    )
+    matched, unplaced = units.match(given, schools)
+    assert dict(zip(matched["unit_id"], matched["place_id"])) == {"u1": "s1", "u2": "s4"}
+    assert unplaced == ["Friskolan", "Okända skolan"]  # none, or more than one candidate
