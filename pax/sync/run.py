@@ -143,7 +143,10 @@ def fetch_kolada(source: src.Source, client: Client, work: Path, progress) -> Ou
         envelope["units"] = listed
     path = work / f"{source.name}.json"
     path.write_text(json.dumps(envelope, ensure_ascii=False), encoding="utf-8")
-    return Outcome([Delivery(path, Options(format="kolada"))], new=len(envelope["values"]))
+    # More KPIs than the reader pins: `[sources.NAME.map]` indicator = "KPI", as --map.
+    mapping = {str(k): str(v) for k, v in (source.params.get("map") or {}).items()}
+    options = Options(format="kolada", mapping=mapping)
+    return Outcome([Delivery(path, options)], new=len(envelope["values"]))
 
 
 def fetch_pxweb(source: src.Source, client: Client, work: Path, progress) -> Outcome:

@@ -367,3 +367,33 @@ def test_unit_names_match_schools_only_when_certain():
     matched, unplaced = units.match(given, schools)
     assert dict(zip(matched["unit_id"], matched["place_id"])) == {"u1": "s1", "u2": "s4"}
     assert unplaced == ["Friskolan", "Okända skolan"]  # none, or more than one candidate
+
+
+def test_a_kolada_kpi_mapped_in_the_configuration_reaches_its_indicator(env):
+    server = env["server"]
+    year = dt.date.today().year
+    path = f"/v3/data/kpi/N99999/municipality/0181/year/{year}"
+    row = {
+        "kpi": "N99999",
+        "municipality": "0181",
+        "period": year,
+        "values": [{"gender": "T", "count": 1, "status": "", "value": 1234.0}],
+    }
+    server.answer(path, _json({"values": [row], "count": 1}))
+    cfg = Path(src.config.get("PAX_SYNC_CONFIG"))
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8")
+        + f'\n[sources.kolada]\nkind = "kolada"\nevery = "7d"\nurl = "{server.url}/v3"\n'
+        f'kpis = ["N99999"]\nfirst_year = {year}\n'
+        '[sources.kolada.map]\nreported_crimes_per_100k = "N99999"\n',
+        encoding="utf-8",
+    )
+    state = run.sync(
+        ["kolada"], progress=lambda m: None, sleep=lambda s: None, rules={"kolada": FAST}
+    )["kolada"]
+    assert state["error"] is None and state["rows"] == 1
+    with duckdb.connect(str(env["store"]), read_only=True) as con:
+        value = con.execute(
+            "SELECT value FROM measures WHERE indicator = 'reported_crimes_per_100k'"
+        ).fetchall()
+    assert value == [(1234.0,)]
