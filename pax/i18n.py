@@ -368,6 +368,21 @@ TEXT: dict[str, tuple[str, str]] = {
         "named.",
     ),
     "caches": ("Narkotika- och vapengömmor", "Drug and weapon caches"),
+    "fewer_than": ("färre än {k}", "fewer than {k}"),
+    "tile_hidden": ("dolt", "hidden"),
+    "tile_last12": ("{n} de senaste 12 månaderna", "{n} in the last 12 months"),
+    "tile_small_help": (
+        "Antal mellan 1 och {k} − 1 visas inte exakt, så att ingen enskild händelse eller "
+        "person ska kunna pekas ut.",
+        "Counts from 1 to {k} − 1 are not shown exactly, so that no single event or person "
+        "can be singled out.",
+    ),
+    "tile_hidden_help": (
+        "Antalet döljs (..) eftersom det annars skulle gå att räkna fram ett annat dolt "
+        "litet antal ur de siffror som visas.",
+        "The count is hidden (..) because otherwise another hidden small count could be "
+        "worked out from the figures that are shown.",
+    ),
     "and": ("och", "and"),
     # The briefing (ui/briefing.py)
     "briefing_heading": ("Lägesbild att ladda ned", "Briefing to download"),

@@ -54,6 +54,10 @@ HOTSPOT_OPACITY = 0.75
 PALETTE = ("#8574be", "#6f5aae", "#55379a", "#3f1a86", "#26004f")
 PALETTE_GOOD = ("#1d8f80", "#26768e", "#31598c", "#443983", "#440154")
 NO_DATA = "#7f7f7f"
+# Zero is no class of the ramp: a pale neutral fill with a dark outline (the outline gives
+# the 3:1 contrast), told apart from the first class at a glance.
+ZERO_FILL = "#ece8df"
+ZERO_OUTLINE = "#5f5f5f"
 AREA_OUTLINE = "#ffffff"
 
 
@@ -96,9 +100,12 @@ def base_map(
     center=SODERTALJE_CENTER,
     font_px: int = 14,
     lang: str = "sv",
+    legends_below: bool = False,
 ) -> folium.Map:
     """An offline base map: no tiles unless PAX_TILES_URL is set. `lang` is the language of
-    the map's own words (legend, layer names); the caller's titles come translated."""
+    the map's own words (legend, layer names); the caller's titles come translated.
+    `legends_below`: legends are kept in `m.pax_below` for the page to show under the map
+    (`ui.components.legend_below`) instead of covering the areas they explain."""
     tiles_url = config.get("PAX_TILES_URL")
     m = folium.Map(
         location=center,
@@ -107,6 +114,8 @@ def base_map(
         control_scale=True,
         prefer_canvas=True,
         height=height,
+        zoom_snap=0.25,  # fit a municipality's outline closely, not at the next whole zoom
+        zoom_delta=0.5,
     )
     if tiles_url:
         folium.TileLayer(
@@ -123,6 +132,7 @@ def base_map(
     )
     m.get_root().header.add_child(folium.Element(style))
     m.pax_lang = lang
+    m.pax_below = [] if legends_below else None
     return m
 
 
@@ -151,6 +161,8 @@ def class_breaks(values, k: int = 5) -> list[float]:
 def color_for(value, breaks: list[float], palette=PALETTE) -> str:
     if value is None or pd.isna(value) or not breaks:
         return NO_DATA
+    if value == 0 and breaks[0] == 0:
+        return ZERO_FILL
     for i, upper in enumerate(breaks):
         if value <= upper:
             return palette[
@@ -197,8 +209,12 @@ def add_areas(
         show=show,
         style_function=lambda f: {
             "fillColor": f["properties"]["fill"],
-            "color": AREA_OUTLINE if value_col else "#37474f",
-            "weight": 1,
+            "color": ZERO_OUTLINE
+            if f["properties"]["fill"] == ZERO_FILL
+            else AREA_OUTLINE
+            if value_col
+            else "#37474f",
+            "weight": 1.5 if f["properties"]["fill"] == ZERO_FILL else 1,
             "fillOpacity": AREA_OPACITY if value_col else 0.15,
         },
         highlight_function=lambda f: {"weight": 3, "color": "#000000"},
@@ -211,6 +227,13 @@ def add_areas(
 
 
 def add_legend(m: folium.Map, title: str, breaks: list[float], palette, fmt) -> None:
+    _control(
+        m, legend_html(title, breaks, palette, fmt, getattr(m, "pax_lang", "sv")), "bottomright"
+    )
+
+
+def legend_html(title: str, breaks: list[float], palette, fmt, lang: str = "sv") -> str:
+    """The classes of a choropleth as HTML (our own text escaped)."""
     rows = []
     lower = None
     for upper in breaks:
@@ -219,13 +242,25 @@ def add_legend(m: folium.Map, title: str, breaks: list[float], palette, fmt) -> 
             text = fmt(upper) if upper == 0 else f"≤ {fmt(upper)}"
         else:
             text = f"> {fmt(lower)} – {fmt(upper)}"
-        rows.append(f"<div><i style='background:{color}'></i>{safe_text(text)}</div>")
+        border = f";border-color:{ZERO_OUTLINE}" if color == ZERO_FILL else ""
+        rows.append(f"<div><i style='background:{color}{border}'></i>{safe_text(text)}</div>")
         lower = upper
     rows.append(
         f"<div><i style='background:{NO_DATA}'></i>"
-        f"{safe_text(i18n.t('missing_or_hidden', getattr(m, 'pax_lang', 'sv')))}</div>"
+        f"{safe_text(i18n.t('missing_or_hidden', lang))}</div>"
     )
-    _control(m, "<b>" + safe_text(title) + "</b>" + "".join(rows), "bottomright")
+    return "<b>" + safe_text(title) + "</b>" + "".join(rows)
+
+
+def bounds_of(geometries) -> list[list[float]] | None:
+    """[[south, west], [north, east]] around GeoJSON geometries (text), for `finish`."""
+    import shapely
+
+    shapes = [shapely.from_geojson(g) for g in geometries if isinstance(g, str) and g]
+    if not shapes:
+        return None
+    minx, miny, maxx, maxy = shapely.total_bounds(shapes)
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
 
 def add_heat(m: folium.Map, points: pd.DataFrame, name: str, radius: int = 18) -> folium.Map:
@@ -311,8 +346,26 @@ def finish(m: folium.Map, bounds=None, layer_control: bool = True) -> folium.Map
     if layer_control:
         folium.LayerControl(collapsed=False).add_to(m)
     if bounds:
-        m.fit_bounds(bounds)
+        _fit(m, bounds)
     return localize(m)
+
+
+def _fit(m: folium.Map, bounds) -> None:
+    """Fit the map to `bounds` when drawn and again whenever its frame is resized until the
+    viewer first pans or zooms: the frame gets its final size after Leaflet has started
+    (Streamlit sizes the component), and a fit made for the first size cuts the content."""
+    control = MacroElement()
+    control._template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function (map) {"
+        f"var b = L.latLngBounds({json.dumps(bounds)}), mine = true;"
+        "function fit() { if (mine) { map.invalidateSize(); map.fitBounds(b, {padding: [6, 6]}); } }"
+        "fit(); map.on('resize', fit); setTimeout(fit, 250); setTimeout(fit, 1000);"
+        "map.on('mousedown touchstart wheel keydown', function () { mine = false; });"
+        "})({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+    m.add_child(control)
 
 
 # Gi* classes: −3 cold 99 % … +3 hot 99 %; 0 (not significant) is not drawn.
@@ -406,6 +459,9 @@ def add_presence(m: folium.Map, presence: pd.DataFrame, name: str) -> folium.Map
 
 
 def _control(m: folium.Map, inner_html: str, position: str) -> None:
+    if getattr(m, "pax_below", None) is not None:  # shown under the map by the page
+        m.pax_below.append(inner_html)
+        return
     control = MacroElement()
     control._template = Template(
         "{% macro script(this, kwargs) %}"
@@ -433,11 +489,12 @@ def events_map(
     selected: str | None = None,
     font_px: int = 14,
     lang: str = "sv",
+    legends_below: bool = False,
 ) -> folium.Map:
     """The Här och nu map from protected inputs: area values (with `label`), heat points,
     tested hotspots, preventive presence, the police-listed areas and schools. `names`
     holds the layer and legend titles. Nothing here is drawn per event."""
-    m = base_map(height=height, font_px=font_px, lang=lang)
+    m = base_map(height=height, font_px=font_px, lang=lang, legends_below=legends_below)
     add_areas(m, counts, names["areas"], value_col, legend_title=names["legend"], fmt=fmt)
     if selected is not None and (counts["code"] == selected).any():
         add_outlines(
@@ -467,4 +524,17 @@ def events_map(
     )
     add_outlines(m, outlines, names["police"])
     add_points(m, places.assign(label=places["name"]), names["schools"])
-    return finish(m)
+    return finish(m, bounds=framing(counts, selected))
+
+
+def framing(areas: pd.DataFrame, selected: str | None = None) -> list[list[float]] | None:
+    """What a map opens on: the chosen area and its neighbours, else every area drawn
+    (the whole municipality), never a fixed centre that cuts the outline."""
+    if selected is not None and (areas["code"] == selected).any():
+        import shapely
+
+        shapes = [shapely.from_geojson(g) for g in areas["geometry"]]
+        chosen = shapes[int(np.flatnonzero(areas["code"].to_numpy() == selected)[0])]
+        near = [g for g, s in zip(areas["geometry"], shapes) if s.intersects(chosen.buffer(1e-6))]
+        return bounds_of(near)
+    return bounds_of(areas["geometry"])

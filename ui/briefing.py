@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 
 import folium
 import pandas as pd
-import shapely
 import streamlit as st
 
 from pax import briefing, config, figures, i18n, maps, model
@@ -82,13 +81,6 @@ def _year_earlier(day: dt.date) -> dt.date:
 def _months_back(end: dt.date, months: int) -> dt.date:
     """The first day of the month `months - 1` months before `end`'s month."""
     return (pd.Timestamp(end).to_period("M") - (months - 1)).start_time.date()
-
-
-def _bounds(geometries: Iterable[str]) -> list[list[float]]:
-    minx, miny, maxx, maxy = shapely.total_bounds(
-        [shapely.from_geojson(g) for g in geometries if g]
-    )
-    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
 
 def _choropleth(
@@ -166,7 +158,7 @@ def _here_and_now(end: dt.date, src: _Sources) -> Section:
         lambda v: i18n.number(v, 0, lang()),
     )
     _police_outlines(m, cached.police_status())
-    maps.finish(m, bounds=_bounds(areas["geometry"]))
+    maps.finish(m, bounds=maps.bounds_of(areas["geometry"]))
     return Section(
         _t("horizon_here_and_now"),
         f"{_t('horizon_here_and_now_sub')} · {_t('last_days', n=28)} ({period})",
@@ -233,7 +225,7 @@ def _medium_term(end: dt.date, src: _Sources) -> Section:
             lambda v: i18n.number(v, 0, lang()),
             maps.PALETTE_GOOD,
         )
-        section_maps.append(maps.finish(m, bounds=_bounds(data["geometry"])))
+        section_maps.append(maps.finish(m, bounds=maps.bounds_of(data["geometry"])))
         map_captions.append(src.line([row["source_id"], "scb_geo"], year))
     return Section(
         _t("horizon_trust"),
@@ -300,7 +292,7 @@ def _long_term(src: _Sources) -> Section:
             f"{i18n.name(row, lang())} (%), {year}",
             lambda v: i18n.number(v, 0, lang()),
         )
-        section_maps.append(maps.finish(m, bounds=_bounds(data["geometry"])))
+        section_maps.append(maps.finish(m, bounds=maps.bounds_of(data["geometry"])))
         map_captions.append(src.line([row["source_id"], "scb_geo"], year))
     return Section(
         _t("horizon_social"),
@@ -434,7 +426,7 @@ def _area_events(code: str, level: str, name: str, end: dt.date, src: _Sources) 
     maps.add_outlines(
         m, counts[counts["code"] == code], _t("selected_area"), color="#000000", dash=None
     )
-    maps.finish(m, bounds=_bounds(counts["geometry"]))
+    maps.finish(m, bounds=maps.bounds_of(counts["geometry"]))
     sentences = [c.trend_sentence(last12, prior12)]
     status = cached.police_status()
     status = status[status["area_code"] == code]

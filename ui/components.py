@@ -216,6 +216,24 @@ def change_text(now: float | None, before: float | None, unit: str = "") -> str 
     return f"{text} {t('vs_last_year')}"
 
 
+def legend_below(m) -> None:
+    """The map's legends under it, in rows, large on the wall screen (`base_map(…,
+    legends_below=True)`): on a map a legend covers the areas it explains."""
+    below = getattr(m, "pax_below", None)
+    if not below:
+        return
+    size = max(font(), 14)
+    swatch = round(size * 1.1)
+    style = (
+        f"<style>.pax-legend-below{{font-size:{size}px;line-height:1.5;display:flex;"
+        "flex-wrap:wrap;gap:2px 16px;align-items:center;margin-bottom:4px}"
+        f".pax-legend-below i{{display:inline-block;width:{swatch}px;height:{swatch}px;"
+        "margin-right:6px;vertical-align:middle;border:1px solid #999}"
+        ".pax-legend-below div{display:inline-block}</style>"
+    )
+    st.html(style + "".join(f"<div class='pax-legend-below'>{html}</div>" for html in below))
+
+
 def render_map(m, key: str, height: int = 560, clickable: bool = False) -> str | None:
     """Draw a folium map without re-running the script on pan and zoom.
 

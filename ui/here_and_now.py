@@ -178,8 +178,10 @@ def map_section(v: View) -> None:
         selected=selected if selected in v.names else None,
         font_px=c.font(),
         lang=lang(),
+        legends_below=True,
     )
     clicked = c.render_map(m, key=f"har_och_nu_map_{v.level}", height=640, clickable=True)
+    c.legend_below(m)
     if clicked and clicked in v.names and clicked != selected:
         st.query_params["valt"] = clicked
         st.session_state["_q_valt"] = clicked

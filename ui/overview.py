@@ -49,18 +49,40 @@ def here_and_now_tiles(end: dt.date) -> list[TileData]:
         before_raw = cached.events_total(*window, list(group))
         label_col = "label_en" if lang() == "en" else "label_sv"
         name = t("caches") if len(group) > 1 else labels.at[group[0], label_col]
-        monthly, _, _ = cached.monthly_total(spark_start, end, list(group), None)
+        monthly, last12, _ = cached.monthly_total(spark_start, end, list(group), None)
+        value, delta, color, why = hidden_tile(now_raw[1], last12)
         tiles.append(
             TileData(
                 name,
-                now_raw[1],
-                c.change_text(now_raw[0], before_raw[0]),
-                "inverse",
+                value,
+                delta if delta is not None else c.change_text(now_raw[0], before_raw[0]),
+                color or "inverse",
                 c.source_line(cached.event_sources(), period),
+                help=why,
                 spark=_spark(monthly["count"]),
             )
         )
     return tiles
+
+
+def hidden_tile(label: str, last12) -> tuple[str, str | None, str | None, str | None]:
+    """What a tile whose count is hidden can say: (value, delta, delta colour, tooltip).
+
+    `<k` reads "färre än k"; `..` reads "dolt". Either way, where the last 12 months are all
+    shown on the tile's own monthly trend, their sum — computed from those published months
+    only (`published.MonthSum`), so nothing hidden comes back — stands in the delta line
+    with its period. A shown count is returned as it is (delta None: the usual change)."""
+    label = str(label)
+    if label.startswith("<"):
+        value, why = t("fewer_than", k=label[1:]), t("tile_small_help", k=label[1:])
+    elif label == "..":
+        value, why = t("tile_hidden"), t("tile_hidden_help")
+    else:
+        return label, None, None, None
+    if last12 is not None and last12.value is not None:
+        number = i18n.number(last12.value, 0, lang())
+        return value, t("tile_last12", n=number), "off", why
+    return value, None, "off", why
 
 
 TRUST_TILES = ("intel_reports", "money_seized_sek", "illicit_rentals_stopped")
@@ -173,7 +195,7 @@ def here_and_now_map(end: dt.date, height: int) -> None:
     hot["label"] = [
         f"{n}: {maps.HOTSPOT_LABELS.get(int(k), '')}" for n, k in zip(hot["name"], hot["cls"])
     ]
-    m = maps.base_map(height=height, zoom=10, font_px=c.font(), lang=lang())
+    m = maps.base_map(height=height, zoom=10, font_px=c.font(), lang=lang(), legends_below=True)
     maps.add_areas(
         m,
         counts,
@@ -183,8 +205,9 @@ def here_and_now_map(end: dt.date, height: int) -> None:
         fmt=lambda v: i18n.number(v, 0, lang()),
     )
     maps.add_hotspots(m, hot, t("layer_hot_areas"), "Gi*", outline=True, legend=False)
-    maps.finish(m, layer_control=False)
+    maps.finish(m, bounds=maps.bounds_of(counts["geometry"]), layer_control=False)
     c.render_map(m, key="overview_here", height=height)
+    c.legend_below(m)
     c.source_caption([*cached.event_sources(), "scb_geo"], t("last_days", n=90) + " · hotspots Gi*")
     _map_table(
         {t("area"): counts["name"], t("events"): counts["count_label"]}, "oversikt_handelser"
@@ -208,7 +231,7 @@ def trust_map(height: int) -> None:
         f"{n}: {why}" if isinstance(why, str) and why else f"{n}: {i18n.number(v, 0, lang())} %"
         for n, v, why in zip(data["name"], data["value"], data["hidden_reason"])
     ]
-    m = maps.base_map(height=height, zoom=10, font_px=c.font(), lang=lang())
+    m = maps.base_map(height=height, zoom=10, font_px=c.font(), lang=lang(), legends_below=True)
     maps.add_areas(
         m,
         data,
@@ -218,8 +241,9 @@ def trust_map(height: int) -> None:
         legend_title="%",
         fmt=lambda v: i18n.number(v, 0, lang()),
     )
-    maps.finish(m, layer_control=False)
+    maps.finish(m, bounds=maps.bounds_of(data["geometry"]), layer_control=False)
     c.render_map(m, key="overview_trust", height=height)
+    c.legend_below(m)
     c.source_caption([cached.indicator("trust_police")["source_id"]], year)
     _map_table(
         {
@@ -241,7 +265,7 @@ def social_map(height: int) -> None:
         f"{n}: {i18n.number(v, 0, lang())} %" for n, v in zip(data["name"], data["value"])
     ]
     row = cached.indicator("share_low_economic_standard")
-    m = maps.base_map(height=height, zoom=10, font_px=c.font(), lang=lang())
+    m = maps.base_map(height=height, zoom=10, font_px=c.font(), lang=lang(), legends_below=True)
     maps.add_areas(
         m,
         data,
@@ -250,8 +274,9 @@ def social_map(height: int) -> None:
         legend_title="%",
         fmt=lambda v: i18n.number(v, 0, lang()),
     )
-    maps.finish(m, layer_control=False)
+    maps.finish(m, bounds=maps.bounds_of(data["geometry"]), layer_control=False)
     c.render_map(m, key="overview_social", height=height)
+    c.legend_below(m)
     c.source_caption(["scb_deso"], f"{i18n.name(row, lang())} {values['period'].iloc[0]}")
     _map_table(
         {t("area"): data["name"], f"{t('value')} (%)": data["value"]}, "oversikt_lag_ek_standard"

@@ -1,4 +1,6 @@
-"""SCB PxWeb tables as JSON-stat 2.0 (`{class: "dataset", id, size, dimension, value, …}`).
+"""SCB PxWeb tables as JSON-stat 2.0 (`{class: "dataset", id, size, dimension, value, …}`)
+or as PxWeb API v1's plain JSON (`{columns: [{code, text, type}], data: [{key, values}],
+metadata}`).
 
 How a table becomes measures:
 - `value` is flat and row-major over the order of `id` (the last dimension varies fastest);
@@ -18,6 +20,18 @@ How a table becomes measures:
   '..')`, with SCB's explanation of the status when the file has one.
 - One *cell* is one position in `value`; `rows_read` counts cells and `row` is the position
   (1-based).
+
+PxWeb v1 plain JSON is read the same way, cell by cell:
+- `columns` of `type` "t" are the time, "c" the contents (each one a column whose `code` is
+  the ContentsCode and `text` its label; the cells of a data row's `values` follow them in
+  order), "d" every other dimension (region found by the code `Region` or by its codes).
+- Each `data` row holds one key per non-contents column and one string per contents column;
+  `".."` (and SCB's other dot and dash symbols) is a missing value, rejected like a `null`
+  with its status. A cell is one value string: `rows_read` counts them and `row` is the
+  cell's position in `data` (row by row, contents in column order, 1-based).
+- The file carries codes, not labels (except for the contents): a breakdown reads
+  `kön: 1` unless the code is known (SCB's `Kon` codes 1, 2 become `män`, `kvinnor`).
+- `metadata[0]` gives the table label and `updated`.
 """
 
 from __future__ import annotations
@@ -61,6 +75,11 @@ TOTAL_LABELS = {"totalt", "total", "samtliga", "båda könen", "alla", "totalt �
 SWEDEN_CODES = {"00", "0", "SE", "RIKET"}
 _REGION_CODE = re.compile(r"^(\d{2}|\d{4}|\d{4}[A-C]\d{4}|\d{4}R\d{3,4}|SE)$", re.IGNORECASE)
 _LEADING_CODE = re.compile(r"^\d{4}\S*\s+")
+# PX symbols for a missing value in v1 plain JSON (".." not available, "." cannot occur,
+# "-" nothing to report, "..." and more: other kinds of missing).
+MISSING_SYMBOLS = re.compile(r"^(\.{1,6}|-)$")
+# Category labels v1 does not carry but the breakdown should name as JSON-stat does.
+KNOWN_LABELS = {"kon": {"1": "män", "2": "kvinnor", "1+2": "totalt"}}
 
 
 @dataclass

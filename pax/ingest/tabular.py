@@ -1,7 +1,19 @@
 """Municipal CSV and Excel exports: incident logs, EST reports, monthly counts, action
 ledgers. Swedish Excel writes `;` with decimal comma in Windows-1252 or UTF-8 with BOM;
 column names may be English (canonical) or Swedish (the list below, documented in
-`data/README.md`)."""
+`data/README.md`).
+
+Recognised beyond the headers:
+- A column whose non-empty values are all DeSO codes (`0181C1050`) or RegSO codes
+  (`0181R001`, optionally followed by the name) is the area code whatever its header (the
+  police's offence extracts call it `DeSO.område`), unless `--map area_code=…` names another.
+- The police's offence extracts: `Brottsdatum` is the event date, `Inskrivningsdatum` (the
+  registration date) is not read, `Antal` is the count, `Brottskod`/`Brottskod.klartext` choose
+  the category through the category aliases (the text is not stored: events have no
+  description column), and `Kommun`/`Län` skip the rows of other municipalities.
+- A row whose `kommun` or `län` names another municipality or county, or whose DeSO/RegSO code
+  belongs to another municipality, is skipped (counted, not rejected), as in the other
+  readers."""
 
 from __future__ import annotations
 
@@ -26,7 +38,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "händelse-id", "handelse-id", "händelseid", "ärendenummer", "ärende", "löpnummer"),
     "occurred_at": ("occurred_at", "datum och tid", "tidpunkt", "datetime", "händelsetid"),
     "date": ("date", "datum", "dag", "brottsdatum", "händelsedatum"),
-    "time": ("time", "tid", "klockslag", "kl"),
+    "time": ("time", "tid", "klockslag", "kl", "brottstid"),
     "category": (
         "category",
         "kategori",
@@ -54,6 +66,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "områdeskod",
     ),
     "municipality": ("municipality", "kommun", "kommunkod", "kommunnamn"),
+    "county": ("county", "län", "lan", "länskod", "länsnamn"),
+    "offence_code": ("offence_code", "brottskod"),
+    "offence_text": (
+        "offence_text",
+        "brottskod.klartext",
+        "brottskod klartext",
+        "brottskod_klartext",
+        "brottsbenämning",
+    ),
+    "registered_at": ("registered_at", "inskrivningsdatum", "registreringsdatum"),
     "count": ("count", "antal", "antal händelser", "antal brott", "n_events"),
     "source_ref": ("source_ref", "referens", "källreferens", "diarienummer", "dnr"),
     "indicator": ("indicator", "indikator", "nyckeltal", "kpi"),
@@ -93,6 +115,16 @@ ISO_DATE = re.compile(
 )
 EARLIEST = dt.datetime(2000, 1, 1)
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+# Area codes recognised by their values: DeSO (`0181C1050`) and RegSO (`0181R001`), either
+# optionally followed by the area's name (`0181C1050 Hovsjö`).
+AREA_CODE = re.compile(r"^(\d{4}[A-C]\d{4}|\d{4}R\d{3,4})(?:\s+(\S.*))?$", re.IGNORECASE)
+DESO_CODE = re.compile(r"^\d{4}[A-C]\d{4}$", re.IGNORECASE)
+REGSO_CODE = re.compile(r"^\d{4}R\d{3,4}$", re.IGNORECASE)
+# Values of a `kommun` or `län` column that are not another municipality or county.
+SWEDEN_NAMES = {"riket", "sverige", "hela landet", "se", "00", "0000"}
+OUR_COUNTY = {"01", "1", "ab", "stockholms län", "stockholm", "stockholms"}
+# A category alias shorter than this is not looked for inside a longer offence text.
+MIN_CONTAINED_ALIAS = 5
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -147,22 +179,50 @@ def read_table(path: Path, fmt: str, notes: list[str]) -> pd.DataFrame:
 
 
 def map_columns(frame: pd.DataFrame, mapping: dict[str, str], notes: list[str]) -> pd.DataFrame:
-    """Rename recognised headers to canonical names; report the ones left unknown."""
+    """Rename recognised headers to canonical names; report the ones left unknown.
+
+    A column of DeSO or RegSO codes is the area code whatever its header (unless the user
+    mapped `area_code` or that column); a registration date is recognised and left out."""
     lookup = {alias: canon for canon, aliases in ALIASES.items() for alias in aliases}
-    renamed, unknown = {}, []
+    renamed, unknown, ignored = {}, [], []
     explicit = {norm_header(col): canon for canon, col in mapping.items()}
-    for col in frame.columns:
-        if col == "row":
-            continue
-        key = norm_header(col)
-        canon = explicit.get(key) or lookup.get(key)
-        if canon and canon not in renamed.values():
-            renamed[col] = canon
-        else:
-            unknown.append(str(col))
     missing_maps = set(explicit) - {norm_header(c) for c in frame.columns}
     if missing_maps:
         raise ImportError_(f"--map anger kolumner som inte finns i filen: {sorted(missing_maps)}.")
+    by_codes = None if "area_code" in mapping else _area_code_column(frame, explicit, lookup)
+    if by_codes:
+        renamed[by_codes[0]] = "area_code"
+    displaced = []
+    for col in frame.columns:
+        if col == "row" or col in renamed:
+            continue
+        key = norm_header(col)
+        canon = explicit.get(key) or lookup.get(key)
+        if canon == "registered_at" and key not in explicit:
+            ignored.append(str(col))
+        elif canon and canon not in renamed.values():
+            renamed[col] = canon
+        elif canon == "area_code" and by_codes:
+            displaced.append(str(col))
+        else:
+            unknown.append(str(col))
+    if by_codes:
+        col, level = by_codes
+        if lookup.get(norm_header(col)) != "area_code":
+            notes.append(
+                f"Kolumnen {col!r} innehåller {level}-koder och används som område (oavsett "
+                f"rubrik); raderna placeras på {level}."
+            )
+        if displaced:
+            notes.append(
+                f"Kolumnen {', '.join(repr(c) for c in displaced)} lästes inte: området tas "
+                f"från koderna i {col!r}."
+            )
+    for col in ignored:
+        notes.append(
+            f"Kolumnen {col!r} är registreringsdatum och lästes inte; händelsens tid tas från "
+            "brottsdatum/datum."
+        )
     if unknown:
         notes.append(f"Okända kolumner (lästes inte): {', '.join(unknown)}.")
     out = frame.rename(columns=renamed)[["row", *renamed.values()]]
@@ -170,13 +230,117 @@ def map_columns(frame: pd.DataFrame, mapping: dict[str, str], notes: list[str]) 
     return out
 
 
+def _area_code_column(
+    frame: pd.DataFrame, explicit: dict[str, str], lookup: dict[str, str]
+) -> tuple[str, str] | None:
+    """(column, 'DeSO' | 'RegSO' | 'DeSO- och RegSO') of the column whose non-empty values are
+    all area codes; a column the user mapped is left alone. Prefers a column whose header
+    already says area, then DeSO over RegSO, then the first."""
+    found = []
+    for col in frame.columns:
+        if col == "row" or norm_header(col) in explicit:
+            continue
+        values = frame[col].astype(str).str.strip()
+        values = values[values.ne("") & ~values.isin(["nan", "None"])]
+        if values.empty:
+            continue
+        parts = values.str.extract(AREA_CODE)[0]
+        if parts.isna().any():
+            continue
+        deso = parts.str.match(DESO_CODE)
+        level = "DeSO" if deso.all() else "RegSO" if not deso.any() else "DeSO- och RegSO"
+        rank = (lookup.get(norm_header(col)) != "area_code", level != "DeSO")
+        found.append((rank, len(found), str(col), level))
+    if not found:
+        return None
+    _, _, col, level = min(found)
+    return col, level
+
+
+def area_key(index: places.AreaIndex, value) -> str | None:
+    """Our key for what a file writes as area: a DeSO code, RegSO name, the municipality,
+    or a code followed by the area's name (`0181C1050 Hovsjö`)."""
+    key = index.area_key(value)
+    if key is None and value is not None and not pd.isna(value):
+        m = AREA_CODE.match(str(value).strip())
+        if m and m.group(2):
+            key = index.area_key(m.group(1)) or index.area_key(m.group(2))
+    return key
+
+
+def _unknown_area(value) -> str:
+    text = str(value).strip()
+    if REGSO_CODE.match(text):
+        return (
+            f"RegSO-koden {text!r} finns inte i geografin (SCB:s RegSO-koder saknas där); "
+            "ange RegSO-namnet eller DeSO-koden"
+        )
+    return f"okänt område {value!r} (ange DeSO-kod eller RegSO-namn)"
+
+
 def detect_kind(columns: set[str]) -> str | None:
     for kind, needed in KIND_COLUMNS.items():
         if needed <= columns:
             return kind
-    if columns & {"date", "occurred_at"} and columns & {"lat", "x", "area_code", "n_coord"}:
+    if columns & {"date", "occurred_at"} and columns & {
+        "lat",
+        "x",
+        "area_code",
+        "n_coord",
+        "offence_code",
+        "offence_text",
+    }:
         return "events"
     return None
+
+
+def _is_other_municipality(value: str) -> bool:
+    """A `kommun` value naming a municipality other than Södertälje (not Riket)."""
+    key = norm_header(value)
+    if not key or key in places.MUNICIPALITY_NAMES or key in SWEDEN_NAMES:
+        return False
+    m = re.match(r"^(\d{3,4})\b", key)
+    if m:
+        return m.group(1).zfill(4) != model.KOMMUN_CODE
+    return re.sub(r"s? kommun$", "", key) not in places.MUNICIPALITY_NAMES
+
+
+def _is_other_county(value: str) -> bool:
+    """A `län` value naming a county other than Stockholm's (Södertälje's county)."""
+    key = norm_header(value)
+    if not key or key in OUR_COUNTY or key in SWEDEN_NAMES or "stockholm" in key:
+        return False
+    m = re.match(r"^(\d{1,2})\b", key)
+    return int(m.group(1)) != 1 if m else True
+
+
+def _skip_other_places(frame: pd.DataFrame) -> tuple[pd.DataFrame, int, str]:
+    """Drop the rows about another municipality (by `kommun`, `län` or the municipality
+    prefix of a DeSO/RegSO code): skipped, like the other readers do, not rejected."""
+    other = pd.Series(False, index=frame.index)
+    seen: set[str] = set()
+    checks = [("municipality", _is_other_municipality), ("county", _is_other_county)]
+    for column, test in checks:
+        if column in frame:
+            values = frame[column].astype(str).str.strip()
+            hit = ~other & values.map(test)
+            seen.update(values[hit])
+            other |= hit
+    if "area_code" in frame:
+        codes = frame["area_code"].astype(str).str.strip().str.upper()
+        prefix = codes.str.extract(AREA_CODE)[0].str[:4]
+        hit = ~other & prefix.notna() & prefix.ne(model.KOMMUN_CODE)
+        seen.update(codes[hit])
+        other |= hit
+    skipped = int(other.sum())
+    if not skipped:
+        return frame, 0, ""
+    examples = ", ".join(sorted(seen)[:5])
+    reason = (
+        f"{skipped} rader gällde andra kommuner eller län än Södertälje (t.ex. {examples}) "
+        "och hoppades över."
+    )
+    return frame[~other], skipped, reason
 
 
 def parse_datetime(text: str) -> dt.datetime | None:
@@ -276,16 +440,9 @@ def _place(
     frame["area_code"] = None
     frame = places.place_points(frame, index, rejects, "lon_wgs", "lat_wgs")
     given = given.reindex(frame.index)
-    keys = given.map(index.area_key)
+    keys = given.map(lambda v: area_key(index, v))
     unknown = frame["precision"].isna() & given.ne("") & keys.isna()
-    frame = _reject_rows(
-        frame,
-        unknown,
-        "area_code",
-        given,
-        lambda v: f"okänt område {v!r} (ange DeSO-kod eller RegSO-namn)",
-        rejects,
-    )
+    frame = _reject_rows(frame, unknown, "area_code", given, _unknown_area, rejects)
     keys = keys.reindex(frame.index)
     use = frame["precision"].isna() & keys.notna()
     frame.loc[use, "area_code"] = keys[use]
@@ -358,23 +515,34 @@ def _events(
             index=frame.index,
         )
     frame = frame.assign(occurred_at=pd.to_datetime(when[frame.index]))
-    # What: a category from the catalogue (by id, Swedish or English label or alias).
+    # What: a category from the catalogue (by id, Swedish or English label or alias), else
+    # from the offence code or text of a police extract.
+    offence = [c for c in ("offence_text", "offence_code") if c in frame]
     if opts.category:
         if opts.category not in categories.values():
             raise ImportError_(f"--category {opts.category!r} finns inte i katalogen.")
         frame["category"] = opts.category
-    elif "category" not in frame:
-        raise ImportError_(
-            "Filen saknar kategori (kolumnen kategori eller händelsetyp); "
-            "ange --category för hela filen."
-        )
-    else:
+    elif "category" in frame:
         raw_cat = frame["category"].astype(str)
         mapped = raw_cat.map(lambda v: categories.get(norm_header(v)))
         frame = _reject_rows(
             frame, mapped.isna(), "kategori", raw_cat, lambda v: f"okänd kategori {v!r}", rejects
         )
         frame["category"] = mapped[frame.index]
+    elif offence:
+        frame = _offence_categories(frame, categories, rejects, notes)
+        offence = []
+    else:
+        raise ImportError_(
+            "Filen saknar kategori (kolumnen kategori eller händelsetyp); "
+            "ange --category för hela filen."
+        )
+    if offence:
+        notes.append(
+            f"Kolumnen {', '.join(frame.attrs.get('original', {}).get(c, c) for c in offence)} "
+            "lästes inte: kategorin kommer från "
+            + ("--category." if opts.category else "kategorikolumnen.")
+        )
     # How many: a count column means the row stands for that many events.
     if "count" in frame:
         counts = parse_number(frame["count"]).fillna(1)  # a blank count is one event
@@ -415,6 +583,79 @@ def _events(
     return out.reset_index(drop=True)
 
 
+class _OffenceMatcher:
+    """An offence (code and text of a police extract) → a category, through the category
+    aliases only: the text itself, the code, or the one category whose alias (at least
+    MIN_CONTAINED_ALIAS letters) stands as a whole word or phrase in the text. No keyword
+    list of our own: "skjutvapen" also names a stolen gun, so a municipality that wants an
+    offence counted adds its code or text as an alias in `data/event_categories.csv`."""
+
+    def __init__(self, categories: dict[str, str]):
+        self.categories = categories
+        self.contained = [
+            (re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)"), cat)
+            for alias, cat in categories.items()
+            if len(alias) >= MIN_CONTAINED_ALIAS and re.search(r"[^\W\d_]", alias)
+        ]
+
+    def match(self, code: str, text: str) -> tuple[str | None, str]:
+        """(category or None, how: 'text', 'code', 'alias' or the reason it failed)."""
+        key = norm_header(text)
+        if key and key in self.categories:
+            return self.categories[key], "text"
+        if code and norm_header(code) in self.categories:
+            return self.categories[norm_header(code)], "code"
+        found = sorted({cat for pattern, cat in self.contained if key and pattern.search(key)})
+        if len(found) == 1:
+            return found[0], "alias"
+        label = " ".join(p for p in (code, text) if p)
+        if found:
+            return None, (
+                f"brottet {label!r} passar flera kategorier ({', '.join(found)}); ange "
+                "--category eller lägg brottskoden som alias i data/event_categories.csv"
+            )
+        return None, (
+            f"brottet {label!r} hör inte till någon kategori; lägg brottskoden eller texten som "
+            "alias i data/event_categories.csv eller ange --category"
+        )
+
+
+def _offence_categories(
+    frame: pd.DataFrame, categories: dict[str, str], rejects: list[Reject], notes: list[str]
+) -> pd.DataFrame:
+    """The category of each row from its offence code and text; the text is not kept."""
+    blank = pd.Series("", index=frame.index)
+    codes = frame["offence_code"].astype(str).str.strip() if "offence_code" in frame else blank
+    texts = frame["offence_text"].astype(str).str.strip() if "offence_text" in frame else blank
+    matcher = _OffenceMatcher(categories)
+    cache: dict[tuple[str, str], tuple[str | None, str]] = {}
+    results = pd.Series(
+        [cache.setdefault((c, t), matcher.match(c, t)) for c, t in zip(codes, texts)],
+        index=frame.index,
+        dtype=object,
+    )
+    cats = results.map(lambda r: r[0])
+    column = "offence_text" if "offence_text" in frame else "offence_code"
+    shown = (codes + " " + texts).str.strip()
+    reasons = results.map(lambda r: r[1])
+    bad = cats.isna()
+    for i in frame.index[bad]:
+        rejects.append(Reject(int(frame.at[i, "row"]), column, shown.at[i], reasons.at[i]))
+    frame = frame[~bad].copy()
+    frame["category"] = cats[frame.index]
+    original = frame.attrs.get("original", {})
+    used = [original.get(c, c) for c in ("offence_code", "offence_text") if c in frame]
+    pairs = sorted({(shown.at[i], cats.at[i]) for i in frame.index})
+    listed = "; ".join(f"{text!r} → {cat}" for text, cat in pairs[:8])
+    more = f" och {len(pairs) - 8} till" if len(pairs) > 8 else ""
+    notes.append(
+        f"Kategorin valdes ur {' och '.join(used)} via kategoriernas alias"
+        + (f" ({listed}{more})" if pairs else "")
+        + ". Brottstexten lagras inte: händelser har ingen beskrivningskolumn."
+    )
+    return frame
+
+
 def _measures(frame: pd.DataFrame, index: places.AreaIndex, rejects: list[Reject]) -> pd.DataFrame:
     for col in ("indicator", "value", "period"):
         if col not in frame:
@@ -424,7 +665,7 @@ def _measures(frame: pd.DataFrame, index: places.AreaIndex, rejects: list[Reject
     if "area_code" not in frame:
         frame["area_code"] = model.KOMMUN_CODE
     area = frame["area_code"].astype(str)
-    keys = area.map(index.area_key)
+    keys = area.map(lambda v: area_key(index, v))
     frame = _reject_rows(
         frame, keys.isna(), "area_code", area, lambda v: f"okänt område {v!r}", rejects
     )
@@ -556,6 +797,14 @@ def read(
         )
     if not opts.kind:
         notes.append(f"Innehåll upptäckt: {kind}.")
+    original = table.attrs.get("original", {})
+    table, skipped, skipped_reason = _skip_other_places(table)
+    table.attrs["original"] = original
+    if table.empty:
+        raise ImportError_(
+            f"Filen {path.name} gäller bara andra kommuner än Södertälje ({skipped} rader); "
+            "inget att importera."
+        )
     if kind == "events":
         frame = _events(table, opts, categories, index, rejects, notes)
     elif kind == "measures":
@@ -574,6 +823,8 @@ def read(
         frame=frame,
         rows_read=rows_read,
         rejects=rejects,
+        skipped=skipped,
+        skipped_reason=skipped_reason,
         notes=notes,
-        columns=table.attrs.get("original", {}),
+        columns=original,
     )

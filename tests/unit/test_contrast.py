@@ -113,3 +113,17 @@ def test_text_colours_are_readable():
     pairs += [(controls.group(1), "#ffffff"), (badge.group(1), "#fffaf4")]  # badge: orange bg
     for text, background in pairs:
         assert contrast(text, background) >= 4.5, (text, background)
+
+
+@pytest.mark.parametrize("cvd", [None, *CVD])
+def test_zero_is_told_apart_from_the_first_class(cvd):
+    """Issue 17: "0" is a pale neutral with a dark outline (the outline carries the 3:1
+    contrast), clearly lighter than the first class of either ramp."""
+    assert contrast(maps.ZERO_OUTLINE, maps.MAP_BACKGROUND) >= 3.0
+    zero = blend(maps.ZERO_FILL, maps.MAP_BACKGROUND, maps.AREA_OPACITY)
+    for palette in (maps.PALETTE, maps.PALETTE_GOOD):
+        first = blend(palette[0], maps.MAP_BACKGROUND, maps.AREA_OPACITY)
+        ratio = (luminance(zero, cvd) + 0.05) / (luminance(first, cvd) + 0.05)
+        assert ratio >= 2.0, (palette[0], cvd, round(ratio, 2))
+    assert maps.color_for(0, [0.0, 3.0, 6.0]) == maps.ZERO_FILL
+    assert maps.color_for(1, [0.0, 3.0, 6.0]) != maps.ZERO_FILL
