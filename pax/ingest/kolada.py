@@ -19,6 +19,9 @@ What becomes a measure, and why:
 - A top-level `units` list (`[{id, title}]`, written by `python -m pax sync` from Kolada's
   unit list) names the units; the names go to the store's `units` table, from which the map
   places a unit's figures at its school (`pax.units`).
+- A metadata list (the answer of `/municipality`, `/ou`, `/kpi`, `/kpi_groups`, …: records of
+  `{id, title, …}` without `kpi` or `values`) holds names, not figures: it is refused with one
+  sentence instead of rejecting every record.
 """
 
 from __future__ import annotations
@@ -121,6 +124,14 @@ def missing_reason(status) -> str:
     return f"värde saknas (status {status!r})" if status else "värde saknas (status saknas)"
 
 
+def is_metadata(data: dict) -> bool:
+    """A Kolada metadata list: records (`{id, title, …}`), none of them a KPI value."""
+    records = [r for r in data.get("values") or [] if isinstance(r, dict)]
+    return bool(records) and not any(
+        "kpi" in r or isinstance(r.get("values"), (list, dict)) for r in records
+    )
+
+
 def _place(record: dict) -> tuple[str | None, str, str]:
     """(area key or None to skip, breakdown part, place as written)."""
     if "ou" in record or "ou_id" in record:
@@ -143,6 +154,12 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
     if not isinstance(data, dict) or not isinstance(data.get("values"), list):
         raise ImportError_(
             f"Filen {path.name} är inte ett Kolada-svar (väntade {{values: [...], count, …}})."
+        )
+    if is_metadata(data):
+        raise ImportError_(
+            f"Filen {path.name} är en Kolada-lista med namn (t.ex. kommuner, enheter eller "
+            "nyckeltal), inte ett svar med värden, så den innehåller inga siffror att importera; "
+            "hämta nyckeltalens data (/data/kpi/…) i stället."
         )
     catalog_ids = set(ctx.catalog["id"])
     user = user_mapping(opts.mapping, catalog_ids, "KPI-ID")

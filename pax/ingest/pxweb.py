@@ -39,6 +39,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,11 +183,45 @@ class _Regions:
         return None if upper.startswith(model.KOMMUN_CODE) else self.SKIP
 
 
-def read(path: Path, opts: Options, ctx) -> Parsed:
-    data = load_json(path)
-    name = path.name
-    if not isinstance(data, dict) or data.get("class") != "dataset" or "dimension" not in data:
-        raise ImportError_(f"Filen {name} är inte en JSON-stat 2.0-tabell från PxWeb.")
+@dataclass
+class _Table:
+    """A table as cells, whichever JSON it came in."""
+
+    dims: list[Dim]
+    time: Dim
+    metric: Dim
+    region: Dim
+    label: str
+    updated: str
+    legend: dict
+    n: int
+    cells: Iterator[tuple[int, tuple[str, ...], object, object]]  # (cell, codes, value, status)
+    row_note: str
+
+
+def looks_like_v1(data: object) -> bool:
+    """PxWeb API v1 plain JSON: `columns` of `{code, text, type}` and `data` of `{key, values}`."""
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("columns"), list)
+        and isinstance(data.get("data"), list)
+        and bool(data["columns"])
+        and all(isinstance(c, dict) and "code" in c and "type" in c for c in data["columns"])
+    )
+
+
+def _find_region(dims: list[Dim], taken: tuple[Dim, ...], found: Dim | None, name: str) -> Dim:
+    if found is None:
+        for d in dims:
+            if d not in taken and d.codes and all(_REGION_CODE.match(c) for c in d.codes):
+                found = d
+                break
+    if found is None:
+        raise ImportError_(f"Filen {name}: hittar ingen regiondimension (role.geo eller Region).")
+    return found
+
+
+def _jsonstat(data: dict, name: str) -> _Table:
     dims = _dimensions(data, name)
     time = _role(data, dims, "time", ("tid", "year", "år"))
     metric = _role(data, dims, "metric", ("contentscode", "tabellinnehåll"))
@@ -196,21 +231,128 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
         raise ImportError_(
             f"Filen {name}: hittar inget tabellinnehåll (role.metric eller ContentsCode)."
         )
-    region = _role(data, dims, "geo", ("region",))
-    if region is None:
-        for d in dims:
-            if d not in (time, metric) and all(_REGION_CODE.match(c) for c in d.codes):
-                region = d
-                break
-    if region is None:
-        raise ImportError_(f"Filen {name}: hittar ingen regiondimension (role.geo eller Region).")
+    region = _find_region(dims, (time, metric), _role(data, dims, "geo", ("region",)), name)
+    n = math.prod(len(d.codes) for d in dims)
+    values = _values(data, n, name)
+    statuses = _statuses(data, n)
+    combos = itertools.product(*(d.codes for d in dims))
+    return _Table(
+        dims=dims,
+        time=time,
+        metric=metric,
+        region=region,
+        label=str(data.get("label") or ""),
+        updated=str(data.get("updated") or ""),
+        legend=(data.get("extension") or {}).get("status") or {},
+        n=n,
+        cells=((pos + 1, combo, values[pos], statuses[pos]) for pos, combo in enumerate(combos)),
+        row_note="Radnummer i rapporten = värdets position i filens value-lista (från 1).",
+    )
+
+
+def _v1_value(raw) -> tuple[object, object]:
+    """(value or None, status): a PX symbol ("..", "-") is a missing value with that status."""
+    if raw is None:
+        return None, None
+    text = str(raw).strip()
+    if not text:
+        return None, None
+    if MISSING_SYMBOLS.match(text):
+        return None, text
+    return raw, None
+
+
+def _v1(data: dict, name: str) -> _Table:
+    columns = data["columns"]
+    keyed = [c for c in columns if str(c.get("type")).lower() != "c"]
+    contents = [c for c in columns if str(c.get("type")).lower() == "c"]
+    if not contents:
+        raise ImportError_(
+            f'Filen {name}: PxWeb-tabellen saknar tabellinnehåll (en kolumn av typ "c").'
+        )
+    rows = data["data"]
+    for i, row in enumerate(rows, start=1):
+        key = row.get("key") if isinstance(row, dict) else None
+        values = row.get("values") if isinstance(row, dict) else None
+        if not isinstance(key, list) or not isinstance(values, list):
+            raise ImportError_(f"Filen {name}: data-rad {i} saknar key eller values.")
+        if len(key) != len(keyed) or len(values) != len(contents):
+            raise ImportError_(
+                f"Filen {name}: data-rad {i} har {len(key)} nycklar och {len(values)} värden "
+                f"men kolumnerna anger {len(keyed)} respektive {len(contents)}."
+            )
+    dims = []
+    for j, col in enumerate(keyed):
+        code = str(col["code"])
+        codes = list(dict.fromkeys(str(row["key"][j]) for row in rows))
+        known = KNOWN_LABELS.get(code.lower(), {})
+        labels = {c: known[c] for c in codes if c in known}
+        dims.append(Dim(code, str(col.get("text") or code), codes, labels))
+    metric = Dim(
+        "ContentsCode",
+        "tabellinnehåll",
+        [str(c["code"]) for c in contents],
+        {str(c["code"]): str(c.get("text") or c["code"]) for c in contents},
+    )
+    if len(set(metric.codes)) != len(metric.codes):
+        raise ImportError_(f"Filen {name}: samma tabellinnehåll förekommer i flera kolumner.")
+    time = next((d for d, c in zip(dims, keyed) if str(c.get("type")).lower() == "t"), None)
+    time = time or next((d for d in dims if d.id.lower() in ("tid", "year", "år")), None)
+    if time is None:
+        raise ImportError_(f'Filen {name}: hittar ingen tidskolumn (typ "t" eller Tid).')
+    region = next((d for d in dims if d.id.lower() == "region"), None)
+    region = _find_region(dims, (time,), region, name)
+    meta = data.get("metadata")
+    meta = meta[0] if isinstance(meta, list) and meta and isinstance(meta[0], dict) else {}
+    order = {d.id: j for j, d in enumerate(dims)}
+
+    def cells():
+        cell = 0
+        for row in rows:
+            key = [str(k) for k in row["key"]]
+            for content, raw in zip(metric.codes, row["values"]):
+                cell += 1
+                value, status = _v1_value(raw)
+                yield cell, (*(key[order[d.id]] for d in dims), content), value, status
+
+    return _Table(
+        dims=[*dims, metric],
+        time=time,
+        metric=metric,
+        region=region,
+        label=str(meta.get("label") or ""),
+        updated=str(meta.get("updated") or ""),
+        legend={},
+        n=len(rows) * len(contents),
+        cells=cells(),
+        row_note=(
+            "Radnummer i rapporten = värdets ordningsnummer i filens data-lista (rad för rad, "
+            "tabellinnehållen i kolumnordning, från 1)."
+        ),
+    )
+
+
+def read(path: Path, opts: Options, ctx) -> Parsed:
+    data = load_json(path)
+    name = path.name
+    if isinstance(data, dict) and data.get("class") == "dataset" and "dimension" in data:
+        table = _jsonstat(data, name)
+        fmt_note = ""
+    elif looks_like_v1(data):
+        table = _v1(data, name)
+        fmt_note = "PxWeb-tabell i v1-format (JSON med columns/data); regionerna anges med kod."
+    else:
+        raise ImportError_(
+            f"Filen {name} är inte en PxWeb-tabell (JSON-stat 2.0 eller PxWeb v1-JSON)."
+        )
+    dims, time, metric, region = table.dims, table.time, table.metric, table.region
     others = [d for d in dims if d not in (time, metric, region)]
     for d in others:
         d.totals = {c for c in d.codes if _is_total(c, d.text(c))}
 
     catalog_ids = set(ctx.catalog["id"])
     user = user_mapping(opts.mapping, catalog_ids, "CONTENTSCODE")
-    table_label = str(data.get("label") or "")
+    table_label = table.label
     mapping: dict[str, str] = {}
     unverified: dict[str, str] = {}
     for code in metric.codes:
@@ -223,10 +365,10 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
             else:
                 unverified[code] = fragment
 
-    n = math.prod(len(d.codes) for d in dims)
-    values = _values(data, n, name)
-    statuses = _statuses(data, n)
-    legend = (data.get("extension") or {}).get("status") or {}
+    n = table.n
+    if n == 0:
+        raise ImportError_(f"Filen {name} innehåller inga värden.")
+    legend = table.legend
     regions = _Regions(ctx.index)
     region_keys = {c: regions.key(c, region.text(c)) for c in region.codes}
     period_of: dict[str, str | Exception] = {}
@@ -240,13 +382,12 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
     skipped, flagged = 0, {}
     skipped_places: set[str] = set()
     positions = {d.id: i for i, d in enumerate(dims)}
-    for pos, combo in enumerate(itertools.product(*(d.codes for d in dims))):
-        cell = pos + 1
+    for cell, combo, value, status in table.cells:
         reg, tid, content = (combo[positions[d.id]] for d in (region, time, metric))
         area = region_keys[reg]
         if area == _Regions.SKIP:
             skipped += 1
-            skipped_places.add(f"{reg} {region.text(reg)}".strip())
+            skipped_places.add(reg if region.text(reg) == reg else f"{reg} {region.text(reg)}")
             continue
         if area is None:
             rejects.append(
@@ -254,8 +395,9 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
                     cell,
                     region.id,
                     reg,
-                    f"okänt område {reg!r} ({region.text(reg)}) i Södertälje; "
-                    "DeSO/RegSO 2018 förväntas",
+                    f"okänt område {reg!r}"
+                    + (f" ({region.text(reg)})" if region.text(reg) != reg else "")
+                    + " i Södertälje; DeSO/RegSO 2018 förväntas",
                 )
             )
             continue
@@ -275,7 +417,6 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
                 )
             rejects.append(Reject(cell, metric.id, content, reason))
             continue
-        value, status = values[pos], statuses[pos]
         if value is None:
             reason = missing_reason(status)
             if status and legend.get(status):
@@ -313,10 +454,10 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
                 "breakdown": "; ".join(parts),
             }
         )
-    if n == 0:
-        raise ImportError_(f"Filen {name} innehåller inga värden.")
 
-    notes.append("Radnummer i rapporten = värdets position i filens value-lista (från 1).")
+    if fmt_note:
+        notes.append(fmt_note)
+    notes.append(table.row_note)
     used = [c for c in metric.codes if c in mapping]
     if used:
         notes.append(
@@ -341,7 +482,7 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
     if flagged:
         text = ", ".join(f"{k!r}: {v}" for k, v in sorted(flagged.items()))
         notes.append(f"Värden med statusflagga importerades med sitt värde ({text}).")
-    updated = str(data.get("updated") or "")
+    updated = table.updated
     if updated:
         notes.append(f"SCB uppdaterade tabellen {updated}.")
     skipped_reason = ""

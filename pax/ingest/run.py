@@ -125,6 +125,10 @@ def detect_format(path: Path) -> str:
                 return "geojson"
             if data.get("class") == "dataset" and "dimension" in data:
                 return "pxweb"
+            from pax.ingest import pxweb
+
+            if pxweb.looks_like_v1(data):  # PxWeb API v1 plain JSON: columns + data
+                return "pxweb"
             if "values" in data and ("count" in data or "next_page" in data or "next_url" in data):
                 return "kolada"
         raise ImportError_(

@@ -211,7 +211,7 @@ def map_columns(frame: pd.DataFrame, mapping: dict[str, str], notes: list[str]) 
         if lookup.get(norm_header(col)) != "area_code":
             notes.append(
                 f"Kolumnen {col!r} innehåller {level}-koder och används som område (oavsett "
-                f"rubrik); raderna placeras på {level}."
+                f"rubrik); raderna placeras på {level.replace('- och', ' respektive')}."
             )
         if displaced:
             notes.append(
@@ -294,15 +294,22 @@ def detect_kind(columns: set[str]) -> str | None:
     return None
 
 
+def _is_our_municipality(value: str) -> bool:
+    """Södertälje by name or code, however written (`0181`, `Södertälje kommun`,
+    `0181 Södertälje`, `Södertälje (0181)`)."""
+    key = norm_header(value)
+    return (
+        key in places.MUNICIPALITY_NAMES
+        or "södertälje" in key
+        or "sodertalje" in key
+        or re.search(r"(?<!\d)0?181(?!\d)", key) is not None
+    )
+
+
 def _is_other_municipality(value: str) -> bool:
     """A `kommun` value naming a municipality other than Södertälje (not Riket)."""
     key = norm_header(value)
-    if not key or key in places.MUNICIPALITY_NAMES or key in SWEDEN_NAMES:
-        return False
-    m = re.match(r"^(\d{3,4})\b", key)
-    if m:
-        return m.group(1).zfill(4) != model.KOMMUN_CODE
-    return re.sub(r"s? kommun$", "", key) not in places.MUNICIPALITY_NAMES
+    return bool(key) and key not in SWEDEN_NAMES and not _is_our_municipality(key)
 
 
 def _is_other_county(value: str) -> bool:
@@ -450,7 +457,7 @@ def _place(
     if "municipality" in frame:
         muni = frame["municipality"].astype(str).str.strip()
         no_place = frame["precision"].isna()
-        ours = muni.map(lambda v: places.norm_header(v) in places.MUNICIPALITY_NAMES)
+        ours = muni.map(_is_our_municipality)
         other = no_place & muni.ne("") & ~ours
         frame = _reject_rows(
             frame,
