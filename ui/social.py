@@ -110,7 +110,7 @@ def _units_only(ch: Choice) -> None:
     shapes = cached.areas(ch.level).assign(label=lambda d: d["name"])
     maps.add_outlines(m, shapes, t(f"level_{ch.level}"), color="#555555", dash=None)
     placed, unplaced = _units_layer(m, ch, cached.places())
-    maps.finish(m)
+    maps.finish(m, bounds=maps.framing(shapes))
     c.render_map(m, key=f"social_units_{ch.level}", height=600)
     st.caption(t("units_note", placed=placed, names=", ".join(unplaced) or "–"))
     c.source_caption([ch.indicator["source_id"]], str(cached.unit_values(ch.id)["period"].max()))
@@ -133,7 +133,7 @@ def map_and_table(ch: Choice) -> tuple[pd.DataFrame, str] | None:
     data = shapes.merge(latest, left_on="code", right_on="area_code", how="left")
     data["label"] = [f"{n}: {ch.fmt(v)} {ch.unit}" for n, v in zip(data["name"], data["value"])]
     palette = maps.PALETTE_GOOD if ch.indicator["better"] == "higher" else maps.PALETTE
-    m = maps.base_map(height=600, font_px=c.font(), lang=lang())
+    m = maps.base_map(height=600, font_px=c.font(), lang=lang(), legends_below=True)
     maps.add_areas(
         m,
         data,
@@ -156,11 +156,12 @@ def map_and_table(ch: Choice) -> tuple[pd.DataFrame, str] | None:
         color="#2e7d32",
     )
     placed, unplaced = _units_layer(m, ch, places)
-    maps.finish(m)
+    maps.finish(m, bounds=maps.framing(data))
     map_col, table_col = st.columns([3, 2], gap="large")
     with map_col:
         st.subheader(f"{safe.markdown(ch.name)}, {year}")
         c.render_map(m, key=f"social_map_{ch.level}", height=600)
+        c.legend_below(m)
         st.caption(t("schools_note"))
         if placed or unplaced:
             st.caption(t("units_note", placed=placed, names=", ".join(unplaced) or "–"))

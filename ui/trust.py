@@ -162,7 +162,7 @@ def trust_and_silence() -> None:
         )
     ]
     palette = maps.PALETTE_GOOD if row["better"] == "higher" else maps.PALETTE
-    m = maps.base_map(height=520, font_px=c.font(), lang=lang())
+    m = maps.base_map(height=520, font_px=c.font(), lang=lang(), legends_below=True)
     maps.add_areas(
         m,
         data,
@@ -172,11 +172,12 @@ def trust_and_silence() -> None:
         legend_title=f"{_name(indicator_id)} (%) – {t('better_' + row['better'])}",
         fmt=lambda v: i18n.number(v, 0, lang()),
     )
-    maps.finish(m)
+    maps.finish(m, bounds=maps.framing(data))
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader(f"{safe.markdown(_name(indicator_id))}, {year}")
         c.render_map(m, key=f"trust_map_{level}", height=520)
+        c.legend_below(m)
         c.source_caption([row["source_id"]], year)
     with right:
         table = data[["name", "value", "low", "high", "denominator", "hidden_reason"]].copy()
