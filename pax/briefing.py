@@ -7,7 +7,10 @@ A Content-Security-Policy in the document forbids every fetch, and `outside_refe
 checks the result (nested map documents included) before it is returned. Every text from
 the data is escaped with `html.escape`; nothing is inserted raw.
 
-`to_pdf` prints that file with headless Chromium (Debian's `chromium` package).
+`pdf` prints the paper version of the same briefing with headless Chromium (Debian's
+`chromium` package): each map becomes a static picture (`map_pictures`: fitted to its
+content, no zoom buttons or layer boxes, its legend printed under it), and every horizon
+fills one A4 landscape sheet, its charts and maps taking the height the tiles leave.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
+import io
 import mimetypes
 import numbers
 import os
@@ -60,6 +64,17 @@ CHROMIUM_ARGS = (
     "--virtual-time-budget=10000",
     # The print width (A4 landscape, 10 mm margins): charts are laid out as they print.
     "--window-size=1123,794",
+)
+# A map on paper: drawn at twice the pixels of its slot on the sheet (2 × 520 × 440 CSS px),
+# without Leaflet's controls (nothing to click on paper; the scale bar, in a corner of the
+# frame, would keep the picture from being cut to the areas) on a white ground.
+PICTURE_SIZE = (520, 440)
+PICTURE_SCALE = 2
+PICTURE_CSS = (
+    ".leaflet-control-zoom,.leaflet-control-layers,.leaflet-control-attribution,"
+    ".leaflet-control-scale"
+    "{display:none!important}.leaflet-container{background:#fff}"
+    "html,body{height:100%;margin:0}.folium-map{height:100%!important}"
 )
 NO_CHROMIUM = (
     "PDF kunde inte skapas: Chromium saknas på servern (installera Debians paket chromium "
@@ -196,7 +211,7 @@ def _render_without_tiles(m: folium.Map) -> str:
         m._children.update(children)
 
 
-def map_document(m: folium.Map, static_dir: Path) -> str:
+def map_document(m: folium.Map, static_dir: Path, css: str = MAP_CSS) -> str:
     """The map as a complete HTML document with Leaflet inlined from static/vendor/."""
     doc = _render_without_tiles(m)
 
@@ -218,7 +233,7 @@ def map_document(m: folium.Map, static_dir: Path) -> str:
         r"""<script\b[^>]*\bsrc\s*=\s*["']([^"']+)["'][^>]*>\s*</script>""", script, doc, flags=re.I
     )
     doc = re.sub(r"<link\b[^>]*>", link, doc, flags=re.I)
-    doc = doc.replace("</head>", f"<style>{MAP_CSS}</style></head>", 1)
+    doc = doc.replace("</head>", f"<style>{css}</style></head>", 1)
     return doc.replace(
         "<head>", f'<head><meta http-equiv="Content-Security-Policy" content="{CSP}">', 1
     )
@@ -277,6 +292,11 @@ tr { break-inside: avoid; }
 .back { break-before: page; }
 .disclosure { font-size: 1rem; border-top: 1px solid #c9d3de; margin-top: 14px;
   padding-top: 8px; }
+.legend-below { display: flex; flex-wrap: wrap; gap: 2px 14px; align-items: center;
+  font-size: .85rem; line-height: 1.35; margin: 4px 0 2px; }
+.legend-below div { display: inline-block; }
+.legend-below i { display: inline-block; width: 14px; height: 14px; margin-right: 5px;
+  vertical-align: middle; border: 1px solid #999; }
 @media print {
   html { font-size: 12pt; }
   body { max-width: none; padding: 0; }
@@ -284,6 +304,46 @@ tr { break-inside: avoid; }
 }
 """
 
+
+# The paper version: the page is laid out at the printed width in the browser too, so
+# the charts Plotly sizes on load are the charts that print. A horizon with charts or
+# maps is one sheet (the printable height of A4 landscape, a millimetre to spare): its
+# visuals share the height its title, tiles and sentences leave.
+PAPER_CSS = """
+html, body.paper { font-size: 15px; }
+body.paper { width: 277mm; max-width: none; margin: 0; padding: 0; }
+.paper header { padding-bottom: 6px; margin-bottom: 10px; }
+.paper h1 { font-size: 1.8rem; }
+.paper .changes { margin: 0 0 12px; padding: 6px 14px; }
+.paper .changes ul { font-size: 1rem; }
+.paper .cover { break-after: page; }
+.paper .sheet { height: 189mm; display: flex; flex-direction: column; overflow: hidden; }
+.paper .sheet > * { flex: 0 0 auto; }
+.paper .tiles { grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); margin-bottom: 8px; }
+.paper .tile .value { font-size: 1.6rem; }
+.paper .tiles-source { font-size: .78rem; color: #555; margin: -4px 0 6px; }
+.paper header h1 { display: inline; margin-right: 14px; }
+.paper header .subtitle { display: inline; }
+.paper .sentences p { margin: 2px 0; }
+.paper .sheet > .visuals { flex: 1 1 0; min-height: 0; display: flex; gap: 14px;
+  margin-top: 6px; }
+.paper .visuals > figure { flex: 1 1 0; min-width: 0; min-height: 0; display: flex;
+  flex-direction: column; }
+.paper .visuals .plot { flex: 1 1 0; min-height: 0; }
+.paper .picture .frame { flex: 1 1 0; min-height: 0; display: flex; gap: 12px;
+  align-items: flex-end; }
+.paper .picture img { flex: 0 1 auto; min-width: 0; height: 100%; max-width: 72%;
+  object-fit: contain; object-position: left bottom; }
+.paper .picture .legends { flex: 1 1 0; min-width: 120px; }
+.paper .picture .legend-below { display: block; font-size: .9rem; }
+.paper .picture .legend-below div { display: block; margin: 2px 0; }
+.paper .visuals figcaption { flex: 0 0 auto; }
+.paper .tables { break-before: page; }
+.paper table { font-size: .85rem; }
+@media print { html, body.paper { font-size: 15px; } }
+"""
+# More changes than this and the list gets a page of its own (see render_html).
+PAPER_CHANGES_ON_SHEET = 5
 
 RESIZE = (
     "<script>window.addEventListener('load', function () {"
@@ -332,21 +392,32 @@ def _table(title: str, frame: pd.DataFrame, lang: str) -> str:
     return f"{caption}<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _figure(fig: go.Figure, caption: str) -> str:
+def _figure(fig: go.Figure, caption: str, paper: bool = False) -> str:
     # A copy on plotly's own white template: inside a Streamlit process the default
     # template is Streamlit's, which leaves the margins to the app's front end (axis
     # labels would be cut off in the file).
     fig = go.Figure(fig).update_layout(template="plotly_white")
     height = fig.layout.height or 380
+    if paper:  # the chart takes the height its sheet leaves (CSS), not a fixed one
+        fig.update_layout(height=None, autosize=True)
     div = fig.to_html(
         full_html=False,
         include_plotlyjs=False,
-        config=PLOTLY_CONFIG,
+        config={**PLOTLY_CONFIG, "staticPlot": True} if paper else PLOTLY_CONFIG,
         default_width="100%",
-        default_height=f"{int(height)}px",
+        default_height="100%" if paper else f"{int(height)}px",
     )
+    if paper:
+        div = f'<div class="plot">{div}</div>'
     note = f"<figcaption>{_e(caption)}</figcaption>" if caption else ""
     return f'<figure class="chart">{div}{note}</figure>'
+
+
+def _legends(m: folium.Map) -> str:
+    """The legends a map keeps for under it (`maps.base_map(legends_below=True)`); their
+    HTML is the map module's own, its texts escaped there."""
+    below = getattr(m, "pax_below", None) or []
+    return "".join(f'<div class="legend-below">{part}</div>' for part in below)
 
 
 def _map(m: folium.Map, caption: str, static_dir: Path, lang: str) -> str:
@@ -355,32 +426,74 @@ def _map(m: folium.Map, caption: str, static_dir: Path, lang: str) -> str:
     note = f"<figcaption>{_e(caption)}</figcaption>" if caption else ""
     return (
         f'<figure class="map"><iframe class="pax-map" title="{_e(caption or _t("map", lang))}" '
-        f'style="height:{height}px" srcdoc="{html.escape(doc, quote=True)}"></iframe>{note}</figure>'
+        f'style="height:{height}px" srcdoc="{html.escape(doc, quote=True)}"></iframe>'
+        f"{_legends(m)}{note}</figure>"
     )
 
 
-def _section(s: Section, static_dir: Path, lang: str, first: bool) -> str:
+def _picture(m: folium.Map, png: bytes, caption: str, lang: str) -> str:
+    """A map on paper: its static picture with the legend beside it, then its source."""
+    note = f"<figcaption>{_e(caption)}</figcaption>" if caption else ""
+    src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return (
+        f'<figure class="picture"><div class="frame"><img class="pax-map-picture" src="{src}" '
+        f'alt="{_e(caption or _t("map", lang))}"><div class="legends">{_legends(m)}</div>'
+        f"</div>{note}</figure>"
+    )
+
+
+def _section(
+    s: Section,
+    static_dir: Path,
+    lang: str,
+    first: bool,
+    pictures: list[bytes] | None = None,
+    lead: str = "",
+) -> str:
+    """One horizon. On paper (`pictures` given, one per map) the horizon is one sheet —
+    `lead` (the header on the first) on top, the visuals filling what the tiles leave —
+    and its tables follow on the next page."""
     kind = "horizon" if first else "horizon next"
-    out = [f'<section class="{kind}"><h2>{_e(s.title)}</h2>']
+    visuals = [
+        _figure(
+            fig, s.figure_captions[i] if i < len(s.figure_captions) else "", pictures is not None
+        )
+        for i, fig in enumerate(s.figures)
+    ] + [
+        (
+            _picture(m, pictures[i], s.map_captions[i] if i < len(s.map_captions) else "", lang)
+            if pictures is not None
+            else _map(m, s.map_captions[i] if i < len(s.map_captions) else "", static_dir, lang)
+        )
+        for i, m in enumerate(s.maps)
+    ]
+    sheet = pictures is not None and bool(visuals)
+    out = [f'<section class="{kind}">']
+    out.append('<div class="sheet">' if sheet else "")
+    out.append(lead)
+    out.append(f"<h2>{_e(s.title)}</h2>")
     if s.subtitle:
         out.append(f'<p class="section-sub">{_e(s.subtitle)}</p>')
     if s.tiles:
-        out.append('<div class="tiles">' + "".join(_tile(t) for t in s.tiles) + "</div>")
+        sources = {t.source for t in s.tiles}
+        if pictures is not None and len(s.tiles) > 1 and len(sources) == 1:
+            # On paper one line under the row says what every tile would repeat.
+            row = [Tile(t.label, t.value, t.delta) for t in s.tiles]
+            out.append('<div class="tiles">' + "".join(_tile(t) for t in row) + "</div>")
+            out.append(f'<p class="tiles-source">{_e(sources.pop())}</p>')
+        else:
+            out.append('<div class="tiles">' + "".join(_tile(t) for t in s.tiles) + "</div>")
     if s.sentences:
         out.append(
             '<div class="sentences">' + "".join(f"<p>{_e(x)}</p>" for x in s.sentences) + "</div>"
         )
-    visuals = [
-        _figure(fig, s.figure_captions[i] if i < len(s.figure_captions) else "")
-        for i, fig in enumerate(s.figures)
-    ] + [
-        _map(m, s.map_captions[i] if i < len(s.map_captions) else "", static_dir, lang)
-        for i, m in enumerate(s.maps)
-    ]
     if visuals:
         out.append('<div class="visuals">' + "".join(visuals) + "</div>")
-    for title, frame in s.tables:
-        out.append(_table(title, frame, lang))
+    out.append("</div>" if sheet else "")
+    if s.tables:
+        out.append('<div class="tables">')
+        out += [_table(title, frame, lang) for title, frame in s.tables]
+        out.append("</div>")
     out.append("</section>")
     return "".join(out)
 
@@ -403,9 +516,12 @@ def _sources_table(frame: pd.DataFrame, lang: str) -> str:
     return _table("", shown.rename(columns=columns), lang)
 
 
-def render_html(b: Briefing, static_dir: Path) -> str:
-    """One self-contained HTML document (see the module docstring)."""
+def render_html(b: Briefing, static_dir: Path, pictures: list[bytes] | None = None) -> str:
+    """One self-contained HTML document (see the module docstring). With `pictures` (one
+    PNG per map, in the order of the sections' maps: `map_pictures`) it is the paper
+    version: static maps and one A4 landscape sheet per horizon."""
     lang = b.lang
+    paper = pictures is not None
     has_figures = any(s.figures for s in b.sections)
     head = [
         "<!DOCTYPE html>",
@@ -413,14 +529,14 @@ def render_html(b: Briefing, static_dir: Path) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(b.title)} – {_e(i18n.date(b.date, lang))}</title>",
-        f"<style>{CSS}</style>",
+        f"<style>{CSS}{PAPER_CSS if paper else ''}</style>",
     ]
     if has_figures:
         head.append("<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>")
         head.append(f"<script>{plotly.offline.get_plotlyjs()}</script>")
-    head.append("</head><body>")
+    head.append('</head><body class="paper">' if paper else "</head><body>")
     badge = f' <span class="badge">{_e(_t("fictional", lang))}</span>' if b.fictional else ""
-    body = [
+    top = [
         "<header>",
         f"<h1>{_e(b.title)}</h1>",
         f'<p class="subtitle">{_e(b.subtitle)}</p>' if b.subtitle else "",
@@ -430,12 +546,27 @@ def render_html(b: Briefing, static_dir: Path) -> str:
     if b.changes or b.since:  # an area briefing has no meeting list: no empty box then
         since = f" ({_e(i18n.date(b.since, lang))})" if b.since else ""
         items = "".join(f"<li>{_e(x)}</li>" for x in b.changes)
-        body.append(
+        top.append(
             f'<div class="changes"><h2>{_e(_t("changes", lang))}{since}</h2>'
             + (f"<ul>{items}</ul>" if items else f"<p>{_e(_t('no_changes', lang))}</p>")
             + "</div>"
         )
-    body += [_section(s, static_dir, lang, i == 0) for i, s in enumerate(b.sections)]
+    lead = "".join(x for x in top if x)
+    body = []
+    if paper:
+        # A short header shares the first sheet with the first horizon; a long list of
+        # changes gets a page of its own, so the first horizon's maps keep their size.
+        own_page = len(b.changes) > PAPER_CHANGES_ON_SHEET or not b.sections
+        if own_page:
+            body.append(f'<div class="cover">{lead}</div>')
+        remaining = iter(pictures)
+        for i, s in enumerate(b.sections):
+            first = i == 0 and not own_page
+            mine = [next(remaining) for _ in s.maps]
+            body.append(_section(s, static_dir, lang, first, mine, lead if first else ""))
+    else:
+        body.append(lead)
+        body += [_section(s, static_dir, lang, i == 0) for i, s in enumerate(b.sections)]
     body.append(f'<section class="back"><h2>{_e(_t("sources", lang))}</h2>')
     body.append(_sources_table(b.sources, lang))
     body.append(f'<p class="disclosure">{_e(b.disclosure)}</p>')
@@ -528,21 +659,21 @@ def find_chromium() -> str | None:
     return None
 
 
-def to_pdf(doc: str, chromium: str | None = None, timeout: int = 120) -> bytes:
-    """Print the HTML to PDF (A4 landscape) with headless Chromium; RuntimeError with a
+def _chromium(exe: str | None, args: list[str], page: str, out_name: str, timeout: int) -> bytes:
+    """Run headless Chromium once on the HTML `page` (written to a private folder) with
+    `args` naming `{out}`, the file it writes; that file's bytes. RuntimeError with a
     Swedish sentence when Chromium is missing, fails or takes longer than `timeout` s."""
-    exe = chromium or find_chromium()
+    exe = exe or find_chromium()
     if not exe:
         raise RuntimeError(NO_CHROMIUM)
     with tempfile.TemporaryDirectory(prefix="pax-lagesbild-") as tmp:
-        src, out = Path(tmp) / "lagesbild.html", Path(tmp) / "lagesbild.pdf"
-        src.write_text(doc, encoding="utf-8")
+        src, out = Path(tmp) / "lagesbild.html", Path(tmp) / out_name
+        src.write_text(page, encoding="utf-8")
         cmd = [
             exe,
             *CHROMIUM_ARGS,
             f"--user-data-dir={Path(tmp) / 'profil'}",
-            f"--print-to-pdf={out}",
-            "--no-pdf-header-footer",
+            *(a.format(out=out) for a in args),
             src.as_uri(),
         ]
         try:
@@ -568,12 +699,105 @@ def to_pdf(doc: str, chromium: str | None = None, timeout: int = 120) -> bytes:
         finally:
             _kill(proc)  # renderer and helper processes of the same session
         data = out.read_bytes() if out.exists() else b""
-    if not data.startswith(b"%PDF"):
+    if not data:
         last = (err or b"").decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
         raise RuntimeError(
             f"PDF kunde inte skapas: Chromium avslutades med kod {proc.returncode}. {last[0]}"
         )
     return data
+
+
+def to_pdf(doc: str, chromium: str | None = None, timeout: int = 120) -> bytes:
+    """Print the HTML to PDF (A4 landscape) with headless Chromium; RuntimeError with a
+    Swedish sentence when Chromium is missing, fails or takes longer than `timeout` s."""
+    data = _chromium(
+        chromium, ["--print-to-pdf={out}", "--no-pdf-header-footer"], doc, "lagesbild.pdf", timeout
+    )
+    if not data.startswith(b"%PDF"):
+        raise RuntimeError("PDF kunde inte skapas: Chromium skrev ingen PDF-fil.")
+    return data
+
+
+def map_pictures(
+    maps: list[folium.Map],
+    static_dir: Path,
+    chromium: str | None = None,
+    size: tuple[int, int] = PICTURE_SIZE,
+    scale: int = PICTURE_SCALE,
+    timeout: int = 120,
+) -> list[bytes]:
+    """Each map as a PNG picture (`size` CSS pixels at `scale`): drawn by one Chromium
+    run from the maps' own documents stacked on one page, then cut apart. Each map keeps
+    its fit (the municipality, or an area and its neighbours); Leaflet's zoom buttons,
+    layer box and attribution are not drawn. Legends kept for under the map
+    (`legends_below`) are not in the picture: the document prints them as text."""
+    from PIL import Image, ImageChops  # Streamlit's own dependency
+
+    if not maps:
+        return []
+    width, height = size
+    frames = "".join(
+        f'<iframe style="display:block;border:0;width:{width}px;height:{height}px" '
+        f'srcdoc="{html.escape(map_document(m, static_dir, PICTURE_CSS), quote=True)}"></iframe>'
+        for m in maps
+    )
+    page = (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        "<style>html,body{margin:0;padding:0;background:#fff;overflow:hidden}</style>"
+        f"</head><body>{frames}</body></html>"
+    )
+    shot = _chromium(
+        chromium,
+        [
+            "--screenshot={out}",
+            "--hide-scrollbars",
+            f"--force-device-scale-factor={scale}",
+            f"--window-size={width},{height * len(maps)}",  # after CHROMIUM_ARGS': wins
+        ],
+        page,
+        "kartor.png",
+        timeout,
+    )
+    with Image.open(io.BytesIO(shot)) as whole:
+        w, h = width * scale, height * scale
+        if whole.size != (w, h * len(maps)):
+            raise RuntimeError(
+                f"Kartbilderna kunde inte skapas: Chromium ritade {whole.size[0]}×"
+                f"{whole.size[1]} bildpunkter i stället för {w}×{h * len(maps)}."
+            )
+        pictures = []
+        white = Image.new("RGB", (w, h), "#ffffff")
+        for i in range(len(maps)):
+            picture = whole.convert("RGB").crop((0, i * h, w, (i + 1) * h))
+            # Cut to what is drawn (areas and scale bar), a margin kept: on paper the
+            # picture's height is what its sheet leaves, and white around it wastes it.
+            box = ImageChops.difference(picture, white).getbbox()
+            if box:
+                pad = 6 * scale
+                picture = picture.crop(
+                    (
+                        max(box[0] - pad, 0),
+                        max(box[1] - pad, 0),
+                        min(box[2] + pad, w),
+                        min(box[3] + pad, h),
+                    )
+                )
+            buffer = io.BytesIO()
+            picture.save(buffer, format="PNG", optimize=True)
+            pictures.append(buffer.getvalue())
+    return pictures
+
+
+def paper_document(b: Briefing, static_dir: Path, chromium: str | None = None) -> str:
+    """The paper version of the briefing (static maps, one sheet per horizon)."""
+    maps = [m for s in b.sections for m in s.maps]
+    return render_html(b, static_dir, pictures=map_pictures(maps, static_dir, chromium))
+
+
+def pdf(b: Briefing, static_dir: Path, chromium: str | None = None) -> bytes:
+    """The briefing as a PDF (A4 landscape) made for paper."""
+    return to_pdf(paper_document(b, static_dir, chromium), chromium)
 
 
 def _kill(proc: subprocess.Popen) -> None:

@@ -86,7 +86,7 @@ def _months_back(end: dt.date, months: int) -> dt.date:
 def _choropleth(
     data: pd.DataFrame, name: str, value_col: str, legend: str, fmt, palette=maps.PALETTE
 ) -> folium.Map:
-    m = maps.base_map(height=MAP_HEIGHT, font_px=13, lang=lang())
+    m = maps.base_map(height=MAP_HEIGHT, font_px=13, lang=lang(), legends_below=True)
     maps.add_areas(m, data, name, value_col, palette=palette, legend_title=legend, fmt=fmt)
     return m
 
@@ -426,7 +426,7 @@ def _area_events(code: str, level: str, name: str, end: dt.date, src: _Sources) 
     maps.add_outlines(
         m, counts[counts["code"] == code], _t("selected_area"), color="#000000", dash=None
     )
-    maps.finish(m, bounds=maps.bounds_of(counts["geometry"]))
+    maps.finish(m, bounds=maps.framing(counts, code))
     sentences = [c.trend_sentence(last12, prior12)]
     status = cached.police_status()
     status = status[status["area_code"] == code]
@@ -602,7 +602,7 @@ def download_buttons(briefing_factory: Callable[[], Briefing], key: str) -> None
             }
             with st.spinner(_t("briefing_making_pdf")):
                 try:
-                    result["pdf"] = briefing.to_pdf(doc)
+                    result["pdf"] = briefing.pdf(made, STATIC_DIR)
                 except RuntimeError as exc:
                     result["warning"] = str(exc)
             st.session_state[SESSION_KEY] = result

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pax import briefing
+from tests import pdf
 from tests.conftest import DEMO_END
 from ui import briefing as ub
 
@@ -158,3 +159,30 @@ def test_the_buttons_offer_the_pdf_when_chromium_is_there():
     ]
     made = at.session_state["_pax_briefing"]
     assert made["pdf"].startswith(b"%PDF") and made["pdf_name"].endswith(".pdf")
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("area", [None, "hovsjo"])
+def test_the_printed_briefing_fills_its_sheets_with_static_maps(app_env, area):
+    """Each horizon is one A4 landscape sheet: its maps printed as pictures fitted to the
+    municipality (or the area), its charts and maps filling what the tiles leave."""
+    if briefing.find_chromium() is None:
+        pytest.skip("Chromium saknas: installera Debians paket chromium för PDF-testet")
+    if area:
+        b = ub.area_briefing(area, "regso", DEMO_END)
+    else:
+        b = ub.overview_briefing(DEMO_END, DEMO_END - dt.timedelta(days=14), ["Skottlossning."])
+    paper = briefing.paper_document(b, ub.STATIC_DIR)
+    assert "<iframe" not in paper and "leaflet-control" not in paper
+    printed = pdf.pages(briefing.to_pdf(paper))
+    sheets = [p for p in printed if any(s.title in p.text.splitlines()[:8] for s in b.sections)]
+    assert len(sheets) == len(b.sections)
+    with_maps = [p for p in sheets if p.images]
+    assert len(with_maps) == sum(len(s.maps) for s in b.sections)
+    for sheet in sheets:
+        assert sheet.lowest_ink > 0.85, sheet.text[:60]
+        assert "Leaflet" not in sheet.text and "10 km" not in sheet.text
+    for sheet in with_maps:
+        left, bottom, right, top = sheet.images[0]
+        assert top - bottom > 0.3 * sheet.height
+        assert "Uppgift saknas/dold" in sheet.text  # each map's legend, as text

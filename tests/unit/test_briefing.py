@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import json
 import re
 from pathlib import Path
@@ -17,6 +18,7 @@ from shapely.geometry import mapping
 
 from pax import briefing, figures, maps
 from pax.briefing import Briefing, Section, Tile
+from tests import pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "static"
@@ -26,8 +28,8 @@ NO_CHROMIUM = "Chromium saknas: installera Debians paket chromium för PDF- och 
 RESOURCE = re.compile(r"""\b(?:src|href)\s*=\s*["']?\s*https?://""", re.I)
 
 
-def _map(heat: bool = False):
-    m = maps.base_map(height=300)
+def _map(heat: bool = False, below: bool = False):
+    m = maps.base_map(height=300, legends_below=below)
     areas = pd.DataFrame(
         {
             "code": ["a", "b"],
@@ -43,7 +45,9 @@ def _map(heat: bool = False):
     return maps.finish(m, bounds=[[59.18, 17.6], [59.2, 17.62]])
 
 
-def _briefing(fictional: bool = True, label: str = HOSTILE, heat: bool = True) -> Briefing:
+def _briefing(
+    fictional: bool = True, label: str = HOSTILE, heat: bool = True, below: bool = False
+) -> Briefing:
     fig = figures.lines(
         pd.DataFrame({"year": ["2023", "2024", "2025"], "v": [1.0, 3.0, 2.0], "s": ["K"] * 3}),
         "year",
@@ -56,7 +60,7 @@ def _briefing(fictional: bool = True, label: str = HOSTILE, heat: bool = True) -
         subtitle="Situationell prevention",
         tiles=[Tile(label, "12", "+3 (+33 %) mot samma period i fjol", "Källa: Polisen · 2026")],
         figures=[fig],
-        maps=[_map(heat)],
+        maps=[_map(heat, below)],
         tables=[
             ("Per kategori", pd.DataFrame({"Kategori": [HOSTILE, "Bilbrand"], "Antal": [4, 2.5]}))
         ],
@@ -281,3 +285,45 @@ def test_the_file_opens_offline_in_a_browser_with_a_drawn_map(doc, chromium, tmp
     ]
     assert outside == []
     assert result["errors"] == []
+
+
+@pytest.mark.e2e
+def test_map_pictures_are_fitted_and_draw_no_controls(chromium, monkeypatch):
+    from PIL import Image
+
+    empty = maps.finish(maps.base_map(height=300), bounds=[[59.18, 17.6], [59.2, 17.62]])
+    square = _map()
+    blank, drawn = briefing.map_pictures([empty, square], STATIC, chromium)
+    # No zoom buttons, layer box, scale bar or attribution: a map with no areas is white.
+    with Image.open(io.BytesIO(blank)) as picture:
+        assert picture.convert("L").getextrema() == (255, 255)
+    # The square is fitted to the frame's height and the picture cut to it.
+    with Image.open(io.BytesIO(drawn)) as picture:
+        width, height = picture.size
+        assert height >= 0.85 * briefing.PICTURE_SIZE[1] * briefing.PICTURE_SCALE
+        assert abs(width - height) < 0.25 * height  # a square stays a square
+    # The check sees controls where they are drawn.
+    monkeypatch.setattr(briefing, "PICTURE_CSS", "html,body{height:100%;margin:0}")
+    with Image.open(io.BytesIO(briefing.map_pictures([empty], STATIC, chromium)[0])) as shown:
+        assert shown.convert("L").getextrema()[0] < 200
+
+
+@pytest.mark.e2e
+def test_the_pdf_is_made_for_paper(chromium):
+    b = _briefing(heat=False, below=True)
+    paper = briefing.paper_document(b, STATIC, chromium)
+    assert "pax-map" not in paper.replace("pax-map-picture", "")  # no live map, no iframe
+    assert "<iframe" not in paper and "leaflet" not in paper.lower()
+    assert briefing.outside_references(paper) == []
+    printed = pdf.pages(briefing.to_pdf(paper, chromium))
+    assert all(round(p.width) == 842 and round(p.height) == 595 for p in printed)  # A4 landscape
+    sheet = printed[0]
+    assert len(sheet.images) == 1  # the map, as a picture
+    left, bottom, right, top = sheet.images[0]
+    assert top - bottom > 0.3 * sheet.height  # the map takes the height the tiles leave
+    assert sheet.lowest_ink > 0.85  # charts and maps fill the sheet, not half of it
+    assert "Leaflet" not in sheet.text and "−" not in sheet.text
+    assert "Händelser" in sheet.text  # the legend, printed as text beside the picture
+    assert "Källa: SCB · 2026" in sheet.text
+    assert "Per kategori" in printed[1].text  # tables on the page after the sheet
+    assert "Lång sikt" in printed[2].text and not printed[2].images
