@@ -128,7 +128,8 @@ def base_map(
         f".pax-legend{{background:#fff;padding:8px 10px;border-radius:4px;"
         f"box-shadow:0 1px 4px rgba(0,0,0,.3);line-height:1.4}}"
         f".pax-legend i{{display:inline-block;width:14px;height:14px;margin-right:6px;"
-        f"vertical-align:middle;border:1px solid #999}}</style>"
+        f"vertical-align:middle;border:1px solid #999}}"
+        f".leaflet-control-layers{{font-size:{font_px}px}}</style>"
     )
     m.get_root().header.add_child(folium.Element(style))
     m.pax_lang = lang

@@ -8,6 +8,7 @@ import io
 from collections.abc import Iterable
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -234,12 +235,26 @@ def legend_below(m) -> None:
     st.html(style + "".join(f"<div class='pax-legend-below'>{html}</div>" for html in below))
 
 
+def chart(fig, **kwargs) -> None:
+    """A Plotly chart as wide as its column; on a wall screen wider than 1920 as much taller
+    as the type is larger (`kiosk.scale`; its fonts come from `font()`)."""
+    from ui import kiosk
+
+    if kiosk.scale() != 1:
+        fig = go.Figure(fig).update_layout(height=kiosk.pixels(fig.layout.height or 450))
+    st.plotly_chart(fig, width="stretch", **kwargs)
+
+
 def render_map(m, key: str, height: int = 560, clickable: bool = False) -> str | None:
     """Draw a folium map without re-running the script on pan and zoom.
 
     With `clickable`, a click on an area reruns the page and returns that area's code
     (only the clicked feature is sent back, never the map's view)."""
+    from ui import kiosk
+
     returned = ["last_active_drawing"] if clickable else []
+    height = kiosk.pixels(height)  # as large as the type on a wall screen wider than 1920
+    m.height = (height, "px")
     # st_folium's own use_container_width (not Streamlit's): the map fills its column.
     result = st_folium(
         m, key=key, height=height, use_container_width=True, returned_objects=returned

@@ -275,7 +275,7 @@ def trend_section(v: View, codes: list[str] | None, scope_name: str) -> None:
         return
     shaded = c.presence_spans(cached.presence(start, v.end), codes, start, v.end) if codes else []
     chosen = ", ".join(v.cat_label.get(x, x) for x in v.categories)
-    st.plotly_chart(
+    c.chart(
         figures.monthly_trend(
             monthly,
             f"{t('trend')} – {scope_name}",
@@ -284,7 +284,6 @@ def trend_section(v: View, codes: list[str] | None, scope_name: str) -> None:
             shaded,
             font_size=c.font(),
         ),
-        width="stretch",
     )
     st.markdown(c.trend_sentence(last12, prior12))
     table = monthly[["month", "count_label", "rolling"]].copy()
@@ -300,9 +299,8 @@ def patterns_section(v: View, codes: list[str] | None) -> None:
     if grid.empty:
         st.info(t("no_data"))
         return
-    st.plotly_chart(
+    c.chart(
         figures.weekday_hour_grid(grid, days, 3, v.period.label(), font_size=c.font()),
-        width="stretch",
     )
     st.markdown(c.pattern_sentence(grid, days))
     table = grid.assign(weekday=grid["weekday"].map(lambda d: days[d - 1]))[

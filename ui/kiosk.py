@@ -13,6 +13,7 @@ a run; while it is paused the fragment reruns the whole app every
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 
@@ -24,13 +25,33 @@ from ui.state import lang
 
 # The pages that take turns (their URL paths in ui.navigation.PAGES), in order.
 CYCLE = ("oversikt", "har-och-nu", "fortroende", "social-hallbarhet")
-FONT_SIZE = 22  # Plotly/folium font size on the wall screen
+FONT_SIZE = 22  # Plotly/folium font size on the wall screen, at 1920 wide
 NORMAL_FONT_SIZE = 14  # pax.figures' default
 
 _ON = "_kiosk_on"
 _PAUSED = "_kiosk_paused"
 _SHOWN = "_kiosk_shown_at"  # time.monotonic() when the current page was last drawn in full
 _TRUE = ("1", "true", "yes", "ja", "on")
+
+# The wall screen's width in the address: `skala` = its width / 1920 (1–4, in twentieths).
+# The type grows with the screen in CSS (`1.25vw`); maps, charts and legends are drawn in
+# pixels by Leaflet and Plotly, sized on the server, which cannot see the screen. So this
+# script, run once when presentation mode starts, puts the ratio in the address and
+# reloads once if it was missing or different; every drawn size is then multiplied by it
+# (`scale`), and a 4K wall shows the 1920 layout at twice the size, not small maps in large
+# columns. CSS zoom cannot do it: Streamlit's Plotly element measures its width zoomed.
+SCALE = "skala"
+SCALE_SCRIPT = """<script>
+(function () {
+  var wanted = Math.min(4, Math.max(1, Math.round(window.innerWidth / 1920 * 20) / 20));
+  var url = new URL(window.location.href);
+  var now = parseFloat(url.searchParams.get("skala") || "1");
+  if (!(Math.abs(now - wanted) < 0.001)) {
+    url.searchParams.set("skala", String(wanted));
+    window.location.replace(url.href);
+  }
+})();
+</script>"""
 
 STYLE = """
 <style id="pax-kiosk-style">
@@ -166,14 +187,35 @@ def refresh_seconds() -> int:
     return max(1, int(config.get("PAX_KIOSK_REFRESH_MINUTES"))) * 60
 
 
+def scale() -> float:
+    """How many times its 1920 size the wall screen draws maps, charts and their type
+    (`?skala=`, written by SCALE_SCRIPT); 1 outside presentation mode."""
+    if not st.session_state.get(_ON, False):
+        return 1.0
+    try:
+        value = float(st.query_params.get(SCALE, "1"))
+    except ValueError:
+        return 1.0
+    return min(4.0, max(1.0, value)) if math.isfinite(value) else 1.0
+
+
 def font_size() -> int:
     """Font size for Plotly figures and folium labels: large on the wall screen."""
-    return FONT_SIZE if st.session_state.get(_ON, False) else NORMAL_FONT_SIZE
+    if not st.session_state.get(_ON, False):
+        return NORMAL_FONT_SIZE
+    return round(FONT_SIZE * scale())
+
+
+def pixels(value: int) -> int:
+    """A height drawn in pixels (a map, a chart), as large as the wall screen's type."""
+    return round(value * scale())
 
 
 def apply_style() -> None:
-    """Hide Streamlit's chrome and set large, high-contrast type (style only, no space)."""
+    """Hide Streamlit's chrome and set large, high-contrast type (style only, no space), and
+    measure the screen for `scale` (the only script presentation mode runs)."""
     st.html(STYLE)
+    st.html(SCALE_SCRIPT, unsafe_allow_javascript=True)
 
 
 def paused() -> bool:
@@ -182,8 +224,9 @@ def paused() -> bool:
 
 def _params() -> dict[str, str]:
     params = {"kiosk": "1"}
-    if "lang" in st.query_params:
-        params["lang"] = st.query_params["lang"]
+    for key in ("lang", SCALE):
+        if key in st.query_params:
+            params[key] = st.query_params[key]
     return params
 
 

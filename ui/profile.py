@@ -136,7 +136,7 @@ def events(area: Area, end: dt.date) -> list[str]:
     children = cached.selection([area.code], False) or [area.code]
     monthly, last12, prior12 = cached.monthly_total(trend_start, end, None, children)
     shaded = c.presence_spans(cached.presence(trend_start, end), children, trend_start, end)
-    st.plotly_chart(
+    c.chart(
         figures.monthly_trend(
             monthly,
             f"{t('trend')} – {area.name}",
@@ -145,7 +145,6 @@ def events(area: Area, end: dt.date) -> list[str]:
             shaded,
             font_size=c.font(),
         ),
-        width="stretch",
     )
     sentence = c.trend_sentence(last12, prior12)
     st.markdown(sentence)
@@ -193,7 +192,7 @@ def trust(area: Area) -> list[str]:
         f"{i18n.name(row, lang())} (%)",
         font_size=c.font(),
     )
-    st.plotly_chart(fig, width="stretch")
+    c.chart(fig)
     latest = frame[frame["period"] == frame["period"].max()].set_index("area_code")
     similar_mean = latest.loc[latest.index.isin(area.similar), "value"].mean()
     here = latest["value"].get(area.code)

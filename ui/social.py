@@ -234,7 +234,7 @@ def over_time(ch: Choice, names: dict[str, str]) -> list[str]:
         font_size=c.font() - 2,
         area_label=t("area"),
     )
-    st.plotly_chart(fig, width="stretch")
+    c.chart(fig)
     with st.expander(t("show_table")):
         table = data[["panel", "series", "period", "value"]].drop_duplicates()
         table.columns = [t("area"), t("series"), t("year"), t("value")]

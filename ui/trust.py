@@ -80,7 +80,7 @@ def information_flow(end: dt.date) -> None:
         fig = figures.small_multiples(
             part, "month", "value", "breakdown", title, font_size=c.font() - 2, text=text
         )
-    st.plotly_chart(fig, width="stretch")
+    c.chart(fig)
     st.markdown(flow_sentence(part, chosen))
     with st.expander(t("show_table")):
         table = part[["month", "breakdown", "value_label" if "value_label" in part else "value"]]
@@ -238,7 +238,7 @@ def survey_lines(indicator_id: str, level: str, shapes: pd.DataFrame) -> None:
         f"{_name(indicator_id)}: {t('area_and_municipality', a=names[code])}",
         font_size=c.font(),
     )
-    st.plotly_chart(fig, width="stretch")
+    c.chart(fig)
     shown = frame.dropna(subset=["value"])
     here = shown[shown["area_code"] == code]
     if len(here) >= 2:
@@ -334,7 +334,7 @@ def action(indicator_id: str, end: dt.date) -> None:
         t("per_month", what=t("target")) if row["kind"] == "count" else t("target"),
         font_size=c.font(),
     )
-    st.plotly_chart(fig, width="stretch", key=f"action_{indicator_id}")
+    c.chart(fig, key=f"action_{indicator_id}")
     shown = "value_label" if "value_label" in monthly else "value"  # `<k`/`..`, not None
     c.table_view(
         monthly[["month", shown]].set_axis([t("month"), _name(indicator_id)], axis=1),

@@ -151,3 +151,69 @@ def test_space_pauses_and_the_arrow_keys_step(page, kiosk_url, request_log):
     expect(page.locator(PAUSED)).to_be_hidden()
     wait_for_title(page, following, timeout_ms=(2 * SECONDS + 12) * 1000)
     assert_local(request_log)
+
+
+# The size of every map frame and Plotly chart in the main area, and of their columns.
+DRAWN_SIZES_JS = """
+() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.width, r.height]; };
+  const column = (el) => box(el.closest('[data-testid="stColumn"]') || main)[0];
+  return {
+    maps: [...main.querySelectorAll('iframe[title="streamlit_folium.st_folium"]')]
+      .map((f) => [...box(f), column(f)]),
+    charts: [...main.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg')]
+      .filter((s) => !s.parentElement.closest('.main-svg'))
+      .map((s) => [...box(s), column(s)]),
+    legend: [...main.querySelectorAll('.pax-legend-below')]
+      .map((l) => parseFloat(getComputedStyle(l).fontSize)),
+    root: parseFloat(getComputedStyle(document.documentElement).fontSize),
+  };
+}
+"""
+
+
+def _drawn(browser, base: str, path: str, title_text: str, width: int, height: int) -> dict:
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.goto(f"{base}/{path}")
+        page.wait_for_url("**skala=**" if width > 1920 else "**", timeout=30_000)
+        wait_for_title(page, title_text, timeout_ms=60_000)
+        expect(page.locator('iframe[title="streamlit_folium.st_folium"]').first).to_be_visible(
+            timeout=60_000
+        )
+        if path.startswith("fortroende"):
+            expect(page.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_visible(
+                timeout=60_000
+            )
+        page.wait_for_timeout(1500)
+        assert_no_exception(page)
+        return page.evaluate(DRAWN_SIZES_JS) | {"url": page.url}
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "title_text"),
+    [("?kiosk=1", "Översikt"), ("fortroende?kiosk=1", "Förtroende och informationsdelning")],
+)
+def test_a_4k_wall_draws_maps_charts_and_legends_as_large_as_its_type(
+    browser, app_url, path, title_text
+):
+    """At 3840×2160 the type is twice its 1920 size, and so are the maps, the charts and
+    the legends under the maps: the 1920 layout at twice the size, columns filled."""
+    small = _drawn(browser, app_url, path, title_text, 1920, 1080)
+    large = _drawn(browser, app_url, path, title_text, 3840, 2160)
+    assert "skala=2" in large["url"] and "skala" not in small["url"]
+    assert large["root"] == pytest.approx(2 * small["root"], rel=0.02)
+    assert len(large["maps"]) == len(small["maps"]) >= 1
+    for (w1, h1, c1), (w2, h2, c2) in zip(small["maps"], large["maps"]):
+        assert h2 == pytest.approx(2 * h1, rel=0.05)
+        assert w2 >= 0.95 * c2 and w1 >= 0.95 * c1  # each map fills its column
+    for (w1, h1, c1), (w2, h2, c2) in zip(small["charts"], large["charts"]):
+        assert h2 == pytest.approx(2 * h1, rel=0.05)
+        assert w2 <= c2 + 1 and w2 >= 0.9 * c2 and w1 >= 0.9 * c1  # within its column
+    assert len(large["charts"]) == len(small["charts"])
+    for f1, f2 in zip(small["legend"], large["legend"]):
+        assert f2 == pytest.approx(2 * f1, rel=0.1)
