@@ -595,12 +595,22 @@ class _OffenceMatcher:
     aliases only: the text itself, the code, or the one category whose alias (at least
     MIN_CONTAINED_ALIAS letters) stands as a whole word or phrase in the text. No keyword
     list of our own: "skjutvapen" also names a stolen gun, so a municipality that wants an
-    offence counted adds its code or text as an alias in `data/event_categories.csv`."""
+    offence counted adds its code or text as an alias in `data/event_categories.csv`. An
+    alias of words joined by `+` (`brand+motorfordon`) matches a text holding every one of
+    them as a word, in any order ("Skadegörelse genom brand, motorfordon")."""
 
     def __init__(self, categories: dict[str, str]):
         self.categories = categories
+
+        def words(alias: str) -> list[re.Pattern]:
+            return [
+                re.compile(rf"(?<!\w){re.escape(part.strip())}(?!\w)")
+                for part in alias.split("+")
+                if part.strip()
+            ]
+
         self.contained = [
-            (re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)"), cat)
+            (words(alias), cat)
             for alias, cat in categories.items()
             if len(alias) >= MIN_CONTAINED_ALIAS and re.search(r"[^\W\d_]", alias)
         ]
@@ -612,7 +622,9 @@ class _OffenceMatcher:
             return self.categories[key], "text"
         if code and norm_header(code) in self.categories:
             return self.categories[norm_header(code)], "code"
-        found = sorted({cat for pattern, cat in self.contained if key and pattern.search(key)})
+        found = sorted(
+            {cat for parts, cat in self.contained if key and all(p.search(key) for p in parts)}
+        )
         if len(found) == 1:
             return found[0], "alias"
         label = " ".join(p for p in (code, text) if p)

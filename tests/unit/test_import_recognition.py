@@ -148,6 +148,28 @@ def test_an_offence_code_added_as_an_alias_chooses_the_category(env, tmp_path):
     assert "flera kategorier (car_fire, explosion)" in report.errors[0]["reason"]
 
 
+def test_car_fires_are_recognised_by_words_in_any_order(env, tmp_path):
+    # Aliases such as `brand+motorfordon` in data/event_categories.csv: every word present.
+    path = write(
+        tmp_path,
+        "bilbrander.csv",
+        [
+            POLICE_HEADER,
+            "2025-06-01;2025-06-02;1207;Skadegörelse genom brand, motorfordon;1;Södertälje;"
+            "Stockholms län;0181C1080",
+            "2025-06-03;2025-06-03;1301;Mordbrand (bil);1;Södertälje;Stockholms län;0181C1050",
+            "2025-06-04;2025-06-04;0893;Stöld ur eller från motorfordon;1;Södertälje;"
+            "Stockholms län;0181C1050",
+            "2025-06-05;2025-06-05;1209;Skadegörelse genom brand, byggnad;1;Södertälje;"
+            "Stockholms län;0181C1050",
+        ],
+    )
+    report = run(env, path)
+    assert (report.imported, report.rejected) == (2, 2)
+    assert events_of(env)["category"].tolist() == ["car_fire", "car_fire"]
+    assert [e["row"] for e in report.errors] == [4, 5]
+
+
 def test_a_file_only_about_other_municipalities_imports_nothing(env, tmp_path):
     before = env["store"].read_bytes()
     path = write(tmp_path, "botkyrka.csv", [POLICE_HEADER, POLICE_LINES[6]])
