@@ -59,3 +59,28 @@ def test_only_components_calls_st_folium():
         if "st_folium(" in p.read_text(encoding="utf-8")
     ]
     assert users == ["ui/components.py"]
+
+
+def test_ui_cached_is_a_thin_cache_over_pax():
+    """Every function of ui/cached.py is one statement (after its docstring): a cache of one
+    call into `pax`, never a rule of what may be shown (those live in `pax.published`).
+    Only the decorator `_localized` and `clear` (two cache clears) have more."""
+    tree = ast.parse((ROOT / "ui" / "cached.py").read_text(encoding="utf-8"))
+    thick = []
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef) or node.name in {"_localized", "clear"}:
+            continue
+        body = node.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            body = body[1:]
+        if len(body) != 1 or any(isinstance(n, (ast.For, ast.While, ast.If)) for n in body):
+            thick.append(node.name)
+    assert thick == [], f"ui/cached.py functions doing more than one call: {thick}"
+    called = {
+        n.func.value.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and isinstance(n.func.value, ast.Name)
+    }
+    assert not called & {"pd", "np", "shapely", "stats"}, "domain work belongs in pax"

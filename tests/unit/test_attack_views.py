@@ -5,7 +5,8 @@ all categories and of each one — by the integer program of `tests/attacker.py`
 are each category's true count in the pieces that the windows' and months' boundaries cut
 the days into, so every nesting (week ⊂ 28 days ⊂ year to date, the months of this year
 and the year to date) is seen by the attacker. Derived figures (difference, percentage,
-verdict, the tiles' changes) must be functions of the shown counts."""
+verdict, the tiles' changes) must be functions of the shown counts. The views are
+`pax.published`'s own, called in plain pytest (no Streamlit, no cache)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pax import privacy, queries, stats
+from pax import privacy, published, queries, stats
 from tests.attacker import Attacker, same_as_published
 
 POLICY = privacy.Policy(k=3, noise=2)
+# The policy the views publish with (the app's: its settings, their defaults here).
+SHOWN = privacy.Policy.from_config()
 
 
 def _pieces(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
@@ -28,9 +31,9 @@ def _pieces(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date
 
 
 @pytest.mark.parametrize("days_back", [0, 47, 190, 300])
-def test_compstat_tiles_and_trend_together_pin_nothing(cached, app_env, days_back):
-    end = dt.date.fromisoformat(app_env["PAX_DEMO_END"]) - dt.timedelta(days=days_back)
-    con = duckdb.connect(app_env["PAX_STORE"], read_only=True)
+def test_compstat_tiles_and_trend_together_pin_nothing(store_env, days_back):
+    end = dt.date.fromisoformat(store_env["PAX_DEMO_END"]) - dt.timedelta(days=days_back)
+    con = duckdb.connect(store_env["PAX_STORE"], read_only=True)
     categories = queries.categories(con)["id"].tolist()
     windows = stats.compstat_windows(end)
     trend_start = dt.date(end.year - 3, end.month, 1)
@@ -48,7 +51,7 @@ def test_compstat_tiles_and_trend_together_pin_nothing(cached, app_env, days_bac
     def cells(start, stop, cats):
         return [cell[(a, c)] for a, b in pieces if start <= a and b <= stop for c in cats]
 
-    rows = cached.compstat(end, [], None)
+    rows = published.compstat(con, SHOWN, end, None, None)
     for r in rows.itertuples(index=False):
         w = next(x for x in windows if x.name == r.window)
         attacker.shown(f"CompStat {r.window} {r.category}", cells(w.start, w.end, [r.category]),
@@ -65,10 +68,10 @@ def test_compstat_tiles_and_trend_together_pin_nothing(cached, app_env, days_bac
     w28 = next(x for x in windows if x.name == "28d")
     for group in (["shooting"], ["explosion"], ["car_fire"], ["drug_cache", "weapon_cache"]):
         for start, stop in ((w28.start, w28.end), (w28.prev_start, w28.prev_end)):
-            value, label = cached.events_total(start, stop, group)
+            value, label = published.events_total(con, SHOWN, start, stop, group)
             attacker.shown(f"ruta {group} {start}", cells(start, stop, group), label, value)
     for chosen in [None, *[[c] for c in categories]]:
-        frame, _, _ = cached.monthly_total(trend_start, end, chosen or [], None)
+        frame, _, _ = published.monthly_trend(con, SHOWN, trend_start, end, chosen or None, None)
         for r, (m, stop) in zip(frame.itertuples(index=False), month_spans):
             attacker.shown(f"månad {m} {chosen or 'alla'}", cells(m, stop, chosen or categories),
                            r.count_label, r.count)  # fmt: skip
@@ -77,14 +80,14 @@ def test_compstat_tiles_and_trend_together_pin_nothing(cached, app_env, days_bac
 
 
 @pytest.mark.parametrize("days", [28, 90, 365])
-def test_the_regso_maps_and_the_municipal_counts_together_pin_nothing(cached, app_env, days):
+def test_the_regso_maps_and_the_municipal_counts_together_pin_nothing(store_env, days):
     """The RegSO map (Här och nu, Områden) for all categories and for each one, with its
     rates, beside each category's municipal count for the same days (CompStat's 28 days,
     the tiles): unknowns are each RegSO's true count per category and, per category, the
     events placed on the municipality only."""
-    end = dt.date.fromisoformat(app_env["PAX_DEMO_END"])
+    end = dt.date.fromisoformat(store_env["PAX_DEMO_END"])
     start = end - dt.timedelta(days=days - 1)
-    con = duckdb.connect(app_env["PAX_STORE"], read_only=True)
+    con = duckdb.connect(store_env["PAX_STORE"], read_only=True)
     categories = queries.categories(con)["id"].tolist()
     regso = queries.event_counts(con, start, end, "regso").set_index(["area_code", "category"])
     municipal = queries.event_counts(con, start, end, "kommun").set_index("category")["count"]
@@ -99,7 +102,7 @@ def test_the_regso_maps_and_the_municipal_counts_together_pin_nothing(cached, ap
         placed = sum(regso["count"].get((a, c), 0) for a in codes)
         cell[("kommun", c)] = attacker.unknown(f"kommunen {c}", municipal.get(c, 0) - placed)
     for chosen in [None, *[[c] for c in categories]]:
-        frame = cached.area_counts(start, end, "regso", chosen)
+        frame = published.area_counts(con, SHOWN, start, end, "regso", chosen)
         for r in frame.itertuples(index=False):
             cats = chosen or categories
             attacker.shown(f"karta {r.code} {chosen or 'alla'}", [cell[(r.code, c)] for c in cats],
@@ -108,18 +111,18 @@ def test_the_regso_maps_and_the_municipal_counts_together_pin_nothing(cached, ap
         allowed = frame["population"].astype(float) >= POLICY.min_population_for_rate
         same_as_published(frame["rate_per_1000"], rate.where(allowed))
     for c in categories:
-        value, label = cached.events_total(start, end, [c])
+        value, label = published.events_total(con, SHOWN, start, end, [c])
         attacker.shown(f"kommunen {c}", [cell[(a, c)] for a in [*codes, "kommun"]], label, value)
     assert attacker.pinned() == []
 
 
 @pytest.mark.parametrize("days", [28, 365])
-def test_the_weekday_grids_and_the_municipal_counts_together_pin_nothing(cached, app_env, days):
+def test_the_weekday_grids_and_the_municipal_counts_together_pin_nothing(store_env, days):
     """The weekday × time grid for all categories and for each one (a cell it leaves out
     is a shown 0) beside each category's municipal count for the same days."""
-    end = dt.date.fromisoformat(app_env["PAX_DEMO_END"])
+    end = dt.date.fromisoformat(store_env["PAX_DEMO_END"])
     start = end - dt.timedelta(days=days - 1)
-    con = duckdb.connect(app_env["PAX_STORE"], read_only=True)
+    con = duckdb.connect(store_env["PAX_STORE"], read_only=True)
     categories = queries.categories(con)["id"].tolist()
     raw = queries.weekday_hour_counts(con, start, end, None, None, by_category=True)
     truth = raw.set_index(["weekday", "hour", "category"])["count"]
@@ -131,7 +134,7 @@ def test_the_weekday_grids_and_the_municipal_counts_together_pin_nothing(cached,
         for c in categories
     }
     for chosen in [None, *[[c] for c in categories]]:
-        grid = cached.weekday_hour(start, end, chosen or [], None).set_index(["weekday", "hour"])
+        grid = published.weekday_hour(con, SHOWN, start, end, chosen or None, None).set_index(["weekday", "hour"])
         for d, h in blocks:
             cells = [cell[(d, h, c)] for c in chosen or categories]
             if (d, h) in grid.index:
@@ -140,6 +143,6 @@ def test_the_weekday_grids_and_the_municipal_counts_together_pin_nothing(cached,
             else:
                 attacker.shown(f"{d} {h} {chosen or 'alla'}", cells, "0")
     for c in categories:
-        value, label = cached.events_total(start, end, [c])
+        value, label = published.events_total(con, SHOWN, start, end, [c])
         attacker.shown(f"kommunen {c}", [cell[(d, h, c)] for d, h in blocks], label, value)
     assert attacker.pinned() == []
