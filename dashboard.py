@@ -47,7 +47,7 @@ pages = [
 ]
 navigation = st.navigation(pages, position="hidden" if presenting else "sidebar")
 chosen = next(i for i, page in enumerate(pages) if page is navigation)
-refused = not access.allows(viewer.role, PAGES[chosen][4])
+refused = not access.allows(viewer.role, PAGES[chosen].minimum)
 
 st.html(components.BASE_STYLE)  # contrast fixes for Streamlit's own colours (axe-core)
 if presenting:  # no sidebar: the pages take turns (ui/kiosk.py)
@@ -72,7 +72,7 @@ else:
         kiosk.start_button(pages)
 
 if refused:  # reached by URL: say so, and never run the page's script
-    auth.refuse(pages[chosen].title, PAGES[chosen][4], viewer.role)
+    auth.refuse(pages[chosen].title, PAGES[chosen].minimum, viewer.role)
 else:
     navigation.run()
 if presenting:

@@ -37,7 +37,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 
-from pax import i18n
+from pax import config, i18n
 
 # Forbids every request: scripts and styles only inline, images only data:/blob:.
 CSP = (
@@ -81,26 +81,6 @@ NO_CHROMIUM = (
     "eller ange sökvägen i PAX_CHROMIUM). HTML-filen går att ladda ned ändå."
 )
 
-TEXT = {
-    "changes": ("Sedan förra mötet", "Since the last meeting"),
-    "no_changes": ("Inga noterade förändringar.", "No changes noted."),
-    "sources": ("Källor", "Sources"),
-    "title": ("Källa", "Source"),
-    "publisher": ("Utgivare", "Publisher"),
-    "licence": ("Licens", "Licence"),
-    "period": ("Period", "Period"),
-    "fictional_col": ("Fiktiva data", "Fictional data"),
-    "yes": ("ja", "yes"),
-    "no": ("nej", "no"),
-    "fictional": ("fiktiva demodata", "fictional demo data"),
-    "dated": ("Lägesbild", "Situation picture"),
-    "made": (
-        "Skapad med Pax lägesbild. Filen hämtar ingenting utifrån och kan öppnas utan nätverk.",
-        "Made with Pax lägesbild. The file fetches nothing and opens without a network.",
-    ),
-    "map": ("Karta", "Map"),
-}
-
 
 @dataclass
 class Tile:
@@ -140,8 +120,8 @@ class Briefing:
 
 
 def _t(key: str, lang: str) -> str:
-    sv, en = TEXT[key]
-    return en if lang == "en" else sv
+    """The document's own words (`doc_` keys of `pax.i18n`)."""
+    return i18n.t(f"doc_{key}", lang)
 
 
 def _e(value) -> str:
@@ -649,7 +629,7 @@ def outside_references(doc: str) -> list[str]:
 def find_chromium() -> str | None:
     """PAX_CHROMIUM, Debian's /usr/bin/chromium, or the first chromium on PATH."""
     for candidate in (
-        os.environ.get("PAX_CHROMIUM"),
+        config.get("PAX_CHROMIUM") or None,
         "/usr/bin/chromium",
         shutil.which("chromium"),
         shutil.which("chromium-browser"),

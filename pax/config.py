@@ -137,6 +137,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("PAX_TILES_ATTRIBUTION", "", "Attribution text for PAX_TILES_URL."),
     Setting(
+        "PAX_CHROMIUM",
+        "",
+        "Path of the Chromium that prints the briefing's PDF; empty: /usr/bin/chromium, "
+        "then chromium on PATH.",
+    ),
+    Setting(
         "PAX_STATIC_URL",
         "/app/static",
         "URL under which Streamlit serves `static/` (change with a base URL path).",

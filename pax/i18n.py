@@ -176,6 +176,49 @@ TEXT: dict[str, tuple[str, str]] = {
         "Import i appen är avstängd på den här servern (PAX_IMPORT_IN_APP=0).",
         "Import in the app is switched off on this server (PAX_IMPORT_IN_APP=0).",
     ),
+    # The import panel (ui/upload.py); the importer's own notes and errors stay Swedish.
+    "import_help": (
+        "Samma kontroller som `python -m pax import`: rader som inte går att importera "
+        "sparas med skäl i en karantänfil, de övriga läses in, och inget i datalagret "
+        "ändras om filen inte kan läsas. Största fil: {mb} MB.",
+        "The same checks as `python -m pax import`: rows that cannot be imported are kept "
+        "with their reason in a quarantine file, the rest go in, and nothing in the store "
+        "changes when the file cannot be read. Largest file: {mb} MB.",
+    ),
+    "import_file": ("Fil", "File"),
+    "import_kind": ("Innehåll", "Content"),
+    "import_auto": ("Upptäck automatiskt", "Detect automatically"),
+    "import_kind_events": ("Händelser", "Events"),
+    "import_kind_measures": ("Mått (indikatorer)", "Measures (indicators)"),
+    "import_kind_interventions": ("Insatser", "Interventions"),
+    "import_kind_areas": ("Områden", "Areas"),
+    "import_crs": ("Koordinatsystem", "Coordinate system"),
+    "import_source": ("Källa (utgivare)", "Source (publisher)"),
+    "import_dry_run": ("Provkör utan att spara", "Dry run (save nothing)"),
+    "import_go": ("Importera", "Import"),
+    "import_running": ("Importerar …", "Importing …"),
+    "import_starting": ("Startar …", "Starting …"),
+    "import_failed": ("Filen kunde inte importeras", "The file could not be imported"),
+    "import_done": ("Klart", "Done"),
+    "import_nothing": ("Ingen rad importerades", "No row was imported"),
+    "import_refreshed": (
+        "Importen är klar; sidorna visar nu de nya uppgifterna.",
+        "The import is done; the pages now show the new data.",
+    ),
+    "import_rows_read": ("Lästa rader", "Rows read"),
+    "import_imported": ("Importerade", "Imported"),
+    "import_rejected": ("Avvisade", "Rejected"),
+    "import_duplicates": ("Dubbletter", "Duplicates"),
+    "import_skipped": ("Överhoppade", "Skipped"),
+    "import_rejected_rows": ("Avvisade rader", "Rejected rows"),
+    "import_row": ("Rad", "Row"),
+    "import_column": ("Kolumn", "Column"),
+    "import_value": ("Värde", "Value"),
+    "import_reason": ("Skäl", "Reason"),
+    "import_quarantine": (
+        "Alla avvisade rader finns i {file} (mappen quarantine bredvid datalagret).",
+        "All rejected rows are in {file} (the quarantine folder beside the store).",
+    ),
     "fictional": ("fiktiva demodata", "fictional demo data"),
     "fictional_short": (
         "Händelser, insatser, förtroende och åtgärder är fiktiva demodata; geografi och "
@@ -640,6 +683,24 @@ TEXT: dict[str, tuple[str, str]] = {
         "area's count over the last year.",
     ),
     "iso_week": ("v. {w}", "wk {w}"),
+    # The briefing document's own words (pax/briefing.py).
+    "doc_changes": ("Sedan förra mötet", "Since the last meeting"),
+    "doc_no_changes": ("Inga noterade förändringar.", "No changes noted."),
+    "doc_sources": ("Källor", "Sources"),
+    "doc_title": ("Källa", "Source"),
+    "doc_publisher": ("Utgivare", "Publisher"),
+    "doc_licence": ("Licens", "Licence"),
+    "doc_period": ("Period", "Period"),
+    "doc_fictional_col": ("Fiktiva data", "Fictional data"),
+    "doc_yes": ("ja", "yes"),
+    "doc_no": ("nej", "no"),
+    "doc_fictional": ("fiktiva demodata", "fictional demo data"),
+    "doc_dated": ("Lägesbild", "Situation picture"),
+    "doc_made": (
+        "Skapad med Pax lägesbild. Filen hämtar ingenting utifrån och kan öppnas utan nätverk.",
+        "Made with Pax lägesbild. The file fetches nothing and opens without a network.",
+    ),
+    "doc_map": ("Karta", "Map"),
 }
 
 
@@ -786,6 +847,16 @@ TERMS_EN = {
     "Särskilt utsatt område": "Particularly vulnerable area",
     "Utsatt område": "Vulnerable area",
     "Riskområde": "Risk area",
+    # Titles of the shipped sources (data/sources.csv and the demo's), for the briefing's
+    # source table in English.
+    "DeSO 2018 och RegSO 2018 (gränser)": "DeSO 2018 and RegSO 2018 (boundaries)",
+    "Utsatta områden 2023": "Vulnerable areas 2023",
+    "Händelser (fiktiva demodata)": "Events (fictional demo data)",
+    "Förebyggande närvaro (fiktiva demodata)": "Preventive presence (fictional demo data)",
+    "Informationsdelning, förtroende och Pax-åtgärder (fiktiva demodata)": (
+        "Information sharing, trust and Pax actions (fictional demo data)"
+    ),
+    "Social hållbarhet (fiktiva demodata)": "Social sustainability (fictional demo data)",
 }
 
 

@@ -25,6 +25,15 @@ import pandas as pd
 from pax import geo, privacy, queries, stats
 
 ROLLING_MONTHS = 12
+TREND_YEARS = 3  # the monthly trend on Här och nu, Områden and the briefing
+
+
+def trend_start(end: dt.date) -> dt.date:
+    """The first month of the monthly trend ending at `end`: the same month three years
+    earlier (36 or 37 months, so the rolling mean has two full years)."""
+    return dt.date(end.year - TREND_YEARS, end.month, 1)
+
+
 ROLLING_DECIMALS = 1  # the rolling mean is shown, and downloaded, with one decimal
 
 

@@ -15,17 +15,16 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from pax import briefing, config, figures, i18n, maps, model
+from pax import briefing, config, figures, i18n, maps, model, published
 from pax.briefing import Briefing, Section, Tile
-from ui import auth, cached
+from ui import auth, cached, overview, profile
 from ui import components as c
-from ui.state import lang
+from ui.state import lang, t
 
 STATIC_DIR = config.ROOT / "static"
 MAP_HEIGHT = 340
 FIGURE_HEIGHT = 320
 SURVEY = ("trust_police", "willing_to_testify", "unsafe_at_night")
-YEAR_TO_DATE = ("intel_reports", "money_seized_sek", "illicit_rentals_stopped")
 LONG_TERM = (
     ("population", 0, ""),
     ("employment_rate_16_64", 1, " %"),
@@ -33,10 +32,6 @@ LONG_TERM = (
     ("eligible_upper_secondary", 1, " %"),
 )
 SESSION_KEY = "_pax_briefing"
-
-
-def _t(key: str, **kwargs) -> str:
-    return i18n.t(key, lang(), **kwargs)
 
 
 class _Sources:
@@ -55,32 +50,27 @@ class _Sources:
                 fictional |= bool(self.table.at[sid, "fictional"])
                 if sid not in self.used:
                     self.used.append(sid)
-        text = f"{_t('source')}: {', '.join(dict.fromkeys(parts))} · {period}"
-        return text + (f" · {_t('fictional')}" if fictional else "")
+        text = f"{t('source')}: {', '.join(dict.fromkeys(parts))} · {period}"
+        return text + (f" · {t('fictional')}" if fictional else "")
 
     def frame(self) -> pd.DataFrame:
-        rows = self.table.loc[[s for s in self.used if s in self.table.index]]
-        return rows.reset_index()[["title", "publisher", "licence", "period", "fictional"]]
+        rows = self.table.loc[[s for s in self.used if s in self.table.index]].reset_index()
+        for column in ("title", "publisher"):  # proper names in the viewer's language
+            rows[column] = [i18n.term(v, lang()) for v in rows[column]]
+        return rows[["title", "publisher", "licence", "period", "fictional"]]
 
     def fictional(self) -> bool:
         return any(bool(self.table.at[s, "fictional"]) for s in self.used)
 
 
+def _tiles(page_tiles, src: _Sources) -> list[Tile]:
+    """The page's own tiles (ui.overview), each with its source line in plain text."""
+    return [Tile(x.label, x.value, x.delta, src.line(x.source_ids, x.period)) for x in page_tiles]
+
+
 def _disclosure() -> str:
     policy = cached.privacy_policy()
     return i18n.disclosure_note(policy.k, policy.noise, lang())
-
-
-def _year_earlier(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
-def _months_back(end: dt.date, months: int) -> dt.date:
-    """The first day of the month `months - 1` months before `end`'s month."""
-    return (pd.Timestamp(end).to_period("M") - (months - 1)).start_time.date()
 
 
 def _choropleth(
@@ -92,76 +82,45 @@ def _choropleth(
 
 
 def _police_outlines(m, police: pd.DataFrame) -> None:
-    outlines = police.drop_duplicates("police_area").assign(
-        label=lambda d: d["police_area"] + " – " + d["status"] + " (" + d["year"].astype(str) + ")"
+    outlines = police.drop_duplicates("police_area")
+    outlines = outlines.assign(
+        label=[
+            f"{a} – {i18n.term(s, lang())} ({y})"
+            for a, s, y in zip(outlines["police_area"], outlines["status"], outlines["year"])
+        ]
     )
-    maps.add_outlines(m, outlines, _t("layer_police"))
-
-
-def _year_to_date(indicator_id: str, end: dt.date, src: _Sources) -> Tile:
-    """As ui.components.year_to_date_tile: the year so far against the same days last year."""
-    row = cached.indicator(indicator_id)
-    statistic = "sum" if row["kind"] == "count" else "median"
-    start = dt.date(end.year, 1, 1)
-    now, now_label = cached.measure_total(indicator_id, start, end, statistic)
-    before, _ = cached.measure_total(
-        indicator_id, start.replace(year=end.year - 1), _year_earlier(end), statistic
-    )
-    unit = i18n.unit(row["unit"], lang())
-    value = now_label or i18n.number(now, 0, lang())
-    return Tile(
-        i18n.name(row, lang()),
-        f"{value} {unit}".strip(),
-        c.change_text(now, before),
-        src.line([row["source_id"]], i18n.date_range(start, end, lang())),
-    )
-
-
-# --- Översikt ---------------------------------------------------------------------------
+    maps.add_outlines(m, outlines, t("layer_police"))
 
 
 def _here_and_now(end: dt.date, src: _Sources) -> Section:
     start = end - dt.timedelta(days=27)
-    last_year = (_year_earlier(start), _year_earlier(end))
-    counts = cached.window_counts({"now": (start, end), "before": last_year})
     period = i18n.date_range(start, end, lang())
-    tiles = []
-    for cat in model.CATEGORIES:
-        rows = counts[counts["category"] == cat.id].set_index("window")
-        now = rows["count"].get("now") if "now" in rows.index else 0
-        before = rows["count"].get("before") if "before" in rows.index else 0
-        label_now = rows["count_label"].get("now", "0") if "now" in rows.index else "0"
-        tiles.append(
-            Tile(
-                cat.label_en if lang() == "en" else cat.label_sv,
-                str(label_now),
-                c.change_text(now, before),
-                src.line(cached.event_sources(), period),
-            )
-        )
-    trend_start = _months_back(end, 24)
-    monthly, last12, prior12 = cached.monthly_total(trend_start, end, [], None)
+    tiles = _tiles(overview.here_and_now_tiles(end), src)
+    # Här och nu's trend for the whole municipality and every category, as the page draws it.
+    trend_start = published.trend_start(end)
+    every = cached.categories()["id"].tolist()
+    monthly, last12, prior12 = cached.monthly_total(trend_start, end, every, None)
     fig = figures.monthly_trend(
         monthly,
-        f"{_t('trend')} – {_t('municipality')}",
-        _t("events"),
-        _t("rolling"),
+        f"{t('trend')} – {t('municipality')}",
+        t("events"),
+        t("rolling"),
         height=FIGURE_HEIGHT,
     )
     areas = cached.area_counts(start, end, "regso")
     areas["label"] = [f"{n}: {lbl}" for n, lbl in zip(areas["name"], areas["count_label"])]
     m = _choropleth(
         areas,
-        _t("layer_areas"),
+        t("layer_areas"),
         "count",
-        f"{_t('events')}, {_t('last_days', n=28)}",
+        f"{t('events')}, {t('last_days', n=28)}",
         lambda v: i18n.number(v, 0, lang()),
     )
     _police_outlines(m, cached.police_status())
     maps.finish(m, bounds=maps.bounds_of(areas["geometry"]))
     return Section(
-        _t("horizon_here_and_now"),
-        f"{_t('horizon_here_and_now_sub')} · {_t('last_days', n=28)} ({period})",
+        t("horizon_here_and_now"),
+        f"{t('horizon_here_and_now_sub')} · {t('last_days', n=28)} ({period})",
         tiles=tiles,
         figures=[fig],
         maps=[m],
@@ -174,24 +133,12 @@ def _here_and_now(end: dt.date, src: _Sources) -> Section:
 
 
 def _medium_term(end: dt.date, src: _Sources) -> Section:
-    tiles = [_year_to_date(ind, end, src) for ind in YEAR_TO_DATE]
+    tiles = _tiles(overview.trust_tiles(end), src)
     row = cached.indicator("trust_police")
-    trust = cached.measure_values("trust_police", "kommun")
     figs, fig_captions, section_maps, map_captions = [], [], [], []
-    if not trust.empty:
-        latest = trust.iloc[-1]
-        prev = trust.iloc[-2]["value"] if len(trust) > 1 else None
-        tiles.append(
-            Tile(
-                i18n.name(row, lang()),
-                i18n.number(latest["value"], 0, lang()) + " %",
-                c.change_text(latest["value"], prev, _t("pp")),
-                src.line([row["source_id"]], latest["period"]),
-            )
-        )
     survey = cached.survey("trust_police", "kommun", lang=lang())
     if not survey.empty:
-        frame = survey.assign(series=_t("municipality"))
+        frame = survey.assign(series=t("municipality"))
         figs.append(
             figures.lines_with_band(
                 frame,
@@ -200,7 +147,7 @@ def _medium_term(end: dt.date, src: _Sources) -> Section:
                 "low",
                 "high",
                 "series",
-                f"{i18n.name(row, lang())} (%), {_t('interval')}",
+                f"{i18n.name(row, lang())} (%), {t('interval')}",
                 height=FIGURE_HEIGHT,
             )
         )
@@ -228,8 +175,8 @@ def _medium_term(end: dt.date, src: _Sources) -> Section:
         section_maps.append(maps.finish(m, bounds=maps.bounds_of(data["geometry"])))
         map_captions.append(src.line([row["source_id"], "scb_geo"], year))
     return Section(
-        _t("horizon_trust"),
-        f"{_t('horizon_trust_sub')} · {_t('ytd')}",
+        t("horizon_trust"),
+        f"{t('horizon_trust_sub')} · {t('ytd')}",
         tiles=tiles,
         figures=figs,
         maps=section_maps,
@@ -239,21 +186,7 @@ def _medium_term(end: dt.date, src: _Sources) -> Section:
 
 
 def _long_term(src: _Sources) -> Section:
-    tiles = []
-    for ind, decimals, unit in LONG_TERM:
-        row = cached.indicator(ind)
-        values = cached.measure_values(ind, "kommun")
-        if values.empty:
-            continue
-        latest = values.iloc[-1]
-        tiles.append(
-            Tile(
-                i18n.name(row, lang()),
-                i18n.number(latest["value"], decimals, lang()) + unit,
-                None,
-                src.line([row["source_id"]], latest["period"]),
-            )
-        )
+    tiles = _tiles(overview.social_tiles(), src)
     figs, fig_captions, section_maps, map_captions = [], [], [], []
     employment = cached.measure_latest("employment_rate_16_64", "regso")
     if not employment.empty:
@@ -268,7 +201,7 @@ def _long_term(src: _Sources) -> Section:
                 "value",
                 f"{i18n.name(row, lang())} (%), {year}",
                 reference=reference.iloc[0] if len(reference) else None,
-                reference_label=_t("municipality"),
+                reference_label=t("municipality"),
                 height=440,
                 font_size=12,
             )
@@ -295,8 +228,8 @@ def _long_term(src: _Sources) -> Section:
         section_maps.append(maps.finish(m, bounds=maps.bounds_of(data["geometry"])))
         map_captions.append(src.line([row["source_id"], "scb_geo"], year))
     return Section(
-        _t("horizon_social"),
-        _t("horizon_social_sub"),
+        t("horizon_social"),
+        t("horizon_social_sub"),
         tiles=tiles,
         figures=figs,
         maps=section_maps,
@@ -311,8 +244,8 @@ def overview_briefing(end: dt.date, since: dt.date, changes: list[str]) -> Brief
     src = _Sources()
     sections = [_here_and_now(end, src), _medium_term(end, src), _long_term(src)]
     return Briefing(
-        title=_t("app_title"),
-        subtitle=f"{_t('app_subtitle')} · {_t('briefing_data_until', d=i18n.date(end, lang()))}",
+        title=t("app_title"),
+        subtitle=f"{t('app_subtitle')} · {t('briefing_data_until', d=i18n.date(end, lang()))}",
         date=dt.date.today(),
         sections=sections,
         changes=list(changes),
@@ -338,93 +271,76 @@ def _survey_tile(ind: str, code: str, src: _Sources) -> tuple[Tile, pd.DataFrame
     whole = latest["value"].get(model.KOMMUN_CODE)
     reason = latest["hidden_reason"].get(code, "") if code in latest.index else ""
     value = i18n.number(here, 0, lang()) + " %" if pd.notna(here) else "–"
-    delta = f"{_t('municipality')}: {i18n.number(whole, 0, lang())} %"
+    delta = f"{t('municipality')}: {i18n.number(whole, 0, lang())} %"
     if reason:
-        delta = f"{_t('briefing_hidden')}: {reason}; {delta}"
+        delta = f"{t('briefing_hidden')}: {reason}; {delta}"
     tile = Tile(i18n.name(row, lang()), value, delta, src.line([row["source_id"]], year))
     return tile, values
 
 
 def _area_events(code: str, level: str, name: str, end: dt.date, src: _Sources) -> Section:
+    """The Områden page's events for one area (its table and trend: `ui.profile`), the
+    area's 12-month count and rate as the Här och nu map shows them, and the map."""
+    area = profile.area_of(level, code)
     start = end - dt.timedelta(days=364)
     period = i18n.date_range(start, end, lang())
-    population = float(cached.areas("regso")["population"].sum())
     counts = cached.area_counts(start, end, level)
     this = counts[counts["code"] == code].iloc[0]
-    kommun = cached.window_counts({"year": (start, end)})
-    kommun_total = float(kommun["count"].sum())
-    kommun_rate = kommun_total / population * 1000 if population else None
+    kommun_total, _ = cached.events_total(start, end, None)
+    kommun_pop = cached.areas("kommun")["population"].iloc[0]
+    kommun_rate = kommun_total / kommun_pop * 1000 if kommun_total is not None else None
     tiles = [
         Tile(
-            _t("events"), str(this["count_label"]), None, src.line(cached.event_sources(), period)
+            t("events"), str(this["count_label"]), None, src.line(cached.event_sources(), period)
         ),
         Tile(
-            _t("briefing_per_1000"),
+            t("briefing_per_1000"),
             i18n.number(this["rate_per_1000"], 2, lang()),
-            f"{_t('municipality')}: {i18n.number(kommun_rate, 2, lang())}",
+            f"{t('municipality')}: {i18n.number(kommun_rate, 2, lang())}",
             src.line([*cached.event_sources(), "scb_deso"], period),
         ),
     ]
-    rows = []
-    for cat in model.CATEGORIES:
-        part = cached.area_counts(start, end, level, [cat.id])
-        here = part[part["code"] == code].iloc[0]
-        whole = kommun[kommun["category"] == cat.id]
-        whole_count = whole["count"].iloc[0] if len(whole) else 0
-        whole_label = str(whole["count_label"].iloc[0]) if len(whole) else "0"
-        whole_rate = (
-            float(whole_count) / population * 1000 if population and pd.notna(whole_count) else None
-        )
-        rows.append(
-            {
-                _t("category"): cat.label_en if lang() == "en" else cat.label_sv,
-                f"{name} ({_t('measure_count').lower()})": str(here["count_label"]),
-                f"{name}, {_t('measure_rate').lower()}": i18n.number(
-                    here["rate_per_1000"], 2, lang()
-                ),
-                f"{_t('municipality')} ({_t('measure_count').lower()})": whole_label,
-                f"{_t('municipality')}, {_t('measure_rate').lower()}": i18n.number(
-                    whole_rate, 2, lang()
-                ),
-            }
-        )
-    tables = [(_t("briefing_by_category"), pd.DataFrame(rows))]
-    codes = cached.selection([code], False)
+    table = profile.event_table(area, end)
+    for key in profile.EVENT_RATES:
+        table[t(key)] = [i18n.number(v, 2, lang()) for v in table[t(key)]]
+    tables = [(t("briefing_by_category"), table)]
+    trend_start, codes, monthly, last12, prior12 = profile.event_trend(area, end)
     presence = cached.presence(start, end)
-    presence = presence[presence["area_code"].isin(codes or [code])]
+    presence = presence[presence["area_code"].isin(codes)]
     if not presence.empty:
         labels = {
             k: (v[1] if lang() == "en" else v[0]) for k, v in model.INTERVENTION_TYPES.items()
         }
-        table = pd.DataFrame(
-            {
-                _t("layer_presence"): presence["type"].map(labels).fillna(presence["type"]),
-                _t("area"): presence["area_name"],
-                _t("from"): presence["start_date"],
-                _t("to"): presence["end_date"],
-            }
+        tables.append(
+            (
+                t("briefing_presence"),
+                pd.DataFrame(
+                    {
+                        t("layer_presence"): presence["type"].map(labels).fillna(presence["type"]),
+                        t("area"): presence["area_name"],
+                        t("from"): presence["start_date"],
+                        t("to"): presence["end_date"],
+                    }
+                ),
+            )
         )
-        tables.append((_t("briefing_presence"), table))
         src.line(cached.intervention_sources(), period)
-    trend_start = _months_back(end, 24)
-    monthly, last12, prior12 = cached.monthly_total(trend_start, end, [], codes)
     fig = figures.monthly_trend(
-        monthly, f"{_t('trend')} – {name}", _t("events"), _t("rolling"), height=FIGURE_HEIGHT
+        monthly, f"{t('trend')} – {name}", t("events"), t("rolling"), height=FIGURE_HEIGHT
     )
-    counts = counts.copy()
     counts["label"] = [
-        f"{n}: {i18n.number(r, 2, lang())} per 1 000 inv." if pd.notna(r) else f"{n}: –"
+        f"{n}: {i18n.number(r, 2, lang())} {t('per_1000_short')}" if pd.notna(r) else f"{n}: –"
         for n, r in zip(counts["name"], counts["rate_per_1000"])
     ]
     m = _choropleth(
         counts,
-        _t("layer_areas") if level == "regso" else "DeSO",
+        t("layer_areas") if level == "regso" else "DeSO",
         "rate_per_1000",
-        _t("measure_rate"),
+        t("measure_rate"),
         lambda v: i18n.number(v, 2, lang()),
     )
     maps.add_outlines(
-        m, counts[counts["code"] == code], _t("selected_area"), color="#000000", dash=None
+        m, counts[counts["code"] == code], t("selected_area"), color="#000000", dash=None
     )
     maps.finish(m, bounds=maps.framing(counts, code))
     sentences = [c.trend_sentence(last12, prior12)]
@@ -432,15 +348,18 @@ def _area_events(code: str, level: str, name: str, end: dt.date, src: _Sources) 
     status = status[status["area_code"] == code]
     if not status.empty:
         s = status.iloc[0]
-        sentences.insert(
-            0,
-            f"Polisens lista {s['year']}: {s['status']} ({s['police_area']}), "
-            f"sedan {i18n.date(s['since'], lang())}.",
+        sentence = t(
+            "police_list_status",
+            year=s["year"],
+            status=i18n.term(s["status"], lang()),
+            area=s["police_area"],
+            since=i18n.date(s["since"], lang()),
         )
+        sentences.insert(0, sentence.replace("**", ""))
         src.line(["polisen_uso"], s["year"])
     return Section(
-        _t("horizon_here_and_now"),
-        f"{_t('horizon_here_and_now_sub')} · {period}",
+        t("horizon_here_and_now"),
+        f"{t('horizon_here_and_now_sub')} · {period}",
         tiles=tiles,
         figures=[fig],
         maps=[m],
@@ -462,7 +381,7 @@ def _area_trust(code: str, name: str, src: _Sources) -> Section:
         tile, values = made
         tiles.append(tile)
         if ind == "trust_police":
-            names = {code: name, model.KOMMUN_CODE: _t("municipality")}
+            names = {code: name, model.KOMMUN_CODE: t("municipality")}
             frame = values.assign(series=values["area_code"].map(names)).sort_values(
                 "area_code", key=lambda s: s != code, kind="stable"
             )
@@ -481,8 +400,8 @@ def _area_trust(code: str, name: str, src: _Sources) -> Section:
             span = f"{values['period'].min()}–{values['period'].max()}"
             captions.append(src.line([cached.indicator(ind)["source_id"]], span))
     return Section(
-        _t("horizon_trust"),
-        _t("horizon_trust_sub"),
+        t("horizon_trust"),
+        t("horizon_trust_sub"),
         tiles=tiles,
         figures=figs,
         figure_captions=captions,
@@ -507,12 +426,12 @@ def _area_long_term(code: str, name: str, src: _Sources) -> Section:
                 i18n.number(latest["value"].get(code), decimals, lang()) + unit,
                 None
                 if row["kind"] == "count"
-                else f"{_t('municipality')}: {i18n.number(whole, decimals, lang())}{unit}",
+                else f"{t('municipality')}: {i18n.number(whole, decimals, lang())}{unit}",
                 src.line([row["source_id"]], year),
             )
         )
         if row["kind"] != "count" and values["period"].nunique() > 1:
-            names = {code: name, model.KOMMUN_CODE: _t("municipality")}
+            names = {code: name, model.KOMMUN_CODE: t("municipality")}
             lines.append(
                 values.assign(
                     facet=i18n.name(row, lang()), series=values["area_code"].map(names)
@@ -528,9 +447,9 @@ def _area_long_term(code: str, name: str, src: _Sources) -> Section:
                 "value",
                 "facet",
                 "series",
-                f"{name} – {_t('municipality')} (%)",
+                f"{name} – {t('municipality')} (%)",
                 columns=len(lines),
-                area_label=_t("area"),
+                area_label=t("area"),
             )
         )
         ids = [cached.indicator(i)["source_id"] for i, _, _ in LONG_TERM]
@@ -540,8 +459,8 @@ def _area_long_term(code: str, name: str, src: _Sources) -> Section:
             )
         )
     return Section(
-        _t("horizon_social"),
-        _t("horizon_social_sub"),
+        t("horizon_social"),
+        t("horizon_social_sub"),
         tiles=tiles,
         figures=figs,
         figure_captions=captions,
@@ -562,8 +481,8 @@ def area_briefing(code: str, level: str, end: dt.date) -> Briefing:
         _area_long_term(code, name, src),
     ]
     return Briefing(
-        title=f"{_t('app_title')}: {name}",
-        subtitle=f"{_t('app_subtitle')} · {_t('briefing_data_until', d=i18n.date(end, lang()))}",
+        title=f"{t('app_title')}: {name}",
+        subtitle=f"{t('app_subtitle')} · {t('briefing_data_until', d=i18n.date(end, lang()))}",
         date=dt.date.today(),
         sections=sections,
         changes=[],
@@ -584,12 +503,12 @@ def download_buttons(briefing_factory: Callable[[], Briefing], key: str) -> None
     a `key` naming the scope (e.g. `omraden_hovsjo`) keeps another area's file from
     being offered."""
     with st.container(border=True):
-        st.markdown(f"**{_t('briefing_heading')}**")
-        st.caption(_t("briefing_help"))
+        st.markdown(f"**{t('briefing_heading')}**")
+        st.caption(t("briefing_help"))
         if st.button(
-            _t("briefing_make"), key=f"briefing_make_{key}", icon=":material/description:"
+            t("briefing_make"), key=f"briefing_make_{key}", icon=":material/description:"
         ):
-            with st.spinner(_t("briefing_making")):
+            with st.spinner(t("briefing_making")):
                 made = briefing_factory()
                 doc = briefing.render_html(made, STATIC_DIR)
             result = {
@@ -600,7 +519,7 @@ def download_buttons(briefing_factory: Callable[[], Briefing], key: str) -> None
                 "pdf_name": briefing.filename(made, "pdf"),
                 "warning": None,
             }
-            with st.spinner(_t("briefing_making_pdf")):
+            with st.spinner(t("briefing_making_pdf")):
                 try:
                     result["pdf"] = briefing.pdf(made, STATIC_DIR)
                 except RuntimeError as exc:
@@ -613,7 +532,7 @@ def download_buttons(briefing_factory: Callable[[], Briefing], key: str) -> None
             st.warning(result["warning"], icon=":material/picture_as_pdf:")
         left, right = st.columns(2)
         left.download_button(
-            _t("briefing_html"),
+            t("briefing_html"),
             result["html"],
             result["html_name"],
             "text/html",
@@ -625,7 +544,7 @@ def download_buttons(briefing_factory: Callable[[], Briefing], key: str) -> None
         )
         if result["pdf"]:
             right.download_button(
-                _t("briefing_pdf"),
+                t("briefing_pdf"),
                 result["pdf"],
                 result["pdf_name"],
                 "application/pdf",

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from pax import figures, i18n, maps, model, privacy, safe, stats
-from ui import cached, state
+from pax import figures, i18n, maps, model, privacy, published, safe, stats
+from ui import auth, cached, state
 from ui import components as c
 from ui.state import lang, t
 
@@ -45,7 +45,7 @@ def filters() -> View | None:
     cat_label = dict(zip(known["id"], known["label_en" if lang() == "en" else "label_sv"]))
     core = known.loc[known["origin"] == "catalogue", "id"].tolist()
     f1, f2, f3, f4, f5 = st.columns([1.2, 2.2, 2, 1, 1])
-    role = state.role()
+    role = auth.role()
     # Custom dates are for analysts: two windows a day apart would give one day's count.
     analyst = privacy.precision_for(role) == "source"
     period = state.period_filter(end, first, container=f1, default="365", custom=analyst)
@@ -267,7 +267,7 @@ def compstat_section(v: View, codes: list[str] | None, scope_name: str) -> None:
 
 
 def trend_section(v: View, codes: list[str] | None, scope_name: str) -> None:
-    start = dt.date(v.end.year - 3, v.end.month, 1)
+    start = published.trend_start(v.end)
     monthly, last12, prior12 = cached.monthly_total(start, v.end, v.categories, codes)
     st.subheader(t("trend"))
     if monthly["count"].fillna(0).sum() == 0 and not monthly["count_suppressed"].any():

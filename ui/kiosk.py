@@ -19,9 +19,9 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from pax import config, i18n
+from pax import config
 from ui.navigation import PAGES
-from ui.state import lang
+from ui.state import t
 
 # The pages that take turns (their URL paths in ui.navigation.PAGES), in order.
 CYCLE = ("oversikt", "har-och-nu", "fortroende", "social-hallbarhet")
@@ -150,11 +150,6 @@ body, .stApp, [data-testid="stMain"] { background: #ffffff !important; color: #0
 """
 
 
-def _text(key: str) -> str:
-    """Presentation mode's texts (pax.i18n, `kiosk_` keys)."""
-    return i18n.t(f"kiosk_{key}", lang())
-
-
 def active() -> bool:
     """Presentation mode is on: `?kiosk=1` in the URL, or earlier in this session.
 
@@ -233,7 +228,7 @@ def _params() -> dict[str, str]:
 def cycle_of(pages: Sequence) -> list:
     """The st.Page objects that take turns, in the order of CYCLE. `pages` is built from
     ui.navigation.PAGES in its order (the default page's own url_path is "")."""
-    by_path = {entry[3]: page for entry, page in zip(PAGES, pages, strict=True)}
+    by_path = {entry.path: page for entry, page in zip(PAGES, pages, strict=True)}
     return [by_path[path] for path in CYCLE if path in by_path]
 
 
@@ -259,7 +254,7 @@ def _controls(cycle: list, current) -> None:
             key="kiosk_prev",
             icon=":material/chevron_left:",
             shortcut="Left",
-            help=_text("prev"),
+            help=t("kiosk_prev"),
             type="tertiary",
         )
         st.button(
@@ -267,7 +262,7 @@ def _controls(cycle: list, current) -> None:
             key="kiosk_pause",
             icon=":material/play_arrow:" if paused() else ":material/pause:",
             shortcut="Space",
-            help=_text("pause"),
+            help=t("kiosk_pause"),
             type="tertiary",
             on_click=_toggle_pause,
         )
@@ -276,19 +271,19 @@ def _controls(cycle: list, current) -> None:
             key="kiosk_next",
             icon=":material/chevron_right:",
             shortcut="Right",
-            help=_text("next"),
+            help=t("kiosk_next"),
             type="tertiary",
         )
         st.button("P", key="kiosk_pause_p", shortcut="P", type="tertiary", on_click=_toggle_pause)
         st.page_link(
             current,
-            label=_text("exit"),
+            label=t("kiosk_exit"),
             icon=":material/close:",
             query_params={k: v for k, v in _params().items() if k != "kiosk"} | {"kiosk": "0"},
         )
     if paused():
         with st.container(key="kiosk_paused_badge", width="content"):
-            st.markdown(f":material/pause: {_text('paused')}")
+            st.markdown(f":material/pause: {t('kiosk_paused')}")
     if back:
         st.switch_page(prev_page, query_params=_params())
     if forward:
@@ -319,10 +314,10 @@ def drawn() -> None:
 def start_button(pages: Sequence) -> None:
     """The sidebar button that turns presentation mode on (from Översikt)."""
     if st.button(
-        _text("start"),
+        t("kiosk_start"),
         key="kiosk_start",
         icon=":material/slideshow:",
-        help=_text("start_help"),
+        help=t("kiosk_start_help"),
         width="stretch",
     ):
         st.session_state[_ON] = True

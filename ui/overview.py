@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from pax import config, i18n, maps, published, safe, stats
-from ui import cached, kiosk, state
+from ui import auth, cached, kiosk, state
 from ui import components as c
 from ui.state import lang, t
 
@@ -19,13 +19,20 @@ CATEGORY_TILES = (("shooting",), ("explosion",), ("car_fire",), ("drug_cache", "
 
 @dataclass
 class TileData:
+    """One headline tile as the page shows it and the briefing prints it."""
+
     label: str
     value: str
     delta: str | None
     delta_color: str
-    source: str
+    source_ids: list[str]
+    period: str
     help: str | None = None
     spark: list | None = None
+
+    @property
+    def source(self) -> str:
+        return c.source_line(self.source_ids, self.period)
 
 
 def _spark(values) -> list | None:
@@ -57,7 +64,8 @@ def here_and_now_tiles(end: dt.date) -> list[TileData]:
                 value,
                 delta if delta is not None else c.change_text(now_raw[0], before_raw[0]),
                 color or "inverse",
-                c.source_line(cached.event_sources(), period),
+                cached.event_sources(),
+                period,
                 help=why,
                 spark=_spark(monthly["count"]),
             )
@@ -106,7 +114,8 @@ def trust_tiles(end: dt.date) -> list[TileData]:
                 f"{label or i18n.number(now, 0, lang())} {unit}".strip(),
                 c.change_text(now, before),
                 "normal",
-                c.source_line([row["source_id"]], i18n.date_range(start, end, lang())),
+                [row["source_id"]],
+                i18n.date_range(start, end, lang()),
                 spark=_spark(monthly),
             )
         )
@@ -121,7 +130,8 @@ def trust_tiles(end: dt.date) -> list[TileData]:
                 f"{i18n.number(latest['value'], 0, lang())} %",
                 c.change_text(latest["value"], before, t("pp")),
                 "normal",
-                c.source_line([row["source_id"]], latest["period"]),
+                [row["source_id"]],
+                str(latest["period"]),
                 spark=_spark(survey["value"]),
             )
         )
@@ -155,7 +165,8 @@ def social_tiles() -> list[TileData]:
                 f"{i18n.number(latest['value'], decimals, lang())} {unit}".strip(),
                 delta,
                 color,
-                c.source_line([row["source_id"]], latest["period"]),
+                [row["source_id"]],
+                str(latest["period"]),
                 help=safe.markdown(row["definition_en" if lang() == "en" else "definition_sv"]),
                 spark=_spark(values["value"]),
             )
@@ -295,7 +306,7 @@ def since_last_meeting(end: dt.date) -> tuple[dt.date, list]:
     14, 28 or 91 days: `published.since_choices`), so that no two free dates can be set
     against each other. On the wall screen the choice comes from the link (`sedan=`) or the
     default, without a widget."""
-    if state.role() == "analyst":
+    if auth.role() == "analyst":
         window = (
             end - dt.timedelta(days=28),
             end - dt.timedelta(days=365),

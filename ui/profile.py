@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from pax import figures, i18n, model, safe
+from pax import figures, i18n, model, published, safe
 from ui import cached, state
 from ui import components as c
 from ui.state import lang, t
@@ -58,6 +58,13 @@ def choose() -> Area:
         format_func=names.get,
         container=b,
     )
+    return area_of(level, code)
+
+
+def area_of(level: str, code: str) -> Area:
+    """The area `code` of `level` with its three most similar areas (the page's choice)."""
+    areas = cached.areas(level)
+    names = dict(zip(areas["code"], areas["name"]))
     similar = cached.similar(level, code, "structure", 3)["code"].tolist()
     population = areas.set_index("code")["population"].get(code)
     return Area(code, names[code], level, population, similar, names)
@@ -96,20 +103,17 @@ def header(area: Area) -> None:
     st.caption(t("profile_compared", similar=similar))
 
 
-def events(area: Area, end: dt.date) -> list[str]:
-    """Events by category in the last 12 months per 1 000 inhabitants against the
-    municipality and the similar areas; the monthly trend with intervention periods."""
-    st.subheader(t("horizon_here_and_now"))
-    if not c.events_delivered() or not c.events_placed():
-        return []
+def event_table(area: Area, end: dt.date) -> pd.DataFrame:
+    """Events by category in the 12 months to `end`: the area's count and rate per 1 000
+    inhabitants against the municipality's rate and the similar areas' mean — the table of
+    the page and of the area's briefing."""
     start = end - dt.timedelta(days=364)
-    sentences = []
     rows = []
     labels = cached.categories().set_index("id")["label_en" if lang() == "en" else "label_sv"]
+    kommun_pop = cached.areas("kommun")["population"].iloc[0]
     for cat in labels.index[:5]:
         cat_counts = cached.area_counts(start, end, area.level, [cat]).set_index("code")
         kommun_total, _ = cached.events_total(start, end, [cat])
-        kommun_pop = cached.areas("kommun")["population"].iloc[0]
         similar_rates = cat_counts.loc[cat_counts.index.isin(area.similar), "rate_per_1000"]
         here = cat_counts.loc[area.code] if area.code in cat_counts.index else None
         rows.append(
@@ -125,16 +129,37 @@ def events(area: Area, end: dt.date) -> list[str]:
                 t("similar_areas"): similar_rates.mean() if similar_rates.notna().any() else None,
             }
         )
+    return pd.DataFrame(rows)
+
+
+EVENT_RATES = ("per_1000_short", "municipality", "similar_areas")  # columns of event_table
+
+
+def event_trend(area: Area, end: dt.date):
+    """The area's monthly events over three years (its DeSO and RegSO together): (first
+    month, codes, months, last 12 months, the 12 before) — for the page and the briefing."""
+    trend_start = published.trend_start(end)
+    children = cached.selection([area.code], False) or [area.code]
+    monthly, last12, prior12 = cached.monthly_total(trend_start, end, None, children)
+    return trend_start, children, monthly, last12, prior12
+
+
+def events(area: Area, end: dt.date) -> list[str]:
+    """Events by category in the last 12 months per 1 000 inhabitants against the
+    municipality and the similar areas; the monthly trend with intervention periods."""
+    st.subheader(t("horizon_here_and_now"))
+    if not c.events_delivered() or not c.events_placed():
+        return []
+    start = end - dt.timedelta(days=364)
+    sentences = []
     _table(
-        rows,
-        (t("per_1000_short"), t("municipality"), t("similar_areas")),
+        event_table(area, end).to_dict("records"),
+        tuple(t(k) for k in EVENT_RATES),
         2,
         f"handelser_{area.code}",
     )
     c.source_caption([*cached.event_sources(), "scb_deso"], i18n.date_range(start, end, lang()))
-    trend_start = dt.date(end.year - 3, end.month, 1)
-    children = cached.selection([area.code], False) or [area.code]
-    monthly, last12, prior12 = cached.monthly_total(trend_start, end, None, children)
+    trend_start, children, monthly, last12, prior12 = event_trend(area, end)
     shaded = c.presence_spans(cached.presence(trend_start, end), children, trend_start, end)
     c.chart(
         figures.monthly_trend(

@@ -29,14 +29,6 @@ def t(key: str, **kwargs) -> str:
     return i18n.t(key, lang(), **kwargs)
 
 
-def role() -> str:
-    """The viewer's role: from sign-in and the allow-list (ui/auth.py), else the
-    configured default."""
-    from ui import auth  # auth imports lang() from here
-
-    return auth.role()
-
-
 def _encode(value) -> str:
     if isinstance(value, list | tuple):
         return ",".join(str(v) for v in value)

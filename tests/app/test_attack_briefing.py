@@ -10,20 +10,21 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from pax import i18n, model
+from pax import i18n, published
 from tests.attacker import same_as_published
 from tests.conftest import DEMO_END
 from ui import briefing as ub
 from ui import components as c
+from ui import overview, profile
 
 
-def _check_trend(section, cached, areas) -> None:
-    """The section's monthly chart and sentence are the published trend's."""
-    start = ub._months_back(DEMO_END, 24)
-    frame, last, prior = cached.monthly_total(start, DEMO_END, [], areas)
+def _check_trend(section, cached, areas, categories) -> None:
+    """The section's monthly chart and sentence are the published trend's, over the same
+    months as on the pages (`published.trend_start`)."""
+    start = published.trend_start(DEMO_END)
+    frame, last, prior = cached.monthly_total(start, DEMO_END, categories, areas)
     fig = section.figures[0]
     bars = np.array([np.nan if y is None else y for y in fig.data[0].y], dtype=float)
     same_as_published(bars, frame["count"].astype(float).where(~frame["count_suppressed"]))
@@ -35,62 +36,44 @@ def _check_trend(section, cached, areas) -> None:
     assert c.trend_sentence(last, prior) in section.sentences
 
 
-def test_the_overview_briefing_shows_only_published_figures(cached):
-    b = ub.overview_briefing(DEMO_END, DEMO_END - dt.timedelta(days=14), [])
-    here = b.sections[0]
-    start = DEMO_END - dt.timedelta(days=27)
-    before = (ub._year_earlier(start), ub._year_earlier(DEMO_END))
-    windows = {"now": (start, DEMO_END), "before": before}
-    counts = cached.window_counts(windows).set_index(["category", "window"])
-    zero = pd.Series({"count": 0, "count_label": "0"})  # a window without events: no row
-    tiles = {t.label: t for t in here.tiles}
-    for cat in model.CATEGORIES:
-        tile = tiles[cat.label_sv]
-        now = counts.loc[(cat.id, "now")] if (cat.id, "now") in counts.index else zero
-        before = counts.loc[(cat.id, "before")] if (cat.id, "before") in counts.index else zero
-        assert tile.value == str(now["count_label"])
-        assert tile.delta == c.change_text(now["count"], before["count"])
-    _check_trend(here, cached, None)
+def _page_tiles(tiles) -> list[tuple]:
+    return [(t.label, t.value, t.delta) for t in tiles]
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_every_regso_briefing_shows_only_published_figures(cached, lang, monkeypatch):
-    """All 31 RegSO briefings: the tiles, the table per category and the trend."""
+def test_the_overview_briefing_prints_the_pages_figures(cached, lang, monkeypatch):
+    """Tiles of the three horizons are Översikt's own; the trend is Här och nu's."""
+    monkeypatch.setenv("PAX_LANGUAGE", lang)
+    b = ub.overview_briefing(DEMO_END, DEMO_END - dt.timedelta(days=14), [])
+    here, trust, social = b.sections
+    assert _page_tiles(here.tiles) == _page_tiles(overview.here_and_now_tiles(DEMO_END))
+    assert _page_tiles(trust.tiles) == _page_tiles(overview.trust_tiles(DEMO_END))
+    assert _page_tiles(social.tiles) == _page_tiles(overview.social_tiles())
+    _check_trend(here, cached, None, cached.categories()["id"].tolist())
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_regso_briefing_prints_the_pages_figures(cached, lang, monkeypatch):
+    """All 31 RegSO briefings: the tiles are the Här och nu map's count and rate for the
+    year, the table per category is Områden's, the trend is Områden's."""
     monkeypatch.setenv("PAX_LANGUAGE", lang)
     end = DEMO_END
     start = end - dt.timedelta(days=364)
     regso = cached.areas("regso")
-    population = float(regso["population"].sum())
     counts = cached.area_counts(start, end, "regso").set_index("code")
-    kommun = cached.window_counts({"year": (start, end)}).set_index("category")
-    per_category = {
-        cat.id: cached.area_counts(start, end, "regso", [cat.id]).set_index("code")
-        for cat in model.CATEGORIES
-    }
     for code in regso["code"]:
         b = ub.area_briefing(code, "regso", end)
         section = b.sections[0]
         this = counts.loc[code]
         assert section.tiles[0].value == str(this["count_label"])
-        assert section.tiles[1].value == i18n.number(
-            float(this["count"]) / this["population"] * 1000
-            if pd.notna(this["count"]) and this["population"] >= 500
-            else None,
-            2,
-            lang,
-        )
+        assert section.tiles[1].value == i18n.number(this["rate_per_1000"], 2, lang)
+        area = profile.area_of("regso", code)
+        page = profile.event_table(area, end)
         table = section.tables[0][1]
-        assert len(table) == len(model.CATEGORIES)
-        for row, cat in zip(table.itertuples(index=False), model.CATEGORIES):
-            here = per_category[cat.id].loc[code]
-            whole = kommun.loc[cat.id] if cat.id in kommun.index else None
-            assert row[1] == str(here["count_label"])
-            assert row[2] == i18n.number(here["rate_per_1000"], 2, lang)
-            assert row[3] == (str(whole["count_label"]) if whole is not None else "0")
-            whole_rate = (
-                float(whole["count"]) / population * 1000
-                if whole is not None and pd.notna(whole["count"])
-                else None
-            )
-            assert row[4] == i18n.number(whole_rate, 2, lang)
-        _check_trend(section, cached, cached.selection([code], False))
+        assert table.columns.tolist() == page.columns.tolist()
+        for key in profile.EVENT_RATES:
+            column = i18n.t(key, lang)
+            assert table[column].tolist() == [i18n.number(v, 2, lang) for v in page[column]]
+        for column in page.columns[:2]:
+            assert table[column].tolist() == page[column].tolist()
+        _check_trend(section, cached, profile.event_trend(area, end)[1], None)

@@ -10,7 +10,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pax import briefing
+from pax import briefing, i18n
 from tests import pdf
 from tests.conftest import DEMO_END
 from ui import briefing as ub
@@ -45,12 +45,15 @@ def test_overview_briefing_has_the_three_horizons_with_sourced_tiles(app_env):
     tiles = {t.label: t for s in b.sections for t in s.tiles}
     for label in ("Skottlossning", "Underrättelser till polisen", "Förtroende för polisen"):
         assert label in tiles
-    assert tiles["Folkmängd"].value == "102\u00a0519"  # SCB, 31 Dec 2023, as on the page
+    assert tiles["Folkmängd"].value == "102\u00a0519 personer"  # SCB, 31 Dec 2023, as on the page
     assert tiles["Folkmängd"].source == "Källa: SCB (Statistiska centralbyrån) · 2023"
     assert all(t.source.startswith("Källa: ") for t in tiles.values())
     assert "fiktiva demodata" in tiles["Skottlossning"].source
-    for label in ("Skottlossning", "Sprängning/detonation", "Vapengömma"):
-        assert _small(tiles[label].value)
+    for label in ("Skottlossning", "Sprängning/detonation", "Narkotika- och vapengömmor"):
+        assert _small(tiles[label].value.split(" (")[0]) or tiles[label].value in (
+            "färre än 3",
+            "dolt",
+        )
     assert [len(s.maps) for s in b.sections] == [1, 1, 1]
     assert b.fictional and b.since == since
     assert {"SCB (Statistiska centralbyrån)", "Pax lägesbild (genererat)"} <= set(
@@ -82,8 +85,9 @@ def test_area_briefing_names_the_area_and_compares_with_the_municipality(app_env
     title, table = b.sections[0].tables[0]
     assert title == "Händelser per kategori, senaste 12 månaderna"
     assert len(table) == 5
-    for column in ("Hovsjö (antal)", "Södertälje kommun (antal)"):
-        assert all(_small(v) for v in table[column])
+    assert all(_small(v) for v in table[i18n.t("events", "sv")])
+    for key in ("per_1000_short", "municipality", "similar_areas"):
+        assert table[i18n.t(key, "sv")].str.fullmatch(r"\d+,\d\d|–").all()  # as on the page
 
     doc = briefing.render_html(b, ub.STATIC_DIR)
     _self_contained(doc)
@@ -186,3 +190,22 @@ def test_the_printed_briefing_fills_its_sheets_with_static_maps(app_env, area):
         left, bottom, right, top = sheet.images[0]
         assert top - bottom > 0.3 * sheet.height
         assert "Uppgift saknas/dold" in sheet.text  # each map's legend, as text
+
+
+@pytest.mark.parametrize("area", [None, "hovsjo"])
+def test_an_english_briefing_has_no_swedish_words(app_env, monkeypatch, area):
+    """Every text of the document and of its maps (labels, legends, tooltips, the police
+    list's sentence, the sources table) in English, numbers in the English format."""
+    from tests.app.test_language import SWEDISH, SWEDISH_NUMBER
+
+    monkeypatch.setenv("PAX_LANGUAGE", "en")
+    if area:
+        b = ub.area_briefing(area, "regso", DEMO_END)
+    else:
+        b = ub.overview_briefing(DEMO_END, DEMO_END - dt.timedelta(days=14), [])
+    doc = briefing.render_html(b, ub.STATIC_DIR)
+    parts = [doc, *(html.unescape(s) for s in re.findall(r'srcdoc="([^"]*)"', doc))]
+    lines = [line.strip() for part in parts for line in _text(part).splitlines()]
+    swedish = [line for line in lines if SWEDISH.search(line) or SWEDISH_NUMBER.search(line)]
+    assert swedish == []
+    assert "Particularly vulnerable area" in doc or area is None

@@ -134,7 +134,9 @@ def test_the_weekday_grids_and_the_municipal_counts_together_pin_nothing(store_e
         for c in categories
     }
     for chosen in [None, *[[c] for c in categories]]:
-        grid = published.weekday_hour(con, SHOWN, start, end, chosen or None, None).set_index(["weekday", "hour"])
+        grid = published.weekday_hour(con, SHOWN, start, end, chosen or None, None).set_index(
+            ["weekday", "hour"]
+        )
         for d, h in blocks:
             cells = [cell[(d, h, c)] for c in chosen or categories]
             if (d, h) in grid.index:
