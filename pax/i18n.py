@@ -860,6 +860,32 @@ TERMS_EN = {
 }
 
 
+def source_text(
+    sources,
+    ids,
+    period,
+    lang: str = "sv",
+    short: bool = False,
+    fetched: str = "",
+    escape=str,
+) -> tuple[str, bool]:
+    """`Källa: SCB (Statistiska centralbyrån) · 2022 · hämtad …` for the sources `ids` (rows
+    of the store's sources table, indexed by id), and whether any of them is fictional — the
+    caller marks that (a badge on the page, words in the briefing). `short`: publishers
+    without their explanation in brackets (the wall screen); `escape` makes each publisher
+    safe for where the line is shown."""
+    parts, fictional = [], False
+    for sid in dict.fromkeys(ids):
+        if sid in sources.index:
+            publisher = str(term(sources.at[sid, "publisher"], lang))
+            parts.append(escape(publisher.split(" (")[0] if short else publisher))
+            fictional |= bool(sources.at[sid, "fictional"])
+    if not parts:
+        return f"{t('source', lang)}: {t('no_source_yet', lang)}", False
+    text = f"{t('source', lang)}: {', '.join(dict.fromkeys(parts))} · {period}"
+    return (f"{text} · {fetched}" if fetched else text), fictional
+
+
 def term(text, lang: str = "sv"):
     """A proper name from the data in the viewer's language (unchanged in Swedish)."""
     if lang == "en" and isinstance(text, str):

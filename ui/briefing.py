@@ -17,7 +17,7 @@ import streamlit as st
 
 from pax import briefing, config, figures, i18n, maps, model, published
 from pax.briefing import Briefing, Section, Tile
-from ui import auth, cached, overview, profile
+from ui import auth, cached, overview, profile, sources_panel
 from ui import components as c
 from ui.state import lang, t
 
@@ -43,14 +43,11 @@ class _Sources:
         self.table = cached.sources().set_index("id")
 
     def line(self, ids: Iterable[str], period) -> str:
-        parts, fictional = [], False
-        for sid in dict.fromkeys(ids):
-            if sid in self.table.index:
-                parts.append(str(i18n.term(self.table.at[sid, "publisher"], lang())))
-                fictional |= bool(self.table.at[sid, "fictional"])
-                if sid not in self.used:
-                    self.used.append(sid)
-        text = f"{t('source')}: {', '.join(dict.fromkeys(parts))} · {period}"
+        ids = list(ids)
+        self.used += [s for s in dict.fromkeys(ids) if s in self.table.index and s not in self.used]
+        text, fictional = i18n.source_text(
+            self.table, ids, period, lang(), fetched=sources_panel.freshness(ids)
+        )
         return text + (f" · {t('fictional')}" if fictional else "")
 
     def frame(self) -> pd.DataFrame:
@@ -290,9 +287,7 @@ def _area_events(code: str, level: str, name: str, end: dt.date, src: _Sources) 
     kommun_pop = cached.areas("kommun")["population"].iloc[0]
     kommun_rate = kommun_total / kommun_pop * 1000 if kommun_total is not None else None
     tiles = [
-        Tile(
-            t("events"), str(this["count_label"]), None, src.line(cached.event_sources(), period)
-        ),
+        Tile(t("events"), str(this["count_label"]), None, src.line(cached.event_sources(), period)),
         Tile(
             t("briefing_per_1000"),
             i18n.number(this["rate_per_1000"], 2, lang()),
@@ -505,9 +500,7 @@ def download_buttons(briefing_factory: Callable[[], Briefing], key: str) -> None
     with st.container(border=True):
         st.markdown(f"**{t('briefing_heading')}**")
         st.caption(t("briefing_help"))
-        if st.button(
-            t("briefing_make"), key=f"briefing_make_{key}", icon=":material/description:"
-        ):
+        if st.button(t("briefing_make"), key=f"briefing_make_{key}", icon=":material/description:"):
             with st.spinner(t("briefing_making")):
                 made = briefing_factory()
                 doc = briefing.render_html(made, STATIC_DIR)

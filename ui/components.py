@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pax import config, exports, i18n, privacy, safe
+from pax import config, exports, i18n, privacy, safe, stats
 from ui import auth, cached
 from ui.state import lang, t
 
@@ -55,26 +56,19 @@ def page_header(title_key: str, subtitle: str | None = None) -> None:
 def source_line(source_ids: Iterable[str], period: str) -> str:
     """`Källa: SCB · 2022` with the fictional flag where it applies, and when a synced
     source was fetched (`hämtad …`, `inaktuell` when older than twice its schedule)."""
-    source_ids = list(source_ids)
-    src = cached.sources().set_index("id")
-    parts, fictional = [], False
-    short = _presenting()  # the wall screen: `SCB`, not `SCB (Statistiska centralbyrån)`
-    for sid in dict.fromkeys(source_ids):
-        if sid in src.index:
-            publisher = str(i18n.term(src.at[sid, "publisher"], lang()))
-            parts.append(safe.markdown(publisher.split(" (")[0] if short else publisher))
-            fictional |= bool(src.at[sid, "fictional"])
-    if not parts:
-        return f"{t('source')}: {t('no_source_yet')}"
-    text = f"{t('source')}: {', '.join(dict.fromkeys(parts))} · {period}"
     from ui import sources_panel  # the sync status: when the data was fetched
 
-    fetched = sources_panel.freshness(source_ids)
-    if fetched:
-        text += f" · {fetched}"
-    if fictional:
-        text += f" · :orange-badge[{t('fictional')}]"
-    return text
+    source_ids = list(source_ids)
+    text, fictional = i18n.source_text(
+        cached.sources().set_index("id"),
+        source_ids,
+        period,
+        lang(),
+        short=_presenting(),  # the wall screen: `SCB`, not `SCB (Statistiska centralbyrån)`
+        fetched=sources_panel.freshness(source_ids),
+        escape=safe.markdown,
+    )
+    return text + (f" · :orange-badge[{t('fictional')}]" if fictional else "")
 
 
 def source_caption(source_ids: Iterable[str], period: str) -> None:
@@ -235,6 +229,21 @@ def legend_below(m) -> None:
     st.html(style + "".join(f"<div class='pax-legend-below'>{html}</div>" for html in below))
 
 
+def level_select(container=None) -> str:
+    """The area level (`?niva=`), RegSO or DeSO, the same on every page: RegSO by default
+    (31 areas a council member knows by name; DeSO for the finer picture)."""
+    from ui import state
+
+    return state.select(
+        t("level"),
+        ["regso", "deso"],
+        "niva",
+        "regso",
+        format_func=lambda v: t(f"level_{v}"),
+        container=container,
+    )
+
+
 def chart(fig, **kwargs) -> None:
     """A Plotly chart as wide as its column; on a wall screen wider than 1920 as much taller
     as the type is larger (`kiosk.scale`; its fonts come from `font()`)."""
@@ -328,32 +337,55 @@ def disclosure_note() -> None:
     st.caption(i18n.disclosure_note(policy.k, policy.noise, lang()))
 
 
-def year_to_date_tile(indicator_id: str, end: dt.date) -> None:
-    """Year to date against the same months last year; counts are summed from raw values
-    and protected once, medians (days) are the median of the monthly values."""
+@dataclass
+class TileData:
+    """One headline tile as the page shows it and the briefing prints it."""
+
+    label: str
+    value: str
+    delta: str | None
+    delta_color: str
+    source_ids: list[str]
+    period: str
+    help: str | None = None
+    spark: list | None = None
+
+    @property
+    def source(self) -> str:
+        return source_line(self.source_ids, self.period)
+
+
+def year_to_date(indicator_id: str, end: dt.date) -> TileData:
+    """An indicator's year to date against the same months last year (Översikt and
+    Förtroende): counts summed from raw values and protected once, medians (days) the
+    median of the monthly values."""
     row = cached.indicator(indicator_id)
     statistic = "sum" if row["kind"] == "count" else "median"
     start = dt.date(end.year, 1, 1)
     now, now_label = cached.measure_total(indicator_id, start, end, statistic)
     before, _ = cached.measure_total(
-        indicator_id, start.replace(year=end.year - 1), _year_earlier(end), statistic
+        indicator_id, stats.year_earlier(start), stats.year_earlier(end), statistic
     )
-    unit = i18n.unit(row["unit"], lang())
     value = now_label or i18n.number(now, 0, lang())
-    tile(
+    return TileData(
         i18n.name(row, lang()),
-        f"{value} {unit}".strip(),
+        f"{value} {i18n.unit(row['unit'], lang())}".strip(),
         change_text(now, before),
-        delta_color={"lower": "inverse", "higher": "normal"}.get(row["better"], "off"),
-        source=source_line([row["source_id"]], i18n.date_range(start, end, lang())),
+        {"lower": "inverse", "higher": "normal"}.get(row["better"], "off"),
+        [row["source_id"]],
+        i18n.date_range(start, end, lang()),
     )
 
 
-def _year_earlier(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
+def year_to_date_tile(indicator_id: str, end: dt.date) -> None:
+    shown = year_to_date(indicator_id, end)
+    tile(
+        shown.label,
+        shown.value,
+        shown.delta,
+        delta_color=shown.delta_color,
+        source=shown.source,
+    )
 
 
 def trend_sentence(last, prior) -> str:

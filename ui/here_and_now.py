@@ -64,14 +64,7 @@ def filters() -> View | None:
             help=t("category_groups_help"),
         )
         categories = list(cat_label) if choice == "alla" else [choice]
-    level = state.select(
-        t("level"),
-        ["regso", "deso"],
-        "niva",
-        "regso",
-        format_func=lambda v: t(f"level_{v}"),
-        container=f4,
-    )
+    level = c.level_select(f4)
     regso, deso = cached.areas("regso"), cached.areas("deso")
     all_names = {**dict(zip(regso["code"], regso["name"])), **dict(zip(deso["code"], deso["name"]))}
     # Free sets of areas are for analysts (the trend for A + B minus the trend for A would

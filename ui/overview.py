@@ -4,7 +4,6 @@ per horizon — and 'Sedan förra mötet', the changes beyond normal variation."
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -17,22 +16,7 @@ from ui.state import lang, t
 CATEGORY_TILES = (("shooting",), ("explosion",), ("car_fire",), ("drug_cache", "weapon_cache"))
 
 
-@dataclass
-class TileData:
-    """One headline tile as the page shows it and the briefing prints it."""
-
-    label: str
-    value: str
-    delta: str | None
-    delta_color: str
-    source_ids: list[str]
-    period: str
-    help: str | None = None
-    spark: list | None = None
-
-    @property
-    def source(self) -> str:
-        return c.source_line(self.source_ids, self.period)
+TileData = c.TileData
 
 
 def _spark(values) -> list | None:
@@ -98,27 +82,11 @@ TRUST_TILES = ("intel_reports", "money_seized_sek", "illicit_rentals_stopped")
 
 def trust_tiles(end: dt.date) -> list[TileData]:
     tiles = []
-    start = dt.date(end.year, 1, 1)
     for indicator_id in c.delivered_quietly(TRUST_TILES):
-        row = cached.indicator(indicator_id)
-        now, label = cached.measure_total(indicator_id, start, end)
-        before, _ = cached.measure_total(
-            indicator_id, stats.year_earlier(start), stats.year_earlier(end)
-        )
+        tile = c.year_to_date(indicator_id, end)
         series = cached.measure_monthly(indicator_id, dt.date(end.year - 1, end.month, 1), end)
-        monthly = series.set_index("period")["value"]
-        unit = i18n.unit(row["unit"], lang())
-        tiles.append(
-            TileData(
-                i18n.name(row, lang()),
-                f"{label or i18n.number(now, 0, lang())} {unit}".strip(),
-                c.change_text(now, before),
-                "normal",
-                [row["source_id"]],
-                i18n.date_range(start, end, lang()),
-                spark=_spark(monthly),
-            )
-        )
+        tile.spark = _spark(series.set_index("period")["value"])
+        tiles.append(tile)
     survey = cached.survey("trust_police", "kommun", lang=lang())
     if not survey.empty:
         row = cached.indicator("trust_police")

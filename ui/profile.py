@@ -39,14 +39,7 @@ class Area:
 
 def choose() -> Area:
     a, b = st.columns([1, 3])
-    level = state.select(
-        t("level"),
-        ["regso", "deso"],
-        "niva",
-        "regso",
-        format_func=lambda v: t(f"level_{v}"),
-        container=a,
-    )
+    level = c.level_select(a)
     areas = cached.areas(level)
     names = dict(zip(areas["code"], areas["name"]))
     default = "hovsjo" if "hovsjo" in names else next(iter(names))

@@ -51,14 +51,7 @@ def picker() -> Choice:
     indicator_id = state.select(
         t("indicator"), list(names), "ind", next(iter(names)), format_func=names.get, container=b
     )
-    level = state.select(
-        t("level"),
-        ["deso", "regso"],
-        "niva",
-        "deso",
-        format_func=lambda v: t(f"level_{v}"),
-        container=d,
-    )
+    level = c.level_select(d)
     row = cached.indicator(indicator_id)
     return Choice(row, level, 0 if row["kind"] == "count" else 1, i18n.unit(row["unit"], lang()))
 

@@ -132,14 +132,7 @@ def trust_and_silence() -> None:
     indicator_id = state.select(
         t("indicator"), list(SURVEY), "enk", SURVEY[0], format_func=_name, container=a
     )
-    level = state.select(
-        t("level"),
-        ["regso", "deso"],
-        "niva",
-        "regso",
-        format_func=lambda v: t(f"level_{v}"),
-        container=d,
-    )
+    level = c.level_select(d)
     values = cached.survey(indicator_id, level, lang=lang())
     if values.empty:
         st.info(t("no_data"))

@@ -17,15 +17,9 @@ from pax.ingest.places import CRS_NAMES
 from pax.ingest.run import import_file
 from ui import auth, cached
 from ui import components as c
-from ui.state import lang
+from ui.state import lang, t
 
 TYPES = ["csv", "txt", "xlsx", "json", "geojson", "gpkg"]
-KIND_LABELS = {
-    "events": "Händelser",
-    "measures": "Mått (indikatorer)",
-    "interventions": "Insatser",
-    "areas": "Områden",
-}
 
 
 def allowed() -> bool:
@@ -51,40 +45,21 @@ def _safe_name(name: str) -> str:
 
 
 def panel() -> None:
-    sv = lang() != "en"
-    st.header("Importera en fil" if sv else "Import a file")
-    st.caption(
-        "Samma kontroller som `python -m pax import`: rader som inte går att importera "
-        "sparas med skäl i en karantänfil, de övriga läses in, och inget i datalagret "
-        f"ändras om filen inte kan läsas. Största fil: {config.get('PAX_IMPORT_MAX_MB')} MB."
-        if sv
-        else "The same checks as `python -m pax import`: rows that cannot be imported are kept "
-        "with their reason in a quarantine file, the rest go in, and nothing in the store "
-        "changes when the file cannot be read."
-    )
-    upload = st.file_uploader("Fil" if sv else "File", type=TYPES, key="import_file")
+    st.header(t("import_title"))
+    st.caption(t("import_help", mb=config.get("PAX_IMPORT_MAX_MB")))
+    upload = st.file_uploader(t("import_file"), type=TYPES, key="import_file")
     c1, c2, c3 = st.columns(3)
-    kind = c1.selectbox(
-        "Innehåll" if sv else "Content",
-        ["auto", *KINDS],
-        format_func=lambda k: "Upptäck automatiskt" if k == "auto" else KIND_LABELS[k],
-        key="import_kind",
-    )
+    # The choices' names are made here, in this run's language: a format_func is also
+    # called outside the run (AppTest), where the URL's language cannot be read.
+    kinds = {"auto": t("import_auto")} | {k: t(f"import_kind_{k}") for k in KINDS}
+    kind = c1.selectbox(t("import_kind"), list(kinds), format_func=kinds.get, key="import_kind")
+    crs_names = {"auto": t("import_auto")} | {c: f"{name} ({c})" for c, name in CRS_NAMES.items()}
     crs = c2.selectbox(
-        "Koordinatsystem",
-        ["auto", *CRS_NAMES],
-        key="import_crs",
-        format_func=lambda c: "Upptäck automatiskt" if c == "auto" else f"{CRS_NAMES[c]} ({c})",
+        t("import_crs"), list(crs_names), format_func=crs_names.get, key="import_crs"
     )
-    source = c3.text_input(
-        "Källa (utgivare)" if sv else "Source (publisher)", key="import_source", max_chars=80
-    )
-    dry_run = st.checkbox(
-        "Provkör utan att spara" if sv else "Dry run (save nothing)", key="import_dry"
-    )
-    if not st.button(
-        "Importera" if sv else "Import", type="primary", disabled=upload is None, key="import_go"
-    ):
+    source = c3.text_input(t("import_source"), key="import_source", max_chars=80)
+    dry_run = st.checkbox(t("import_dry_run"), key="import_dry")
+    if not st.button(t("import_go"), type="primary", disabled=upload is None, key="import_go"):
         return
     opts = Options(
         kind=None if kind == "auto" else kind,
@@ -92,29 +67,29 @@ def panel() -> None:
         source=source.strip() or None,
         dry_run=dry_run,
     )
-    with st.status("Importerar …" if sv else "Importing …", expanded=True) as status:
+    with st.status(t("import_running"), expanded=True) as status:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / _safe_name(upload.name)
             path.write_bytes(upload.getvalue())
             st.write(f"{path.name} ({len(upload.getvalue()) / 1024:.0f} kB)")
-            bar = st.progress(0.0, text="Startar …")
+            bar = st.progress(0.0, text=t("import_starting"))
             try:
                 report = import_file(path, opts, progress=lambda f, text: bar.progress(f, text))
             except ImportError_ as exc:
                 auth.audited("import", path.name, None, error=str(exc), dry_run=dry_run)
-                status.update(label="Filen kunde inte importeras", state="error")
+                status.update(label=t("import_failed"), state="error")
                 st.error(safe.markdown(exc))
                 return
-        bar.progress(1.0, text="Klart")
+        bar.progress(1.0, text=t("import_done"))
         auth.audited("import", path.name, report.rows_read, **_counts(report), dry_run=dry_run)
         state = "error" if report.exit_code == 2 else "complete"
         status.update(
-            label="Klart" if state == "complete" else "Ingen rad importerades", state=state
+            label=t("import_done") if state == "complete" else t("import_nothing"), state=state
         )
     _show(report)
     if report.imported and not dry_run:
         cached.clear()
-        st.success("Importen är klar; sidorna visar nu de nya uppgifterna.")
+        st.success(t("import_refreshed"))
 
 
 def _counts(report) -> dict[str, int]:
@@ -128,26 +103,23 @@ def _show(report) -> None:
     for col, (label, value) in zip(
         cols,
         (
-            ("Lästa rader", report.rows_read),
-            ("Importerade", report.imported),
-            ("Avvisade", report.rejected),
-            ("Dubbletter", report.duplicates),
-            ("Överhoppade", report.skipped),
+            (t("import_rows_read"), report.rows_read),
+            (t("import_imported"), report.imported),
+            (t("import_rejected"), report.rejected),
+            (t("import_duplicates"), report.duplicates),
+            (t("import_skipped"), report.skipped),
         ),
     ):
         col.metric(label, value)
     for note in report.notes:
         st.caption(safe.markdown(note))  # notes may quote the file's own headers
     if report.errors:
-        st.subheader("Avvisade rader")
+        st.subheader(t("import_rejected_rows"))
         # Values from the file are shown as plain table cells, never as HTML or markdown.
         rejected = pd.DataFrame(report.errors).rename(
-            columns={"row": "Rad", "column": "Kolumn", "value": "Värde", "reason": "Skäl"}
+            columns={name: t(f"import_{name}") for name in ("row", "column", "value", "reason")}
         )
         st.dataframe(rejected, hide_index=True, width="stretch")
         c.downloads(rejected, f"avvisade_{Path(report.file).stem}")
         if report.quarantine:
-            st.caption(
-                f"Alla avvisade rader finns i {Path(report.quarantine).name} "
-                "(mappen quarantine bredvid datalagret)."
-            )
+            st.caption(t("import_quarantine", file=Path(report.quarantine).name))

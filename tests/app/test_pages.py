@@ -1,6 +1,7 @@
 """AppTest for every page: it renders without exceptions, shows its Swedish title, its
 figures and the fictional-data label where demo data appear."""
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -136,10 +137,33 @@ def test_here_and_now_custom_range_and_year_to_date(app_env, monkeypatch):
     assert not at.exception and _widget(at, "selectbox", "Period").value == "ytd"
 
 
+def _area_events(at) -> int:
+    """The events of the map's area table that are shown as numbers (not `<3`)."""
+    table = next(d.value for d in at.dataframe if "Gi*" in d.value.columns)
+    return sum(int(v) for v in table["Händelser"] if str(v).isdigit())
+
+
 def test_changing_a_filter_updates_the_url(app_env):
+    """Choosing a period other than the default (365 days) rewrites `?dagar=` and what the
+    page shows: the map's source line names the new window and the map counts fewer events."""
+    from pax import i18n
+    from ui import cached
+
+    end = cached.as_of()
+    year = i18n.date_range(end - dt.timedelta(days=364), end)
+    four_weeks = i18n.date_range(end - dt.timedelta(days=27), end)
     at = _run("har_och_nu.py")
-    _widget(at, "selectbox", "Period").set_value("365").run()
-    assert at.query_params["dagar"] == ["365"] or at.query_params["dagar"] == "365"
+    assert at.query_params["dagar"] in (["365"], "365")
+    map_source = next(c.value for c in at.caption if "Polismyndigheten" in c.value)
+    assert year in map_source
+    year_events = _area_events(at)
+    _widget(at, "selectbox", "Period").set_value("28").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["dagar"] in (["28"], "28")
+    assert _widget(at, "selectbox", "Period").value == "28"
+    map_source = next(c.value for c in at.caption if "Polismyndigheten" in c.value)
+    assert four_weeks in map_source and year not in map_source
+    assert _area_events(at) < year_events
 
 
 def test_the_area_select_box_scopes_the_compstat_table(app_env):
