@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from dataclasses import dataclass
 
 import folium
 import mapclassify
@@ -61,6 +62,28 @@ ZERO_OUTLINE = "#5f5f5f"
 AREA_OUTLINE = "#ffffff"
 
 
+@dataclass(frozen=True)
+class MapSettings:
+    """A deployment's map settings: an optional online basemap (`PAX_TILES_URL`,
+    `PAX_TILES_ATTRIBUTION`) and where the app serves Leaflet (`PAX_STATIC_URL`). The
+    default is the closed network's: no basemap, assets under /app/static."""
+
+    tiles_url: str = ""
+    tiles_attribution: str = ""
+    static_url: str = "/app/static"
+
+    @classmethod
+    def from_config(cls) -> MapSettings:
+        return cls(
+            config.get("PAX_TILES_URL"),
+            config.get("PAX_TILES_ATTRIBUTION"),
+            config.get("PAX_STATIC_URL"),
+        )
+
+
+OFFLINE = MapSettings()
+
+
 def safe_text(value) -> str:
     """Text safe inside folium's HTML and JS template literals (`pax.safe.html`)."""
     return safe.html(value)
@@ -72,9 +95,9 @@ def _walk(element):
         yield from _walk(child)
 
 
-def localize(m: folium.Map, static_url: str | None = None) -> folium.Map:
+def localize(m: folium.Map, static_url: str = OFFLINE.static_url) -> folium.Map:
     """Point every JS/CSS asset of the map at our local copies; refuse unknown ones."""
-    base = (static_url or config.get("PAX_STATIC_URL")).rstrip("/")
+    base = static_url.rstrip("/")
     for element in _walk(m):
         for attr, local in (("default_js", LOCAL_JS), ("default_css", LOCAL_CSS)):
             assets = getattr(element, attr, None)
@@ -101,12 +124,12 @@ def base_map(
     font_px: int = 14,
     lang: str = "sv",
     legends_below: bool = False,
+    settings: MapSettings = OFFLINE,
 ) -> folium.Map:
-    """An offline base map: no tiles unless PAX_TILES_URL is set. `lang` is the language of
-    the map's own words (legend, layer names); the caller's titles come translated.
+    """A base map: no tiles unless `settings` name a basemap. `lang` is the language of the
+    map's own words (the basemap's layer name); the caller's titles come translated.
     `legends_below`: legends are kept in `m.pax_below` for the page to show under the map
     (`ui.components.legend_below`) instead of covering the areas they explain."""
-    tiles_url = config.get("PAX_TILES_URL")
     m = folium.Map(
         location=center,
         zoom_start=zoom,
@@ -117,10 +140,10 @@ def base_map(
         zoom_snap=0.25,  # fit a municipality's outline closely, not at the next whole zoom
         zoom_delta=0.5,
     )
-    if tiles_url:
+    if settings.tiles_url:
         folium.TileLayer(
-            tiles=tiles_url,
-            attr=config.get("PAX_TILES_ATTRIBUTION") or " ",
+            tiles=settings.tiles_url,
+            attr=settings.tiles_attribution or " ",
             name=i18n.t("basemap", lang),
         ).add_to(m)
     style = (
@@ -132,7 +155,6 @@ def base_map(
         f".leaflet-control-layers{{font-size:{font_px}px}}</style>"
     )
     m.get_root().header.add_child(folium.Element(style))
-    m.pax_lang = lang
     m.pax_below = [] if legends_below else None
     return m
 
@@ -184,8 +206,10 @@ def add_areas(
     legend_title: str = "",
     fmt=lambda v: f"{v:g}",
     show: bool = True,
+    lang: str = "sv",
 ) -> folium.Map:
-    """Area polygons, optionally coloured by `value_col` in quantile classes.
+    """Area polygons, optionally coloured by `value_col` in quantile classes (the legend's
+    own words in `lang`).
 
     `areas` has `code`, `name`, `geometry` (GeoJSON text) and `label_col` (our own text,
     escaped here). Hidden or missing values are grey."""
@@ -223,14 +247,14 @@ def add_areas(
     )
     layer.add_to(m)
     if value_col and breaks:
-        add_legend(m, legend_title, breaks, palette, fmt)
+        add_legend(m, legend_title, breaks, palette, fmt, lang)
     return m
 
 
-def add_legend(m: folium.Map, title: str, breaks: list[float], palette, fmt) -> None:
-    _control(
-        m, legend_html(title, breaks, palette, fmt, getattr(m, "pax_lang", "sv")), "bottomright"
-    )
+def add_legend(
+    m: folium.Map, title: str, breaks: list[float], palette, fmt, lang: str = "sv"
+) -> None:
+    _control(m, legend_html(title, breaks, palette, fmt, lang), "bottomright")
 
 
 def legend_html(title: str, breaks: list[float], palette, fmt, lang: str = "sv") -> str:
@@ -342,13 +366,18 @@ def _point_layer(
     group.add_to(m)
 
 
-def finish(m: folium.Map, bounds=None, layer_control: bool = True) -> folium.Map:
+def finish(
+    m: folium.Map,
+    bounds=None,
+    layer_control: bool = True,
+    settings: MapSettings = OFFLINE,
+) -> folium.Map:
     """Add the layer control, fit bounds and localise assets (call last)."""
     if layer_control:
         folium.LayerControl(collapsed=False).add_to(m)
     if bounds:
         _fit(m, bounds)
-    return localize(m)
+    return localize(m, settings.static_url)
 
 
 def _fit(m: folium.Map, bounds) -> None:
@@ -491,12 +520,17 @@ def events_map(
     font_px: int = 14,
     lang: str = "sv",
     legends_below: bool = False,
+    settings: MapSettings = OFFLINE,
 ) -> folium.Map:
     """The Här och nu map from protected inputs: area values (with `label`), heat points,
     tested hotspots, preventive presence, the police-listed areas and schools. `names`
     holds the layer and legend titles. Nothing here is drawn per event."""
-    m = base_map(height=height, font_px=font_px, lang=lang, legends_below=legends_below)
-    add_areas(m, counts, names["areas"], value_col, legend_title=names["legend"], fmt=fmt)
+    m = base_map(
+        height=height, font_px=font_px, lang=lang, legends_below=legends_below, settings=settings
+    )
+    add_areas(
+        m, counts, names["areas"], value_col, legend_title=names["legend"], fmt=fmt, lang=lang
+    )
     if selected is not None and (counts["code"] == selected).any():
         add_outlines(
             m,
@@ -520,12 +554,16 @@ def events_map(
         )
     if presence is not None and not presence.empty:
         add_presence(m, presence, names["presence"])
-    outlines = police.drop_duplicates("police_area").assign(
-        label=lambda d: d["police_area"] + " – " + d["status"] + " (" + d["year"].astype(str) + ")"
+    outlines = police.drop_duplicates("police_area")
+    outlines = outlines.assign(
+        label=[
+            f"{a} – {i18n.term(status, lang)} ({y})"
+            for a, status, y in zip(outlines["police_area"], outlines["status"], outlines["year"])
+        ]
     )
     add_outlines(m, outlines, names["police"])
     add_points(m, places.assign(label=places["name"]), names["schools"])
-    return finish(m, bounds=framing(counts, selected))
+    return finish(m, bounds=framing(counts, selected), settings=settings)
 
 
 def framing(areas: pd.DataFrame, selected: str | None = None) -> list[list[float]] | None:

@@ -74,7 +74,9 @@ def _choropleth(
     data: pd.DataFrame, name: str, value_col: str, legend: str, fmt, palette=maps.PALETTE
 ) -> folium.Map:
     m = maps.base_map(height=MAP_HEIGHT, font_px=13, lang=lang(), legends_below=True)
-    maps.add_areas(m, data, name, value_col, palette=palette, legend_title=legend, fmt=fmt)
+    maps.add_areas(
+        m, data, name, value_col, palette=palette, legend_title=legend, fmt=fmt, lang=lang()
+    )
     return m
 
 

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pax import config, exports, i18n, privacy, safe, stats
+from pax import config, exports, i18n, maps, privacy, safe, stats
 from ui import auth, cached
 from ui.state import lang, t
 
@@ -227,6 +227,11 @@ def legend_below(m) -> None:
         ".pax-legend-below div{display:inline-block}</style>"
     )
     st.html(style + "".join(f"<div class='pax-legend-below'>{html}</div>" for html in below))
+
+
+def map_settings() -> maps.MapSettings:
+    """This deployment's map settings (basemap, where Leaflet is served)."""
+    return maps.MapSettings.from_config()
 
 
 def level_select(container=None) -> str:

@@ -172,6 +172,7 @@ def map_section(v: View) -> None:
         font_px=c.font(),
         lang=lang(),
         legends_below=True,
+        settings=c.map_settings(),
     )
     clicked = c.render_map(m, key=f"har_och_nu_map_{v.level}", height=640, clickable=True)
     c.legend_below(m)

@@ -174,7 +174,14 @@ def here_and_now_map(end: dt.date, height: int) -> None:
     hot["label"] = [
         f"{n}: {maps.HOTSPOT_LABELS.get(int(k), '')}" for n, k in zip(hot["name"], hot["cls"])
     ]
-    m = maps.base_map(height=height, zoom=10, font_px=c.font(), lang=lang(), legends_below=True)
+    m = maps.base_map(
+        height=height,
+        zoom=10,
+        font_px=c.font(),
+        lang=lang(),
+        legends_below=True,
+        settings=c.map_settings(),
+    )
     maps.add_areas(
         m,
         counts,
@@ -182,9 +189,12 @@ def here_and_now_map(end: dt.date, height: int) -> None:
         "count",
         legend_title=t("events"),
         fmt=lambda v: i18n.number(v, 0, lang()),
+        lang=lang(),
     )
     maps.add_hotspots(m, hot, t("layer_hot_areas"), "Gi*", outline=True, legend=False)
-    maps.finish(m, bounds=maps.bounds_of(counts["geometry"]), layer_control=False)
+    maps.finish(
+        m, bounds=maps.bounds_of(counts["geometry"]), layer_control=False, settings=c.map_settings()
+    )
     c.render_map(m, key="overview_here", height=height)
     c.legend_below(m)
     c.source_caption([*cached.event_sources(), "scb_geo"], t("last_days", n=90) + " · hotspots Gi*")
@@ -210,7 +220,14 @@ def trust_map(height: int) -> None:
         f"{n}: {why}" if isinstance(why, str) and why else f"{n}: {i18n.number(v, 0, lang())} %"
         for n, v, why in zip(data["name"], data["value"], data["hidden_reason"])
     ]
-    m = maps.base_map(height=height, zoom=10, font_px=c.font(), lang=lang(), legends_below=True)
+    m = maps.base_map(
+        height=height,
+        zoom=10,
+        font_px=c.font(),
+        lang=lang(),
+        legends_below=True,
+        settings=c.map_settings(),
+    )
     maps.add_areas(
         m,
         data,
@@ -219,8 +236,11 @@ def trust_map(height: int) -> None:
         palette=maps.PALETTE_GOOD,
         legend_title="%",
         fmt=lambda v: i18n.number(v, 0, lang()),
+        lang=lang(),
     )
-    maps.finish(m, bounds=maps.bounds_of(data["geometry"]), layer_control=False)
+    maps.finish(
+        m, bounds=maps.bounds_of(data["geometry"]), layer_control=False, settings=c.map_settings()
+    )
     c.render_map(m, key="overview_trust", height=height)
     c.legend_below(m)
     c.source_caption([cached.indicator("trust_police")["source_id"]], year)
@@ -244,7 +264,14 @@ def social_map(height: int) -> None:
         f"{n}: {i18n.number(v, 0, lang())} %" for n, v in zip(data["name"], data["value"])
     ]
     row = cached.indicator("share_low_economic_standard")
-    m = maps.base_map(height=height, zoom=10, font_px=c.font(), lang=lang(), legends_below=True)
+    m = maps.base_map(
+        height=height,
+        zoom=10,
+        font_px=c.font(),
+        lang=lang(),
+        legends_below=True,
+        settings=c.map_settings(),
+    )
     maps.add_areas(
         m,
         data,
@@ -252,8 +279,11 @@ def social_map(height: int) -> None:
         "value",
         legend_title="%",
         fmt=lambda v: i18n.number(v, 0, lang()),
+        lang=lang(),
     )
-    maps.finish(m, bounds=maps.bounds_of(data["geometry"]), layer_control=False)
+    maps.finish(
+        m, bounds=maps.bounds_of(data["geometry"]), layer_control=False, settings=c.map_settings()
+    )
     c.render_map(m, key="overview_social", height=height)
     c.legend_below(m)
     c.source_caption(["scb_deso"], f"{i18n.name(row, lang())} {values['period'].iloc[0]}")

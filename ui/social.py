@@ -99,11 +99,11 @@ def _units_only(ch: Choice) -> None:
             f"{t('municipality')} {latest['period']}",
             f"{ch.fmt(latest['value'])} {ch.unit}".strip(),
         )
-    m = maps.base_map(height=600, font_px=c.font(), lang=lang())
+    m = maps.base_map(height=600, font_px=c.font(), lang=lang(), settings=c.map_settings())
     shapes = cached.areas(ch.level).assign(label=lambda d: d["name"])
     maps.add_outlines(m, shapes, t(f"level_{ch.level}"), color="#555555", dash=None)
     placed, unplaced = _units_layer(m, ch, cached.places())
-    maps.finish(m, bounds=maps.framing(shapes))
+    maps.finish(m, bounds=maps.framing(shapes), settings=c.map_settings())
     c.render_map(m, key=f"social_units_{ch.level}", height=600)
     st.caption(t("units_note", placed=placed, names=", ".join(unplaced) or "–"))
     c.source_caption([ch.indicator["source_id"]], str(cached.unit_values(ch.id)["period"].max()))
@@ -126,7 +126,9 @@ def map_and_table(ch: Choice) -> tuple[pd.DataFrame, str] | None:
     data = shapes.merge(latest, left_on="code", right_on="area_code", how="left")
     data["label"] = [f"{n}: {ch.fmt(v)} {ch.unit}" for n, v in zip(data["name"], data["value"])]
     palette = maps.PALETTE_GOOD if ch.indicator["better"] == "higher" else maps.PALETTE
-    m = maps.base_map(height=600, font_px=c.font(), lang=lang(), legends_below=True)
+    m = maps.base_map(
+        height=600, font_px=c.font(), lang=lang(), legends_below=True, settings=c.map_settings()
+    )
     maps.add_areas(
         m,
         data,
@@ -135,6 +137,7 @@ def map_and_table(ch: Choice) -> tuple[pd.DataFrame, str] | None:
         palette=palette,
         legend_title=f"{ch.name} ({ch.unit}) – {t('better_' + ch.indicator['better'])}",
         fmt=ch.fmt,
+        lang=lang(),
     )
     places = cached.places()
     maps.add_points(
@@ -149,7 +152,7 @@ def map_and_table(ch: Choice) -> tuple[pd.DataFrame, str] | None:
         color="#2e7d32",
     )
     placed, unplaced = _units_layer(m, ch, places)
-    maps.finish(m, bounds=maps.framing(data))
+    maps.finish(m, bounds=maps.framing(data), settings=c.map_settings())
     map_col, table_col = st.columns([3, 2], gap="large")
     with map_col:
         st.subheader(f"{safe.markdown(ch.name)}, {year}")

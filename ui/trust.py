@@ -155,7 +155,9 @@ def trust_and_silence() -> None:
         )
     ]
     palette = maps.PALETTE_GOOD if row["better"] == "higher" else maps.PALETTE
-    m = maps.base_map(height=520, font_px=c.font(), lang=lang(), legends_below=True)
+    m = maps.base_map(
+        height=520, font_px=c.font(), lang=lang(), legends_below=True, settings=c.map_settings()
+    )
     maps.add_areas(
         m,
         data,
@@ -164,8 +166,9 @@ def trust_and_silence() -> None:
         palette=palette,
         legend_title=f"{_name(indicator_id)} (%) – {t('better_' + row['better'])}",
         fmt=lambda v: i18n.number(v, 0, lang()),
+        lang=lang(),
     )
-    maps.finish(m, bounds=maps.framing(data))
+    maps.finish(m, bounds=maps.framing(data), settings=c.map_settings())
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader(f"{safe.markdown(_name(indicator_id))}, {year}")

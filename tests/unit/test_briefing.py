@@ -28,8 +28,8 @@ NO_CHROMIUM = "Chromium saknas: installera Debians paket chromium för PDF- och 
 RESOURCE = re.compile(r"""\b(?:src|href)\s*=\s*["']?\s*https?://""", re.I)
 
 
-def _map(heat: bool = False, below: bool = False):
-    m = maps.base_map(height=300, legends_below=below)
+def _map(heat: bool = False, below: bool = False, settings: maps.MapSettings = maps.OFFLINE):
+    m = maps.base_map(height=300, legends_below=below, settings=settings)
     areas = pd.DataFrame(
         {
             "code": ["a", "b"],
@@ -173,9 +173,8 @@ def test_a_briefing_without_charts_carries_no_plotly():
     assert "Plotly" not in doc and len(doc) < 100_000
 
 
-def test_online_basemap_tiles_never_reach_the_file(monkeypatch):
-    monkeypatch.setenv("PAX_TILES_URL", "https://tiles.example.org/{z}/{x}/{y}.png")
-    m = _map()
+def test_online_basemap_tiles_never_reach_the_file():
+    m = _map(settings=maps.MapSettings(tiles_url="https://tiles.example.org/{z}/{x}/{y}.png"))
     b = _briefing()
     b.sections[0].maps = [m]
     doc = briefing.render_html(b, STATIC)
