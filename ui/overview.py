@@ -164,6 +164,18 @@ def show_tiles(tiles: list[TileData], compact: bool = False) -> None:
         st.caption(" · ".join(dict.fromkeys(tile.source for tile in tiles)))
 
 
+def _small_map(height: int):
+    """One of Översikt's three small maps: legends under it, the viewer's language."""
+    return maps.base_map(
+        height=height,
+        zoom=10,
+        font_px=c.font(),
+        lang=lang(),
+        legends_below=True,
+        settings=c.map_settings(),
+    )
+
+
 def here_and_now_map(end: dt.date, height: int) -> None:
     if not c.events_placed():
         return
@@ -174,14 +186,7 @@ def here_and_now_map(end: dt.date, height: int) -> None:
     hot["label"] = [
         f"{n}: {maps.HOTSPOT_LABELS.get(int(k), '')}" for n, k in zip(hot["name"], hot["cls"])
     ]
-    m = maps.base_map(
-        height=height,
-        zoom=10,
-        font_px=c.font(),
-        lang=lang(),
-        legends_below=True,
-        settings=c.map_settings(),
-    )
+    m = _small_map(height)
     maps.add_areas(
         m,
         counts,
@@ -220,14 +225,7 @@ def trust_map(height: int) -> None:
         f"{n}: {why}" if isinstance(why, str) and why else f"{n}: {i18n.number(v, 0, lang())} %"
         for n, v, why in zip(data["name"], data["value"], data["hidden_reason"])
     ]
-    m = maps.base_map(
-        height=height,
-        zoom=10,
-        font_px=c.font(),
-        lang=lang(),
-        legends_below=True,
-        settings=c.map_settings(),
-    )
+    m = _small_map(height)
     maps.add_areas(
         m,
         data,
@@ -264,14 +262,7 @@ def social_map(height: int) -> None:
         f"{n}: {i18n.number(v, 0, lang())} %" for n, v in zip(data["name"], data["value"])
     ]
     row = cached.indicator("share_low_economic_standard")
-    m = maps.base_map(
-        height=height,
-        zoom=10,
-        font_px=c.font(),
-        lang=lang(),
-        legends_below=True,
-        settings=c.map_settings(),
-    )
+    m = _small_map(height)
     maps.add_areas(
         m,
         data,
