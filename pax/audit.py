@@ -11,6 +11,10 @@ store), not in the DuckDB store, because
   read-only; SQLite (WAL mode, a busy timeout) takes short appends from several app
   processes and the command line at once.
 
+With a PostgreSQL store (`PAX_DATABASE_URL`) the log is the table `pax_audit.audit` of the
+primary (`PAX_DATABASE_WRITE_URL`), in a schema of its own that a publish never swaps, so
+every app replica on every host writes to one log; it is read where the app reads.
+
 The log is append-only: this module has no update or delete. Times are UTC.
 """
 
@@ -55,6 +59,18 @@ _READ = (
 )
 
 
+_PG_SCHEMA = "CREATE SCHEMA IF NOT EXISTS pax_audit; " + _SCHEMA.replace(
+    "audit (", "pax_audit.audit (", 1
+).replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY").replace("--", "-- ")
+
+
+def _pg(file: Path | None) -> bool:
+    """The log is PostgreSQL's (a shared store, and no file asked for)."""
+    from pax import db
+
+    return file is None and bool(db.write_url())
+
+
 def path(env: Mapping[str, str] | None = None) -> Path:
     """`PAX_AUDIT`, or `audit.sqlite3` in the store's folder."""
     configured = config.get("PAX_AUDIT", env)
@@ -85,23 +101,32 @@ def record(
     if action not in ACTIONS:
         raise ValueError(f"okänd händelse i granskningsloggen: {action!r}")
     at = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(tzinfo=None)
+    values = (
+        at.isoformat(timespec="seconds"),
+        who,
+        role,
+        action,
+        Path(str(what)).name,
+        None if rows is None else int(rows),
+        channel,
+        json.dumps(dict(detail or {}), ensure_ascii=False, default=str),
+    )
+    insert = "INSERT INTO {t} (at, who, role, action, what, rows, channel, detail) VALUES "
+    if _pg(file):
+        import psycopg
+
+        from pax import db
+
+        with psycopg.connect(db.write_url()) as pg:
+            pg.execute(_PG_SCHEMA)
+            pg.execute(
+                insert.format(t="pax_audit.audit") + "(%s, %s, %s, %s, %s, %s, %s, %s)", values
+            )
+        return
     con = _connect(file or path())
     try:
         with con:
-            con.execute(
-                "INSERT INTO audit (at, who, role, action, what, rows, channel, detail) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    at.isoformat(timespec="seconds"),
-                    who,
-                    role,
-                    action,
-                    Path(str(what)).name,
-                    None if rows is None else int(rows),
-                    channel,
-                    json.dumps(dict(detail or {}), ensure_ascii=False, default=str),
-                ),
-            )
+            con.execute(insert.format(t="audit") + "(?, ?, ?, ?, ?, ?, ?, ?)", values)
     finally:
         con.close()
 
@@ -110,16 +135,32 @@ def read(
     start: dt.date | None = None, end: dt.date | None = None, file: Path | None = None
 ) -> pd.DataFrame:
     """Entries from `start` to `end` (UTC dates, both included), newest first."""
-    file = file or path()
-    if not file.exists():
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+    empty = pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
     low = start.isoformat() if start else ""
     high = (end + dt.timedelta(days=1)).isoformat() if end else "9999"
-    con = _connect(file)
-    try:
-        frame = pd.read_sql_query(_READ, con, params=(low, high))
-    finally:
-        con.close()
+    if _pg(file):
+        import psycopg
+
+        from pax import db
+
+        with psycopg.connect(db.read_url() or db.write_url()) as pg:
+            try:
+                cur = pg.execute(
+                    _READ.replace("FROM audit", "FROM pax_audit.audit").replace("?", "%s"),
+                    (low, high),
+                )
+            except psycopg.errors.UndefinedTable:
+                return empty
+            frame = pd.DataFrame(cur.fetchall(), columns=COLUMNS)
+    else:
+        file = file or path()
+        if not file.exists():
+            return empty
+        con = _connect(file)
+        try:
+            frame = pd.read_sql_query(_READ, con, params=(low, high))
+        finally:
+            con.close()
     frame["at"] = pd.to_datetime(frame["at"])
     frame["rows"] = frame["rows"].astype("Int64")
     return frame

@@ -137,6 +137,23 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("PAX_TILES_ATTRIBUTION", "", "Attribution text for PAX_TILES_URL."),
     Setting(
+        "PAX_DATABASE_URL",
+        "",
+        "PostgreSQL/PostGIS store the app reads (postgresql://…; a standby near the app "
+        "host); empty: the DuckDB file.",
+    ),
+    Setting(
+        "PAX_DATABASE_WRITE_URL",
+        "",
+        "Primary that builds, imports and syncs publish to; empty: PAX_DATABASE_URL.",
+    ),
+    Setting(
+        "PAX_DATABASE_POOL",
+        "4",
+        "Largest number of PostgreSQL connections per app process.",
+        int,
+    ),
+    Setting(
         "PAX_CHROMIUM",
         "",
         "Path of the Chromium that prints the briefing's PDF; empty: /usr/bin/chromium, "

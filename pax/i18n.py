@@ -335,6 +335,12 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "show_table": ("Visa som tabell", "Show as a table"),
     "no_data": ("Inga uppgifter för det urvalet.", "No data for this selection."),
+    "store_unreachable": (
+        "Datalagret i PostgreSQL svarar inte (PAX_DATABASE_URL). Sidan visar data igen när "
+        "databasen svarar; kontakta driften om det dröjer.",
+        "The PostgreSQL store does not answer (PAX_DATABASE_URL). The page shows data again "
+        "when the database answers; contact operations if it takes long.",
+    ),
     "store_missing": (
         "Datalagret är inte byggt ännu. Kör `python -m pax build` (eller `make run`) och ladda om sidan.",
         "The data store has not been built yet. Run `python -m pax build` (or `make run`) and reload.",

@@ -99,28 +99,39 @@ class Policy:
         return policy
 
 
-def row_key_sql(material: str, weight: str) -> tuple[str, list]:
+# The salted hash of a record key in each engine's SQL (non-negative). The two engines
+# hash differently, so a store's noise is its engine's; each is as secret and as stable.
+_HASH = {
+    "duckdb": "hash({material} || ?)",
+    "postgres": "(hashtextextended({material} || ?, 0) & 9223372036854775807)",
+}
+
+
+def row_key_sql(material: str, weight: str, dialect: str = "duckdb") -> tuple[str, list]:
     """SQL (and its one parameter, the secret) of one row's key: its record key (a salted
     hash of `material`, e.g. the event id) counted `weight` times (e.g. `n`), modulo
     KEY_MODULUS."""
     m = KEY_MODULUS
-    sql = f"((hash({material} || ?) % {m})::BIGINT * ({weight})::BIGINT % {m})::BIGINT"
+    hashed = _HASH[dialect].format(material=material)
+    sql = f"((({hashed}) % {m})::BIGINT * ({weight})::BIGINT % {m})::BIGINT"
     return sql, [config.get("PAX_CELL_KEY_SECRET")]
 
 
-def record_key_sql(material: str, weight: str, alias: str = "count_key") -> tuple[str, list]:
+def record_key_sql(
+    material: str, weight: str, alias: str = "count_key", dialect: str = "duckdb"
+) -> tuple[str, list]:
     """SQL (and parameter) of the cell key of a GROUP BY over records: the sum of the
     rows' keys (`row_key_sql`), modulo KEY_MODULUS, as `alias`."""
-    row, params = row_key_sql(material, weight)
+    row, params = row_key_sql(material, weight, dialect)
     return f"(sum({row}) % {KEY_MODULUS})::BIGINT AS {alias}", params
 
 
-def measure_key_sql(alias: str = "m") -> tuple[str, list]:
+def measure_key_sql(alias: str = "m", dialect: str = "duckdb") -> tuple[str, list]:
     """SQL (and parameter) of one monthly measure row's key: every unit of the value
     carries the row's record key (a salted hash of indicator, area, month, breakdown)."""
     a = alias
     material = f"{a}.indicator || '|' || {a}.area_code || '|' || {a}.period || '|' || {a}.breakdown"
-    return row_key_sql(material, f"coalesce(round({a}.value), 0)")
+    return row_key_sql(material, f"coalesce(round({a}.value), 0)", dialect)
 
 
 # Producers of Sweden's official statistics (SOS) among the sources: their figures are

@@ -359,8 +359,7 @@ def as_list(codes: tuple | None) -> list[str] | None:
 
 
 def _indicator(con, indicator_id: str) -> pd.Series:
-    catalog = queries.catalog(con)
-    return catalog[catalog["id"] == indicator_id].iloc[0]
+    return queries.catalog(con, indicator_id).iloc[0]
 
 
 def is_official(con, indicator_id: str) -> bool:

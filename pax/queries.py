@@ -1,7 +1,12 @@
 """The questions the pages ask, as parametrised SQL returning small frames.
 
-These return raw figures; `ui/cached.py` passes every result through `pax.privacy`
-before caching it, and pages only ever see the protected frames.
+These return raw figures; `pax.published` passes every result through `pax.privacy`
+before it is cached or shown, and pages only ever see the protected frames.
+
+One definition per query for both stores: the SQL is what DuckDB and PostgreSQL both
+accept (no `GROUP BY ALL`, `list_contains`, `EXCLUDE` or `//`; lists as
+`CAST(? AS VARCHAR[])`), with `?` placeholders (`pax.db` turns them into PostgreSQL's);
+only the salted hash of the cell keys differs by engine (`privacy.row_key_sql`).
 """
 
 from __future__ import annotations
@@ -17,6 +22,16 @@ Con = duckdb.DuckDBPyConnection
 
 
 DATE_COLUMNS = ("period_start", "period_end", "start_date", "end_date", "since", "month", "updated")
+
+
+def _dialect(con) -> str:
+    """`duckdb` or `postgres` (`pax.db.PgConnection.dialect`)."""
+    return getattr(con, "dialect", "duckdb")
+
+
+def _in(column: str) -> str:
+    """`column` is in a list parameter, or the parameter is NULL (no filter): two `?`."""
+    return f"(CAST(? AS VARCHAR[]) IS NULL OR {column} IN (SELECT unnest(CAST(? AS VARCHAR[]))))"
 
 
 def _df(con: Con, sql: str, params: list | None = None) -> pd.DataFrame:
@@ -76,21 +91,26 @@ def unit_values(con: Con, indicator: str) -> pd.DataFrame:
     )
 
 
-def catalog(con: Con) -> pd.DataFrame:
+def catalog(con: Con, indicator: str | None = None) -> pd.DataFrame:
     """The indicators with their source: the catalogue's, or — where the store does not
     hold that source (a live store holds no fictional one) — the source of the indicator's
-    measures; `fictional` from that source, `has_data` when it has measures."""
+    measures; `fictional` from that source, `has_data` when it has measures. With
+    `indicator`, that one row only (read without scanning the other indicators)."""
+    only = "WHERE indicator = ?" if indicator else ""
+    where = "WHERE c.id = ?" if indicator else ""
     return _df(
         con,
-        "WITH used AS (SELECT indicator, min(source_id) AS source_id FROM measures "
-        "GROUP BY indicator), "
-        "cat AS (SELECT c.* EXCLUDE (source_id), "
+        "WITH used AS (SELECT indicator, min(source_id) AS source_id FROM measures "  # noqa: S608
+        f"{only} GROUP BY indicator), "
+        "cat AS (SELECT c.id, c.horizon, c.theme, c.name_sv, c.name_en, c.unit, c.better, "
+        "c.kind, c.aggregation, c.definition_sv, c.definition_en, c.target, "
         "CASE WHEN c.source_id IN (SELECT id FROM sources) THEN c.source_id "
         "ELSE coalesce(u.source_id, c.source_id) END AS source_id, "
         "u.indicator IS NOT NULL AS has_data "
-        "FROM catalog c LEFT JOIN used u ON u.indicator = c.id) "
+        f"FROM catalog c LEFT JOIN used u ON u.indicator = c.id {where}) "
         "SELECT cat.*, coalesce(s.fictional, false) AS fictional FROM cat "
         "LEFT JOIN sources s ON s.id = cat.source_id ORDER BY horizon, theme, id",
+        [indicator, indicator] if indicator else [],
     )
 
 
@@ -146,14 +166,14 @@ def event_counts(
         "regso": "CASE d.level WHEN 'deso' THEN d.parent_code WHEN 'regso' THEN d.code END",
         "kommun": "CASE WHEN d.code IS NOT NULL THEN '0181' END",
     }[level]
-    key, key_params = privacy.record_key_sql("e.id", "e.n")
+    key, key_params = privacy.record_key_sql("e.id", "e.n", dialect=_dialect(con))
     sql = f"""
         SELECT {area_expr} AS area_code, e.category, sum(e.n)::BIGINT AS count, {key}
         FROM events e LEFT JOIN areas d ON d.code = e.area_code
         WHERE e.occurred_at >= ? AND e.occurred_at < ?
-          AND (? IS NULL OR list_contains(?, e.category))
+          AND {_in("e.category")}
           AND ({area_expr}) IS NOT NULL
-        GROUP BY ALL"""  # noqa: S608 - the expression comes from the fixed mapping above
+        GROUP BY 1, 2"""  # noqa: S608 - the expression comes from the fixed mapping above
     cats = list(categories) if categories else None
     return _df(con, sql, [*key_params, start, end + dt.timedelta(days=1), cats, cats])
 
@@ -175,14 +195,14 @@ def event_points(
     """Located events (raw; privacy decides what may leave), each with its record key
     times its weight (`weight_key`)."""
     cats = list(categories) if categories else None
-    key, key_params = privacy.row_key_sql("id", "n")
+    key, key_params = privacy.row_key_sql("id", "n", dialect=_dialect(con))
     return _df(
         con,
         f"""
         SELECT lat, lon, category, precision, n, {key} AS weight_key
         FROM events
         WHERE occurred_at >= ? AND occurred_at < ? AND lat IS NOT NULL
-          AND (? IS NULL OR list_contains(?, category))""",  # noqa: S608 - fixed SQL
+          AND {_in("category")}""",  # noqa: S608 - fixed SQL
         [*key_params, start, end + dt.timedelta(days=1), cats, cats],
     )
 
@@ -196,16 +216,16 @@ def measure_values(
 ) -> pd.DataFrame:
     """All values of an indicator (optionally for one level or some areas)."""
     codes = list(area_codes) if area_codes else None
-    key, key_params = privacy.measure_key_sql("m")
+    key, key_params = privacy.measure_key_sql("m", dialect=_dialect(con))
     return _df(
         con,
         f"""
         SELECT m.*, {key} AS value_key, a.name AS area_name, a.level
         FROM measures m JOIN areas a ON a.code = m.area_code
         WHERE m.indicator = ?
-          AND (? IS NULL OR a.level = ?)
-          AND (? IS NULL OR list_contains(?, m.area_code))
-          AND (? IS NULL OR m.breakdown = ?)
+          AND (CAST(? AS VARCHAR) IS NULL OR a.level = ?)
+          AND {_in("m.area_code")}
+          AND (CAST(? AS VARCHAR) IS NULL OR m.breakdown = ?)
         ORDER BY m.period_start, a.name""",  # noqa: S608 - fixed SQL from pax.privacy
         [*key_params, indicator, level, level, codes, codes, breakdown, breakdown],
     )
@@ -222,7 +242,7 @@ def measure_latest(con: Con, indicator: str, level: str) -> pd.DataFrame:
 def measure_by_breakdown(
     con: Con, indicator: str, start: dt.date, end: dt.date, area_code: str = "0181"
 ) -> pd.DataFrame:
-    key, key_params = privacy.measure_key_sql("m")
+    key, key_params = privacy.measure_key_sql("m", dialect=_dialect(con))
     return _df(
         con,
         f"""
@@ -240,7 +260,8 @@ def interventions(con: Con, day: dt.date | None = None) -> pd.DataFrame:
         """
         SELECT i.*, a.name AS area_name FROM interventions i
         LEFT JOIN areas a ON a.code = i.area_code
-        WHERE ? IS NULL OR (i.start_date <= ? AND (i.end_date IS NULL OR i.end_date >= ?))
+        WHERE CAST(? AS DATE) IS NULL
+           OR (i.start_date <= ? AND (i.end_date IS NULL OR i.end_date >= ?))
         ORDER BY start_date""",
         [day, day, day],
     )
@@ -262,14 +283,17 @@ def measure_total(
     """Sum (or median) of an indicator's monthly values whose month starts in [start, end],
     over all breakdowns, and the sum's cell key: totals are computed from raw values, then
     protected once."""
-    agg = {"sum": "sum", "median": "median"}[statistic]
-    key, key_params = privacy.measure_key_sql("m")
+    agg = {
+        "sum": "sum(value)",
+        "median": "percentile_cont(0.5) WITHIN GROUP (ORDER BY value)",
+    }[statistic]
+    key, key_params = privacy.measure_key_sql("m", dialect=_dialect(con))
     sql = f"""
-        SELECT {agg}(value), coalesce(sum(value_key), 0)::BIGINT FROM (
+        SELECT {agg}, coalesce(sum(value_key), 0)::BIGINT FROM (
             SELECT period, sum(value) AS value, sum({key}) AS value_key FROM measures m
             WHERE indicator = ? AND area_code = ? AND length(period) = 7
               AND period_start >= ? AND period_start <= ?
-            GROUP BY period)"""  # noqa: S608 - agg comes from the fixed mapping above
+            GROUP BY period) AS months"""  # noqa: S608 - agg comes from the fixed mapping above
     params = [*key_params, indicator, area_code, start, end]
     value, key_sum = con.cursor().execute(sql, params).fetchall()[0]
     return (None if value is None else float(value)), int(key_sum) % privacy.KEY_MODULUS
@@ -281,7 +305,8 @@ def _area_filter(areas: list[str] | None) -> tuple[str, list]:
     if not areas:
         return "TRUE", []
     codes = list(areas)
-    return "(list_contains(?, e.area_code) OR list_contains(?, d.parent_code))", [codes, codes]
+    listed = "IN (SELECT unnest(CAST(? AS VARCHAR[])))"
+    return f"(e.area_code {listed} OR d.parent_code {listed})", [codes, codes]
 
 
 def _filtered_events(
@@ -304,7 +329,7 @@ def _filtered_events(
         SELECT {select}
         FROM events e LEFT JOIN areas d ON d.code = e.area_code
         WHERE e.occurred_at >= ? AND e.occurred_at < ? {where}
-          AND (? IS NULL OR list_contains(?, e.category)) AND {cond}
+          AND {_in("e.category")} AND {cond}
         {tail}"""  # noqa: S608
     return _df(
         con, sql, [*(select_params or []), start, end + dt.timedelta(days=1), cats, cats, *params]
@@ -320,7 +345,7 @@ def category_counts(
 ) -> pd.DataFrame:
     """Events per category in [start, end] within the given areas (all when None), with
     each count's cell key."""
-    key, key_params = privacy.record_key_sql("e.id", "e.n")
+    key, key_params = privacy.record_key_sql("e.id", "e.n", dialect=_dialect(con))
     return _filtered_events(
         con,
         f"e.category, sum(e.n)::BIGINT AS count, {key}",
@@ -329,7 +354,7 @@ def category_counts(
         categories,
         areas,
         select_params=key_params,
-        tail="GROUP BY ALL",
+        tail="GROUP BY 1",
     )
 
 
@@ -340,17 +365,17 @@ def monthly_counts(
     categories: list[str] | None,
     areas: list[str] | None = None,
 ) -> pd.DataFrame:
-    key, key_params = privacy.record_key_sql("e.id", "e.n")
+    key, key_params = privacy.record_key_sql("e.id", "e.n", dialect=_dialect(con))
     return _filtered_events(
         con,
-        "date_trunc('month', e.occurred_at)::DATE AS month, e.category, "
+        "CAST(date_trunc('month', e.occurred_at) AS DATE) AS month, e.category, "
         f"sum(e.n)::BIGINT AS count, {key}",
         start,
         end,
         categories,
         areas,
         select_params=key_params,
-        tail="GROUP BY ALL ORDER BY month",
+        tail="GROUP BY 1, 2 ORDER BY month",
     )
 
 
@@ -364,19 +389,21 @@ def weekday_hour_counts(
     by_category: bool = False,
 ) -> pd.DataFrame:
     """Events by ISO weekday (1 = Monday) and block of `block_hours` hours (and category)."""
-    key, key_params = privacy.record_key_sql("e.id", "e.n")
+    key, key_params = privacy.record_key_sql("e.id", "e.n", dialect=_dialect(con))
+    hours = int(block_hours)  # a number of our own, written into the SQL
     return _filtered_events(
         con,
-        "isodow(e.occurred_at) AS weekday, (hour(e.occurred_at) // ?) * ? AS hour, "
+        "CAST(EXTRACT(ISODOW FROM e.occurred_at) AS INTEGER) AS weekday, "
+        f"CAST(floor(EXTRACT(HOUR FROM e.occurred_at) / {hours}) AS INTEGER) * {hours} AS hour, "
         + ("e.category, " if by_category else "")
         + f"sum(e.n)::BIGINT AS count, {key}",
         start,
         end,
         categories,
         areas,
-        select_params=[block_hours, block_hours, *key_params],
+        select_params=key_params,
         where="AND e.precision <> 'municipality'",
-        tail="GROUP BY ALL",
+        tail="GROUP BY 1, 2, 3" if by_category else "GROUP BY 1, 2",
     )
 
 
@@ -406,10 +433,11 @@ def deso_category_rates(con: Con, start: dt.date, end: dt.date) -> pd.DataFrame:
     return _df(
         con,
         """
-        SELECT e.area_code, e.category, sum(e.n) / ? / max(d.area_km2) AS rate
+        SELECT e.area_code, e.category,
+               CAST(sum(e.n) AS DOUBLE PRECISION) / ? / max(d.area_km2) AS rate
         FROM events e JOIN areas d ON d.code = e.area_code AND d.level = 'deso'
         WHERE e.occurred_at >= ? AND e.occurred_at < ?
-        GROUP BY ALL""",
+        GROUP BY 1, 2""",
         [days, start, end + dt.timedelta(days=1)],
     )
 
@@ -421,7 +449,8 @@ def area_children(con: Con, codes: list[str]) -> list[str]:
     rows = (
         con.cursor()
         .execute(
-            "SELECT code FROM areas WHERE list_contains(?, code) OR list_contains(?, parent_code)",
+            "SELECT code FROM areas WHERE code IN (SELECT unnest(CAST(? AS VARCHAR[]))) "
+            "OR parent_code IN (SELECT unnest(CAST(? AS VARCHAR[])))",
             [list(codes), list(codes)],
         )
         .fetchall()

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 from shapely.geometry import mapping
 
-from pax import catalog, config, demo, geo, model
+from pax import catalog, config, db, demo, geo, model
 from pax.ingest import scb
 
 log = logging.getLogger(__name__)
@@ -59,9 +59,24 @@ class Attached:
         self._con.close()
 
 
+def shared() -> bool:
+    """The app reads a PostgreSQL store (`PAX_DATABASE_URL`, `pax.db`), not the file."""
+    return bool(db.read_url())
+
+
+def ready() -> bool:
+    """There is a store to read."""
+    if shared():
+        return version() not in ("missing", db.UNREACHABLE)
+    return config.store_path().exists()
+
+
 def connect(path: Path | None = None, read_only: bool = True):
-    """A connection to the store: read-only (`Attached`, the file as it is now) or, for a
-    build or an import writing its own new file, a plain read-write DuckDB connection."""
+    """A connection to the store: read-only (`Attached`, the file as it is now; with
+    `PAX_DATABASE_URL` the process's pool to PostgreSQL) or, for a build or an import
+    writing its own new file, a plain read-write DuckDB connection."""
+    if read_only and path is None and shared():
+        return db.shared()
     path = Path(path or config.store_path())
     if read_only and not path.exists():
         raise FileNotFoundError(
@@ -78,7 +93,10 @@ def schema_version() -> str:
 
 
 def version(path: Path | None = None) -> str:
-    """A token that changes whenever the store file is replaced (used as a cache key)."""
+    """A token that changes whenever the store file is replaced (used as a cache key); on
+    PostgreSQL, whenever a new store is published."""
+    if path is None and shared():
+        return db.version()
     path = Path(path or config.store_path())
     try:
         stat = path.stat()
@@ -189,9 +207,17 @@ def build(
     finally:
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
+    publish(path, progress)
     counts["build_s"] = round(time.perf_counter() - started, 2)
     progress(f"Datalagret {path} byggt på {counts['build_s']} s.")
     return counts
+
+
+def publish(path: Path, progress: Progress = log.info) -> None:
+    """With a PostgreSQL store (`PAX_DATABASE_WRITE_URL` or `PAX_DATABASE_URL`), copy the
+    freshly written store file there and swap it in (`pax.db.publish`); else nothing."""
+    if db.write_url() and Path(path) == Path(config.store_path()):
+        db.publish(Path(path), progress=progress)
 
 
 def _fill(

@@ -12,7 +12,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from pax import config, i18n, privacy, published, queries, store
+from pax import i18n, privacy, published, queries, store
 from ui import state
 
 
@@ -37,7 +37,7 @@ def version() -> str:
 
 
 def ready() -> bool:
-    return config.store_path().exists()
+    return store.ready()
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

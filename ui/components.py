@@ -42,7 +42,10 @@ def require_store() -> bool:
     """Show a clear Swedish message and stop the page when the store is missing."""
     if cached.ready():
         return True
-    st.error(t("store_missing"))
+    from pax import db, store
+
+    unreachable = store.shared() and store.version() == db.UNREACHABLE
+    st.error(t("store_unreachable" if unreachable else "store_missing"))
     st.stop()
     return False
 
