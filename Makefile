@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 
 
-.PHONY: run test lint unit app e2e bench build demo clean
+.PHONY: run test lint unit app e2e bench load build demo clean
 
 # The virtualenv is created once with Python 3.11 or newer (PYTHON=python3.11 to choose).
 $(VENV)/.installed: requirements.txt
@@ -47,6 +47,11 @@ test: lint
 
 bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/bench.py
+
+# Concurrent sessions through nginx on 1 and 2 replicas (needs nginx; --engine postgres
+# needs PostgreSQL with PostGIS): benchmarks/load.json and a table for the README.
+load: $(VENV)/.dev-installed
+	$(PY) benchmarks/load.py
 
 clean:
 	rm -rf data/pax.duckdb data/demo benchmarks/work

@@ -140,6 +140,8 @@ def _import(args) -> int:
             print(json.dumps({"file": args.file.name, "error": message}, ensure_ascii=False))
         return 2
     counts = {k: getattr(report, k) for k in ("imported", "rejected", "duplicates", "skipped")}
+    if report.imported and not args.dry_run:
+        store.publish(config.store_path(), print)  # a shared store (PostgreSQL) gets them
     _audit(args.file, report.rows_read, {**counts, "dry_run": args.dry_run})
     print(
         json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str)

@@ -88,6 +88,9 @@ def panel() -> None:
         )
     _show(report)
     if report.imported and not dry_run:
+        from pax import store
+
+        store.publish(config.store_path())  # a shared store (PostgreSQL) gets the rows too
         cached.clear()
         st.success(t("import_refreshed"))
 

@@ -303,7 +303,9 @@ def _write(source, outcome: Outcome, data_dir: Path, store_path: Path, progress)
         rows += report.imported
     if outcome.updated:
         progress(f"{source.name}: {outcome.updated} ändrade händelser – bygger om datalagret …")
-        store.build(store_path, data_dir, progress=progress, mode="live")
+        store.build(store_path, data_dir, progress=progress, mode="live")  # publishes too
+    elif rows:
+        store.publish(store_path, progress)  # a shared store (PostgreSQL) gets the new rows
     return rows
 
 

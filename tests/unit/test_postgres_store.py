@@ -238,3 +238,30 @@ def test_reads_from_a_streaming_standby_see_what_the_primary_publishes(store_env
     finally:
         standby.remove()
         primary.remove()
+
+
+def test_an_import_reaches_the_shared_store(cluster, import_env, monkeypatch):
+    """`python -m pax import` into the live store publishes it: the new rows are read
+    from PostgreSQL right after."""
+    from pax.__main__ import main
+
+    for key, value in {
+        "PAX_MODE": "live",
+        "PAX_STORE": str(import_env["store"]),
+        "PAX_DATA_DIR": str(import_env["data"]),
+        "PAX_DATABASE_URL": cluster.url,
+    }.items():
+        monkeypatch.setenv(key, value)
+    example = Path(__file__).resolve().parents[2] / "data" / "examples"
+    before = db.version(cluster.url)
+    assert main(["import", str(example / "underrattelser_per_forvaltning.csv")]) == 0
+    assert db.version(cluster.url) != before
+    reader = db.connect(cluster.url)
+    try:
+        count = reader.execute(
+            "SELECT count(*) FROM measures WHERE indicator = 'intel_reports'"
+        ).fetchone()[0]
+        mode = reader.execute("SELECT value FROM build_info WHERE key = 'mode'").fetchone()[0]
+    finally:
+        reader.close()
+    assert count > 0 and mode == "live"
