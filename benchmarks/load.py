@@ -86,7 +86,9 @@ async def drive(url: str, sessions: int, rounds: int, pages=PAGES) -> dict:
     timings: list = []
     errors: list = []
     started = time.perf_counter()
-    await asyncio.gather(*(_session(url, pages, rounds, timings, errors) for _ in range(sessions)))
+    await asyncio.gather(
+        *(_session(url, pages, rounds, timings, errors, i) for i in range(sessions))
+    )
     wall = time.perf_counter() - started
     times = sorted(t for _, t in timings)
 
