@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from pax import audit, config, queries, store
-from pax.ingest.core import FORMATS, KINDS, ImportError_, Options
+from pax.ingest.core import FORMATS, KINDS, ImportRefused, Options
 from pax.ingest.run import import_file
 
 
@@ -130,7 +130,7 @@ def _import(args) -> int:
     )
     try:
         report = import_file(args.file, opts)
-    except ImportError_ as exc:
+    except ImportRefused as exc:
         message = str(exc)
         _audit(args.file, None, {"error": message, "dry_run": args.dry_run})
         if args.file.name not in message:

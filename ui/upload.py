@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from pax import access, config, i18n, safe
-from pax.ingest.core import KINDS, ImportError_, Options
+from pax.ingest.core import KINDS, ImportRefused, Options
 from pax.ingest.places import CRS_NAMES
 from pax.ingest.run import import_file
 from ui import auth, cached
@@ -75,7 +75,7 @@ def panel() -> None:
             bar = st.progress(0.0, text=t("import_starting"))
             try:
                 report = import_file(path, opts, progress=lambda f, text: bar.progress(f, text))
-            except ImportError_ as exc:
+            except ImportRefused as exc:
                 auth.audited("import", path.name, None, error=str(exc), dry_run=dry_run)
                 status.update(label=t("import_failed"), state="error")
                 st.error(safe.markdown(exc))

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from pax import model
-from pax.ingest.core import ImportError_, Options, Parsed, Reject, norm_header
+from pax.ingest.core import Collected, Context, ImportRefused, Options, Parsed, norm_header
 from pax.ingest.kolada import measures_frame
 from pax.periods import parse_period
 
@@ -51,22 +51,22 @@ def looks_like(head: bytes) -> bool:
 
 
 def period_for(path: Path, opts: Options) -> tuple[str, str]:
-    """The period and where it came from; ImportError_ when the file cannot say."""
+    """The period and where it came from; ImportRefused when the file cannot say."""
     given = (opts.mapping or {}).get("period")
     if given:
         try:
             return parse_period(given)[0], "--map period"
         except ValueError as exc:
-            raise ImportError_(f"--map period={given}: {exc}.") from None
+            raise ImportRefused(f"--map period={given}: {exc}.") from None
     years = sorted(set(_YEAR.findall(path.stem)))
     if len(years) == 1:
         return years[0], "filnamnet"
     if years:
-        raise ImportError_(
+        raise ImportRefused(
             f"Filnamnet {path.name} innehåller flera årtal ({', '.join(years)}); ange "
             "perioden med --map period=ÅÅÅÅ."
         )
-    raise ImportError_(
+    raise ImportRefused(
         f"Filen {path.name} anger inte vilket år siffrorna gäller (BRÅ:s kommunfil saknar "
         "period): lägg årtalet i filnamnet, t.ex. bra_2024.csv, eller ange --map period=2024."
     )
@@ -127,13 +127,13 @@ def _columns(header: list[str]) -> tuple[int | None, int | None, int | None]:
     )
 
 
-def read(path: Path, opts: Options, ctx) -> Parsed:
-    notes: list[str] = []
+def read(path: Path, opts: Options, ctx: Context) -> Parsed:
+    out = Collected()
     period, origin = period_for(path, opts)
-    text = _decode(path.read_bytes(), notes)
+    text = _decode(path.read_bytes(), out.notes)
     table = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     if not table or not any(cell.strip() for cell in table[0]):
-        raise ImportError_(f"Filen {path.name} är tom.")
+        raise ImportRefused(f"Filen {path.name} är tom.")
     # The header is the first line, or the first of the next few after a title line.
     start = next((i for i, row in enumerate(table[:HEADER_SEARCH]) if None not in _columns(row)), 0)
     header = table[start]
@@ -143,28 +143,27 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
         label for label, col in zip(("Kommun", "Antal", "Per 100 000 inv."), cols) if col is None
     ]
     if missing:
-        raise ImportError_(
+        raise ImportRefused(
             f"Filen {path.name} saknar kolumnen {', '.join(missing)} (BRÅ:s kommunfil har "
             "Kommun;Antal;Per 100 000 inv.)."
         )
     catalog_ids = set(ctx.catalog["id"])
     absent = [i for i in (COUNT, RATE) if i not in catalog_ids]
     if absent:
-        raise ImportError_(
+        raise ImportRefused(
             f"Indikatorerna {', '.join(absent)} saknas i katalogen (data/catalog.csv)."
         )
     extra = [h for i, h in enumerate(header) if i not in (name_col, count_col, rate_col)]
     if any(h.strip() for h in extra):
-        notes.append(f"Okända kolumner lästes inte: {', '.join(h for h in extra if h.strip())}.")
-    notes.append(f"Perioden {period} togs från {origin}.")
+        out.note(f"Okända kolumner lästes inte: {', '.join(h for h in extra if h.strip())}.")
+    out.note(f"Perioden {period} togs från {origin}.")
 
-    rows, rejects = [], []
-    cell, skipped, ignored = 0, 0, 0
+    cell, ignored = 0, 0
     skipped_names: list[str] = []
     found_kommun = False
     width = max(name_col, count_col, rate_col) + 1
     if start:
-        notes.append(f"{start} inledande rader före rubrikraden lästes inte.")
+        out.note(f"{start} inledande rader före rubrikraden lästes inte.")
     for line_no, fields in enumerate(table[start + 1 :], start=start + 2):
         fields = fields + [""] * (width - len(fields))
         name = fields[name_col].strip()
@@ -176,54 +175,38 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
         for indicator, col in ((COUNT, count_col), (RATE, rate_col)):
             cell += 1
             if area is None:
-                skipped += 1
+                out.skip()
                 continue
             raw = fields[col].strip()
             value = parse_number(raw)
             if value is None:
                 why = "värde saknas" if raw in MISSING else f"värdet {raw!r} är inte ett tal"
-                rejects.append(
-                    Reject(cell, header[col].strip(), raw, f"{why} (filens rad {line_no})")
-                )
+                out.reject(cell, header[col].strip(), raw, f"{why} (filens rad {line_no})")
                 continue
-            rows.append(
-                {
-                    "row": cell,
-                    "indicator": indicator,
-                    "area_code": area,
-                    "period": period,
-                    "value": value,
-                    "numerator": np.nan,
-                    "denominator": np.nan,
-                    "breakdown": "",
-                }
-            )
+            out.measure(cell, indicator, area, period, value)
         if area is None:
             skipped_names.append(name)
     if cell == 0:
-        raise ImportError_(f"Filen {path.name} innehåller inga kommunrader.")
-    notes.append(
+        raise ImportRefused(f"Filen {path.name} innehåller inga kommunrader.")
+    out.note(
         "Varje kommunrad ger två värden (antal och per 100 000 inv.); lästa rader räknar värden."
     )
     if ignored:
-        notes.append(f"{ignored} rader utan kommun eller värden (t.ex. fotnoter) lästes inte.")
+        out.note(f"{ignored} rader utan kommun eller värden (t.ex. fotnoter) lästes inte.")
     if not found_kommun:
-        notes.append("Filen har ingen rad för Södertälje.")
+        out.note("Filen har ingen rad för Södertälje.")
     skipped_reason = ""
-    if skipped:
+    if out.skipped:
         skipped_reason = (
-            f"{skipped} värden ({len(skipped_names)} rader) gällde andra kommuner eller län än "
-            f"Södertälje (t.ex. {', '.join(skipped_names[:3])}) och hoppades över."
+            f"{out.skipped} värden ({len(skipped_names)} rader) gällde andra kommuner eller län "
+            f"än Södertälje (t.ex. {', '.join(skipped_names[:3])}) och hoppades över."
         )
-    return Parsed(
-        kind="measures",
-        format="bra",
-        frame=measures_frame(rows),
-        rows_read=cell,
-        rejects=rejects,
-        skipped=skipped,
+    return out.parsed(
+        "measures",
+        "bra",
+        measures_frame(out.rows),
+        cell,
         skipped_reason=skipped_reason,
-        notes=notes,
         columns={},
         source={
             **SOURCE,

@@ -28,10 +28,11 @@ from shapely.geometry import mapping
 from pax import geo, model
 from pax.ingest import places, tabular
 from pax.ingest.core import (
-    ImportError_,
+    Collected,
+    Context,
+    ImportRefused,
     Options,
     Parsed,
-    Reject,
     norm_header,
     refuse_wrong_content,
     slug,
@@ -40,8 +41,6 @@ from pax.ingest.core import (
 
 if TYPE_CHECKING:
     import duckdb
-
-    from pax.ingest.run import Context
 
 # The `areas.level` column accepts any string. The app only draws `deso`, `regso` and
 # `kommun` for now: custom areas are stored (and queryable) but not yet a map layer.
@@ -113,7 +112,7 @@ def _raw(
                 path, layer=layer, datetime_as_string=True, force_2d=True, **open_options
             )
     except Exception as exc:  # pyogrio/GDAL raise many types for a broken file
-        raise ImportError_(f"Filen {path.name} gick inte att läsa som {label} ({exc}).") from exc
+        raise ImportRefused(f"Filen {path.name} gick inte att läsa som {label} ({exc}).") from exc
     props = pd.DataFrame(
         {str(name): [_text(v) for v in col] for name, col in zip(meta["fields"], fields)},
         index=range(len(wkb)),
@@ -128,21 +127,21 @@ def _read_geojson(path: Path) -> _Layer:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise ImportError_(f"Filen {name} är inte giltig JSON.") from None
+        raise ImportRefused(f"Filen {name} är inte giltig JSON.") from None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         what = data.get("type") if isinstance(data, dict) else type(data).__name__
-        raise ImportError_(
+        raise ImportRefused(
             f"Filen {name} är ingen GeoJSON-FeatureCollection (den är av typen {what!r})."
         )
     features = data.get("features")
     if not isinstance(features, list) or not features:
-        raise ImportError_(f"Filen {name} innehåller inga geoobjekt (features är tom).")
+        raise ImportRefused(f"Filen {name} innehåller inga geoobjekt (features är tom).")
     if not all(isinstance(f, dict) for f in features):
-        raise ImportError_(f"Filen {name} har poster i features som inte är GeoJSON-objekt.")
+        raise ImportRefused(f"Filen {name} har poster i features som inte är GeoJSON-objekt.")
     # DATE_AS_STRING: properties stay as written (GDAL would otherwise retype dates).
     meta, wkb, props = _raw(path, None, "GeoJSON", DATE_AS_STRING="YES")
     if len(wkb) != len(features):
-        raise ImportError_(
+        raise ImportRefused(
             f"Filen {name}: {len(features)} objekt i filen men {len(wkb)} gick att läsa; "
             "kontrollera att alla objekt är giltiga GeoJSON-Feature."
         )
@@ -165,7 +164,7 @@ def _read_geojson(path: Path) -> _Layer:
         except pyproj.exceptions.CRSError:
             crs = None
     if not crs:
-        raise ImportError_(
+        raise ImportRefused(
             f"Filen {name} anger ett koordinatsystem som inte känns igen "
             f"({json.dumps(member, ensure_ascii=False)[:120]}); ange t.ex. EPSG:3006."
         )
@@ -177,26 +176,26 @@ def _read_gpkg(path: Path, opts: Options, notes: list[str]) -> _Layer:
     head = sniff_bytes(path)
     refuse_wrong_content(path, head, "gpkg")  # empty, zip, HTML
     if not head.startswith(SQLITE_MAGIC):
-        raise ImportError_(f"Filen {name} är ingen GeoPackage (den är inte en SQLite-databas).")
+        raise ImportRefused(f"Filen {name} är ingen GeoPackage (den är inte en SQLite-databas).")
     try:
         layers = pyogrio.list_layers(path)
         driver = pyogrio.read_info(path, layer=str(layers[0][0]))["driver"] if len(layers) else ""
     except Exception as exc:  # GDAL raises many types for a broken database
-        raise ImportError_(f"Filen {name} gick inte att öppna som GeoPackage ({exc}).") from exc
+        raise ImportRefused(f"Filen {name} gick inte att öppna som GeoPackage ({exc}).") from exc
     if driver != "GPKG":
-        raise ImportError_(f"Filen {name} är en SQLite-databas men ingen GeoPackage.")
+        raise ImportRefused(f"Filen {name} är en SQLite-databas men ingen GeoPackage.")
     names = [str(n) for n, _ in layers]
     spatial = [str(n) for n, gtype in layers if gtype is not None]
     wanted = opts.mapping.get("layer")
     if wanted:
         if wanted not in names:
-            raise ImportError_(
+            raise ImportRefused(
                 f"Filen {name} har inget lager {wanted!r}; lagren är {', '.join(names)}."
             )
         layer = wanted
         notes.append(f"Lager {layer!r} lästes.")
     elif not spatial:
-        raise ImportError_(f"Filen {name} har inget lager med geometrier.")
+        raise ImportRefused(f"Filen {name} har inget lager med geometrier.")
     else:
         layer = spatial[0]
         if len(spatial) > 1:
@@ -206,7 +205,7 @@ def _read_gpkg(path: Path, opts: Options, notes: list[str]) -> _Layer:
             )
     meta, wkb, props = _raw(path, layer, "GeoPackage")
     if len(wkb) == 0:
-        raise ImportError_(f"Filen {name}: lagret {layer!r} är tomt.")
+        raise ImportRefused(f"Filen {name}: lagret {layer!r} är tomt.")
     return _Layer(props, wkb, meta.get("crs"), meta.get("crs") is not None)
 
 
@@ -243,7 +242,7 @@ def _user_crs(text: str) -> str:
     try:
         pyproj.CRS.from_user_input(value)
     except pyproj.exceptions.CRSError:
-        raise ImportError_(
+        raise ImportRefused(
             f"Okänt koordinatsystem {text!r} (--crs); ange till exempel EPSG:3006."
         ) from None
     return value
@@ -273,7 +272,7 @@ def _source_crs(
         return crs, False
     if len(coords) and np.nanmax(np.abs(coords)) > PROJECTED_MIN:
         if detected is None or detected == geo.WGS84:
-            raise ImportError_(
+            raise ImportRefused(
                 f"Filen {name} anger inget koordinatsystem och koordinaterna passar varken "
                 "SWEREF 99 TM, SWEREF 99 18 00 eller RT90; ange det med --crs."
             )
@@ -313,15 +312,14 @@ def read(path: Path, fmt: str, opts: Options, ctx: Context) -> Parsed:
     """Read a GeoJSON or GeoPackage file into canonical events, interventions or areas."""
     path = Path(path)
     name = path.name
-    notes: list[str] = []
+    out = Collected()
     if fmt == "geojson":
         layer = _read_geojson(path)
     elif fmt == "gpkg":
-        layer = _read_gpkg(path, opts, notes)
+        layer = _read_gpkg(path, opts, out.notes)
     else:
-        raise ImportError_(f"Formatet {fmt!r} är inte geodata (geojson eller gpkg).")
+        raise ImportRefused(f"Formatet {fmt!r} är inte geodata (geojson eller gpkg).")
     rows_read = len(layer.wkb)
-    rejects: list[Reject] = []
 
     # Which features have a usable point or polygon.
     strict = shapely.from_wkb(layer.wkb, on_invalid="ignore")
@@ -348,36 +346,36 @@ def read(path: Path, fmt: str, opts: Options, ctx: Context) -> Parsed:
             reason = f"geometritypen {geom.geom_type} stöds inte (endast punkter eller ytor)"
             value = geom.geom_type
         if reason:
-            rejects.append(Reject(i + 1, "geometri", value, reason))
+            out.reject(i + 1, "geometri", value, reason)
     n_points, n_areas = int((kinds == "point").sum()), int((kinds == "area").sum())
     if n_points and n_areas:
-        raise ImportError_(
+        raise ImportRefused(
             f"Filen {name} blandar punkter ({n_points}) och ytor ({n_areas}); "
             "dela upp den i en fil med punkter och en med ytor."
         )
     if not (n_points or n_areas):
-        first = rejects[0].reason if rejects else "inga objekt"
-        raise ImportError_(f"Filen {name} har inga användbara geometrier ({first}).")
+        first = out.rejects[0].reason if out.rejects else "inga objekt"
+        raise ImportRefused(f"Filen {name} har inga användbara geometrier ({first}).")
     kind = "point" if n_points else "area"
     if kind == "area" and opts.kind not in (None, "areas"):
-        raise ImportError_(
+        raise ImportRefused(
             f"Filen {name} innehåller ytor; de kan bara importeras som områden (--kind areas)."
         )
     if kind == "point" and opts.kind in ("areas", "measures"):
-        raise ImportError_(
+        raise ImportRefused(
             f"Filen {name} innehåller punkter; de kan importeras som händelser eller insatser, "
             f"inte som {opts.kind}."
         )
     if closed:
-        notes.append(f"{closed} ytor hade ringar som inte var slutna; de har slutits.")
+        out.note(f"{closed} ytor hade ringar som inte var slutna; de har slutits.")
 
     usable = np.flatnonzero(kinds != None)  # noqa: E711
-    src, swap = _source_crs(layer, geoms[usable], opts, name, notes)
+    src, swap = _source_crs(layer, geoms[usable], opts, name, out.notes)
     if swap:
         geoms[usable] = shapely.transform(geoms[usable], lambda xy: xy[:, ::-1])
     if kind == "point":
-        return _points(layer, geoms, usable, src, fmt, opts, ctx, rejects, notes, rows_read, name)
-    return _areas(layer, geoms, usable, src, fmt, opts, ctx, rejects, notes, rows_read, name)
+        return _points(layer, geoms, usable, src, fmt, opts, ctx, out, rows_read, name)
+    return _areas(layer, geoms, usable, src, fmt, opts, ctx, out, rows_read, name)
 
 
 def _points(
@@ -388,8 +386,7 @@ def _points(
     fmt: str,
     opts: Options,
     ctx: Context,
-    rejects: list[Reject],
-    notes: list[str],
+    out: Collected,
     rows_read: int,
     name: str,
 ) -> Parsed:
@@ -399,10 +396,8 @@ def _points(
         if _finite(point):
             keep.append(i)
         else:
-            rejects.append(
-                Reject(
-                    int(i) + 1, "geometri", "", "koordinaterna går inte att räkna om till WGS 84"
-                )
+            out.reject(
+                int(i) + 1, "geometri", "", "koordinaterna går inte att räkna om till WGS 84"
             )
     keep = np.asarray(keep, dtype=int)
     wgs = {int(i): p for i, p in zip(usable, wgs)}
@@ -417,15 +412,13 @@ def _points(
         if (explicit.get(norm_header(c)) or lookup.get(norm_header(c))) in COORD_COLUMNS
     ]
     if ignored:
-        notes.append(
-            f"Egenskaperna {', '.join(ignored)} lästes inte: punktens geometri är platsen."
-        )
+        out.note(f"Egenskaperna {', '.join(ignored)} lästes inte: punktens geometri är platsen.")
     props = props.drop(columns=ignored).rename(
         columns={c: f"{c} (egenskap)" for c in props.columns if norm_header(c) == "row"}
     )
     mapping = {k: v for k, v in mapping.items() if k not in COORD_COLUMNS}
     table = pd.concat([pd.DataFrame({"row": keep + 1}), props], axis=1)
-    table = tabular.map_columns(table, mapping, notes)
+    table = tabular.map_columns(table, mapping, out.notes)
     original = dict(table.attrs.get("original", {}))
     zoned = 0
     for col in DATE_COLUMNS:
@@ -434,7 +427,7 @@ def _points(
             table[col] = [text for text, _ in converted]
             zoned += sum(flag for _, flag in converted)
     if zoned:
-        notes.append(f"{zoned} tidpunkter med tidszon har räknats om till svensk tid.")
+        out.note(f"{zoned} tidpunkter med tidszon har räknats om till svensk tid.")
     table["lon"] = [wgs[int(i)].x for i in keep]
     table["lat"] = [wgs[int(i)].y for i in keep]
 
@@ -448,29 +441,21 @@ def _points(
         elif columns & {"date", "occurred_at"}:
             kind = "events"  # _events explains that the category is missing
         else:
-            raise ImportError_(
+            raise ImportRefused(
                 f"Filen {name}: kunde inte avgöra vad punkterna är – egenskaperna "
                 f"{', '.join(props.columns) or '(inga)'} räcker inte. Händelser kräver datum "
                 "och kategori (eller --category), insatser type och start."
             )
-        notes.append(f"Innehåll upptäckt: {kind}.")
+        out.note(f"Innehåll upptäckt: {kind}.")
     # The points are WGS 84 by now: the table's coordinate rules must not re-project them.
     local = dataclasses.replace(opts, crs=geo.WGS84, mapping={})
     if kind == "events":
-        frame = tabular._events(table, local, ctx.categories, ctx.index, rejects, notes)
+        frame = tabular._events(table, local, ctx.categories, ctx.index, out.rejects, out.notes)
     elif "type" not in table or "start" not in table:
-        raise ImportError_("Insatser kräver egenskaperna type (insatstyp) och start (startdatum).")
+        raise ImportRefused("Insatser kräver egenskaperna type (insatstyp) och start (startdatum).")
     else:
-        frame = tabular._interventions(table, local, ctx.index, rejects, notes)
-    return Parsed(
-        kind=kind,
-        format=fmt,
-        frame=frame,
-        rows_read=rows_read,
-        rejects=rejects,
-        notes=notes,
-        columns=original,
-    )
+        frame = tabular._interventions(table, local, ctx.index, out.rejects, out.notes)
+    return out.parsed(kind, fmt, frame, rows_read, columns=original)
 
 
 def _polygonal(geom):
@@ -490,8 +475,7 @@ def _areas(
     fmt: str,
     opts: Options,
     ctx: Context,
-    rejects: list[Reject],
-    notes: list[str],
+    out: Collected,
     rows_read: int,
     name: str,
 ) -> Parsed:
@@ -500,7 +484,7 @@ def _areas(
     if wanted:
         matches = [c for c in props.columns if norm_header(c) == norm_header(wanted)]
         if not matches:
-            raise ImportError_(f"--map name={wanted} anger en egenskap som inte finns i filen.")
+            raise ImportRefused(f"--map name={wanted} anger en egenskap som inte finns i filen.")
         name_cols = matches[:1]
     else:  # in NAME_KEYS order; a feature without the first takes the next
         name_cols = sorted(
@@ -508,7 +492,7 @@ def _areas(
             key=lambda c: NAME_KEYS.index(norm_header(c)),
         )
     if not name_cols:
-        raise ImportError_(
+        raise ImportRefused(
             f"Ytorna i {name} saknar namn: ge dem egenskapen name, namn eller område "
             "(eller ange --map name=EGENSKAP)."
         )
@@ -522,29 +506,24 @@ def _areas(
         name_col = next((c for c in name_cols if props.at[int(i), c].strip()), name_cols[0])
         area_name = props.at[int(i), name_col].strip()
         if not area_name:
-            rejects.append(Reject(row, name_col, "", "ytan saknar namn"))
+            out.reject(row, name_col, "", "ytan saknar namn")
             continue
         if not slug(area_name):
-            rejects.append(
-                Reject(row, name_col, area_name, "namnet saknar bokstäver eller siffror")
-            )
+            out.reject(row, name_col, area_name, "namnet saknar bokstäver eller siffror")
             continue
         geom = geoms[i]
         if not geom.is_valid:
             why = shapely.is_valid_reason(geom)
             fixed = _polygonal(shapely.make_valid(geom))
             if fixed is None:
-                rejects.append(
-                    Reject(row, "geometri", why, "ogiltig geometri som inte går att laga")
-                )
+                out.reject(row, "geometri", why, "ogiltig geometri som inte går att laga")
                 continue
             geom = fixed
             repaired += 1
         candidates.append((row, area_name, geom, name_col))
     if repaired:
-        notes.append(f"{repaired} ytor hade ogiltig geometri och har lagats (make_valid).")
+        out.note(f"{repaired} ytor hade ogiltig geometri och har lagats (make_valid).")
 
-    rows_out = []
     seen: dict[str, int] = {}
     partly = 0
     if candidates:
@@ -553,62 +532,51 @@ def _areas(
         metric = _to_crs(source_geoms, src, geo.SWEREF99TM)
         for (row, area_name, _, name_col), g_wgs, g_m in zip(candidates, wgs, metric):
             if not (_finite(g_wgs) and _finite(g_m)):
-                rejects.append(
-                    Reject(row, "geometri", "", "koordinaterna går inte att räkna om till WGS 84")
-                )
+                out.reject(row, "geometri", "", "koordinaterna går inte att räkna om till WGS 84")
                 continue
             if g_m.area < MIN_AREA_M2:
-                rejects.append(
-                    Reject(row, "geometri", area_name, "ytan har ingen utbredning (arean är noll)")
-                )
+                out.reject(row, "geometri", area_name, "ytan har ingen utbredning (arean är noll)")
                 continue
             distance = ctx.index.outline_m.distance(g_m)
             if distance > places.TOLERANCE_M:
-                rejects.append(
-                    Reject(
-                        row,
-                        "geometri",
-                        area_name,
-                        f"ytan ligger helt utanför kommunen ({distance / 1000:.1f} km från "
-                        "gränsen)",
-                    )
+                out.reject(
+                    row,
+                    "geometri",
+                    area_name,
+                    f"ytan ligger helt utanför kommunen ({distance / 1000:.1f} km från gränsen)",
                 )
                 continue
             code = AREA_PREFIX + slug(area_name)
             if code in seen:
-                rejects.append(
-                    Reject(
-                        row,
-                        name_col,
-                        area_name,
-                        f"namnet ger samma kod ({code}) som ytan på rad {seen[code]}",
-                    )
+                out.reject(
+                    row,
+                    name_col,
+                    area_name,
+                    f"namnet ger samma kod ({code}) som ytan på rad {seen[code]}",
                 )
                 continue
             seen[code] = row
             if not ctx.index.outline_m.covers(g_m):
                 partly += 1
             category = props.at[row - 1, cat_col].strip() if cat_col else ""
-            rows_out.append(
-                {
-                    "row": row,
-                    "code": code,
-                    "name": area_name,
-                    "level": AREA_LEVEL,
-                    "parent_code": model.KOMMUN_CODE,
-                    "category": category or None,
-                    "area_km2": round(g_m.area / 1e6, 6),
-                    "geometry": json.dumps(mapping(g_wgs)),
-                }
+            out.row(
+                row,
+                code=code,
+                name=area_name,
+                level=AREA_LEVEL,
+                parent_code=model.KOMMUN_CODE,
+                category=category or None,
+                area_km2=round(g_m.area / 1e6, 6),
+                geometry=json.dumps(mapping(g_wgs)),
             )
     if partly:
-        notes.append(f"{partly} ytor sträcker sig utanför kommungränsen; de sparas som de är.")
-    notes.append(
+        out.note(f"{partly} ytor sträcker sig utanför kommungränsen; de sparas som de är.")
+    out.note(
         f"Ytorna sparas som egna områden (nivå {AREA_LEVEL}, kod {AREA_PREFIX}<namn>); "
         "kartan visar ännu bara DeSO, RegSO och kommunen."
     )
     frame = pd.DataFrame(
-        rows_out,
+        out.rows,
         columns=[
             "row",
             "code",
@@ -620,15 +588,7 @@ def _areas(
             "geometry",
         ],
     )
-    return Parsed(
-        kind="areas",
-        format=fmt,
-        frame=frame,
-        rows_read=rows_read,
-        rejects=rejects,
-        notes=notes,
-        columns={"name": name_cols[0]},
-    )
+    return out.parsed("areas", fmt, frame, rows_read, columns={"name": name_cols[0]})
 
 
 # ------------------------------------------------------------------------------ apply

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from pax import model
-from pax.ingest.core import ImportError_, Options, Parsed, Reject
+from pax.ingest.core import Collected, Context, ImportRefused, Options, Parsed
 from pax.periods import parse_period
 
 SOURCE = {
@@ -95,7 +95,7 @@ def user_mapping(mapping: dict[str, str], catalog_ids: set[str], what: str) -> d
         elif value in catalog_ids:
             out[key] = value
         else:
-            raise ImportError_(
+            raise ImportRefused(
                 f"--map {key}={value}: {key!r} finns inte i indikatorkatalogen "
                 f"(data/catalog.csv); skriv --map INDIKATOR={what}."
             )
@@ -106,7 +106,7 @@ def load_json(path: Path) -> object:
     try:
         return json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportError_(f"Filen {path.name} är inte giltig JSON ({exc}).") from None
+        raise ImportRefused(f"Filen {path.name} är inte giltig JSON ({exc}).") from None
 
 
 def measures_frame(rows: list[dict]) -> pd.DataFrame:
@@ -149,14 +149,14 @@ def _place(record: dict) -> tuple[str | None, str, str]:
     return None, "", raw
 
 
-def read(path: Path, opts: Options, ctx) -> Parsed:
+def read(path: Path, opts: Options, ctx: Context) -> Parsed:
     data = load_json(path)
     if not isinstance(data, dict) or not isinstance(data.get("values"), list):
-        raise ImportError_(
+        raise ImportRefused(
             f"Filen {path.name} är inte ett Kolada-svar (väntade {{values: [...], count, …}})."
         )
     if is_metadata(data):
-        raise ImportError_(
+        raise ImportRefused(
             f"Filen {path.name} är en Kolada-lista med namn (t.ex. kommuner, enheter eller "
             "nyckeltal), inte ett svar med värden, så den innehåller inga siffror att importera; "
             "hämta nyckeltalens data (/data/kpi/…) i stället."
@@ -166,11 +166,8 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
     mapping = {kpi: ind for kpi, (ind, _, _) in PINNED.items() if ind in catalog_ids}
     mapping.update(user)
 
-    rows: list[dict] = []
-    rejects: list[Reject] = []
-    notes: list[str] = []
-    skipped, cell = 0, 0
-    other_places: set[str] = set()
+    out = Collected()
+    cell = 0
     kpis_seen: dict[str, None] = {}
     units, by_gender, periods = set(), False, set()
     for record in data["values"]:
@@ -187,84 +184,67 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
         for value_cell in cells:
             cell += 1
             if area is None:
-                skipped += 1
-                other_places.add(place)
+                out.skip(place)
                 continue
             if not isinstance(value_cell, dict):
-                rejects.append(Reject(cell, "values", str(value_cell), "ogiltig värdepost"))
+                out.reject(cell, "values", str(value_cell), "ogiltig värdepost")
                 continue
             gender = str(value_cell.get("gender") or "T").strip().upper()
             indicator = mapping.get(kpi)
             if indicator is None:
-                rejects.append(
-                    Reject(
-                        cell,
-                        "kpi",
-                        kpi,
-                        f"KPI {kpi or '(saknas)'} är inte kopplad till någon indikator i "
-                        f"katalogen; ange kopplingen med --map INDIKATOR={kpi or 'KPI-ID'}",
-                    )
+                out.reject(
+                    cell,
+                    "kpi",
+                    kpi,
+                    f"KPI {kpi or '(saknas)'} är inte kopplad till någon indikator i "
+                    f"katalogen; ange kopplingen med --map INDIKATOR={kpi or 'KPI-ID'}",
                 )
                 continue
             if kpi in PINNED and kpi not in user and title:
                 fragment = PINNED[kpi][1]
                 if fragment not in title.lower():
-                    rejects.append(
-                        Reject(
-                            cell,
-                            "kpi",
-                            f"{kpi}: {title}",
-                            f"KPI {kpi} har titeln {title!r} men den fasta kopplingen till "
-                            f"{indicator} väntar '{fragment}'; kontrollera id:t i Kolada och "
-                            "ange --map",
-                        )
+                    out.reject(
+                        cell,
+                        "kpi",
+                        f"{kpi}: {title}",
+                        f"KPI {kpi} har titeln {title!r} men den fasta kopplingen till "
+                        f"{indicator} väntar '{fragment}'; kontrollera id:t i Kolada och "
+                        "ange --map",
                     )
                     continue
             if gender not in GENDERS:
-                rejects.append(Reject(cell, "gender", gender, f"okänt kön {gender!r} (T, K, M)"))
+                out.reject(cell, "gender", gender, f"okänt kön {gender!r} (T, K, M)")
                 continue
             value = value_cell.get("value")
             if value is None or (isinstance(value, str) and not value.strip()):
-                rejects.append(Reject(cell, "value", "", missing_reason(value_cell.get("status"))))
+                out.reject(cell, "value", "", missing_reason(value_cell.get("status")))
                 continue
             try:
                 number = float(value)
             except (TypeError, ValueError):
-                rejects.append(
-                    Reject(cell, "value", str(value), f"värdet {value!r} är inte ett tal")
-                )
+                out.reject(cell, "value", str(value), f"värdet {value!r} är inte ett tal")
                 continue
             if not np.isfinite(number):
-                rejects.append(Reject(cell, "value", str(value), "värdet är inte ett ändligt tal"))
+                out.reject(cell, "value", str(value), "värdet är inte ett ändligt tal")
                 continue
             try:
                 period = parse_period(period_raw)[0]
             except ValueError as exc:
-                rejects.append(Reject(cell, "period", period_raw, str(exc)))
+                out.reject(cell, "period", period_raw, str(exc))
                 continue
             if unit_part:
                 units.add(place)
             by_gender = by_gender or bool(GENDERS[gender])
             periods.add(period)
-            rows.append(
-                {
-                    "row": cell,
-                    "indicator": indicator,
-                    "area_code": area,
-                    "period": period,
-                    "value": number,
-                    "numerator": np.nan,
-                    "denominator": np.nan,
-                    "breakdown": "; ".join(p for p in (unit_part, GENDERS[gender]) if p),
-                }
-            )
+            breakdown = "; ".join(p for p in (unit_part, GENDERS[gender]) if p)
+            out.measure(cell, indicator, area, period, number, breakdown)
     if cell == 0:
-        raise ImportError_(f"Filen {path.name} innehåller inga Kolada-värden.")
+        raise ImportRefused(f"Filen {path.name} innehåller inga Kolada-värden.")
 
-    notes.append("Radnummer i rapporten = värdets ordningsnummer i filen (1, 2, …).")
+    out.note("Radnummer i rapporten = värdets ordningsnummer i filen (1, 2, …).")
     used = [k for k in kpis_seen if k in mapping]
     if used:
-        notes.append(
+        out.note(
             "Kolada-nyckeltal: "
             + "; ".join(
                 f"{k} → {mapping[k]}"
@@ -274,28 +254,28 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
             + "."
         )
     if units:
-        notes.append(
+        out.note(
             f"Enhetsdata ({len(units)} enheter) lagras på kommunen (0181) med uppdelningen "
             "'enhet: <id>'; Kolada anger inte var i kommunen enheten ligger."
         )
     if by_gender:
-        notes.append(
+        out.note(
             "Värden för kvinnor och män lagras som uppdelningarna 'kön: K' och 'kön: M'; "
             "totalen (T) är huvudvärdet."
         )
     next_page = data.get("next_page") or data.get("next_url") or data.get("next")
     if next_page:
-        notes.append(
+        out.note(
             f"Filen är en sida av flera (nästa sida: {next_page}); hämta och importera även resten."
         )
     count = data.get("count")
     if isinstance(count, int) and count != len(data["values"]):
-        notes.append(f"Kolada anger count={count} men filen har {len(data['values'])} poster.")
+        out.note(f"Kolada anger count={count} men filen har {len(data['values'])} poster.")
     skipped_reason = ""
-    if skipped:
-        examples = ", ".join(sorted(other_places)[:5])
+    if out.skipped:
+        examples = ", ".join(sorted(out.elsewhere)[:5])
         skipped_reason = (
-            f"{skipped} värden gällde andra kommuner, regioner eller enheter än Södertälje "
+            f"{out.skipped} värden gällde andra kommuner, regioner eller enheter än Södertälje "
             f"(t.ex. {examples}) och hoppades över."
         )
     coverage = f"Nyckeltal {', '.join(used) or '–'} för Södertälje (0181)"
@@ -306,16 +286,13 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
         for u in data.get("units") or []
         if isinstance(u, dict) and u.get("id") and u.get("title")
     }
-    return Parsed(
+    return out.parsed(
+        "measures",
+        "kolada",
+        measures_frame(out.rows),
+        cell,
         units=names,
-        kind="measures",
-        format="kolada",
-        frame=measures_frame(rows),
-        rows_read=cell,
-        rejects=rejects,
-        skipped=skipped,
         skipped_reason=skipped_reason,
-        notes=notes,
         source={
             **SOURCE,
             "coverage": coverage,

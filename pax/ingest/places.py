@@ -1,16 +1,15 @@
-"""Placing imported rows: coordinates in any Swedish CRS to WGS 84 and a DeSO, area names
-and codes to our area keys, and the municipality. Shared by every importer."""
+"""Placing imported rows: coordinates in any Swedish CRS to WGS 84 and a DeSO (through the
+`AreaIndex` of `pax.ingest.core`, which also turns area names and codes into our area keys).
+Shared by every importer."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import shapely
 
-from pax import geo, model
-from pax.ingest.core import Reject, norm_header
+from pax import geo
+from pax.ingest.core import AreaIndex, Reject
 
 # Plausible coordinate ranges around Södertälje (DATA.md), used to detect the CRS.
 CRS_RANGES = {
@@ -27,49 +26,6 @@ CRS_NAMES = {
 # A point this close outside the outline (simplified boundaries, a point on the shore) is
 # accepted and snapped to the nearest DeSO; farther out it is rejected.
 TOLERANCE_M = 300.0
-MUNICIPALITY_NAMES = {"södertälje", "sodertalje", "södertälje kommun", "0181", "181"}
-
-
-@dataclass
-class AreaIndex:
-    """Lookups from what files write to our area keys."""
-
-    areas: pd.DataFrame
-
-    def __post_init__(self) -> None:
-        a = self.areas
-        self.deso_codes = set(a.loc[a["level"] == "deso", "code"])
-        regso = a[a["level"] == "regso"]
-        self.regso_by_name = {norm_header(n): c for n, c in zip(regso["name"], regso["code"])}
-        self.regso_by_name.update({c: c for c in regso["code"]})
-        self.names = dict(zip(a["code"], a["name"]))
-        outline = a.loc[a["level"] == "kommun", "geometry"].iloc[0]
-        self.outline_m = geo.to_metric(outline)
-        shapely.prepare(self.outline_m)
-        deso = a[a["level"] == "deso"]
-        self.deso_m = [geo.to_metric(g) for g in deso["geometry"]]
-        self.deso_list = list(deso["code"])
-
-    def area_key(self, text) -> str | None:
-        """DeSO code, RegSO (name or key), or the municipality → our key; None if unknown."""
-        if text is None or pd.isna(text):
-            return None
-        value = str(text).strip()
-        if value.upper() in self.deso_codes:
-            return value.upper()
-        key = norm_header(value)
-        if key in self.regso_by_name:
-            return self.regso_by_name[key]
-        if key in MUNICIPALITY_NAMES:
-            return model.KOMMUN_CODE
-        if key in {"se", "riket", "sverige", "hela landet"}:
-            return model.SWEDEN_CODE
-        return None
-
-    def nearest_deso(self, x: float, y: float) -> str:
-        point = shapely.Point(x, y)
-        distances = [g.distance(point) for g in self.deso_m]
-        return self.deso_list[int(np.argmin(distances))]
 
 
 def detect_crs(first: np.ndarray, second: np.ndarray) -> tuple[str | None, bool]:

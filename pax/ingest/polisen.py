@@ -36,7 +36,7 @@ import pandas as pd
 
 from pax import model
 from pax.i18n import MONTHS_SV
-from pax.ingest.core import ImportError_, Options, Parsed, Reject, slug
+from pax.ingest.core import Collected, Context, ImportRefused, Options, Parsed, slug
 
 LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 KEYS = ("id", "datetime", "name", "summary", "url", "type", "location")
@@ -78,11 +78,11 @@ def _load(path: Path) -> list:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportError_(f"Filen {path.name} är inte UTF-8-kodad JSON.") from None
+        raise ImportRefused(f"Filen {path.name} är inte UTF-8-kodad JSON.") from None
     try:
         return _values(text)
     except json.JSONDecodeError as exc:
-        raise ImportError_(
+        raise ImportRefused(
             f"Filen {path.name} är inte giltig JSON (fel på rad {exc.lineno}, kolumn {exc.colno})."
         ) from None
 
@@ -103,7 +103,7 @@ def looks_like(path: Path) -> bool:
     """True for a file holding one or more Polisen API responses (JSON arrays of events)."""
     try:
         return _polisen_shaped(_load(Path(path)))
-    except (ImportError_, OSError):
+    except (ImportRefused, OSError):
         return False
 
 
@@ -224,13 +224,13 @@ def _type_lookup(polisen_types: dict[str, str]) -> dict[str, str]:
     return lookup
 
 
-def read(path: Path, opts: Options, ctx) -> Parsed:
+def read(path: Path, opts: Options, ctx: Context) -> Parsed:
     path = Path(path)
     values = _load(path)
     if values and all(isinstance(v, list) and not v for v in values):
-        raise ImportError_(f"Filen {path.name} innehåller inga händelser (tomma API-svar).")
+        raise ImportRefused(f"Filen {path.name} innehåller inga händelser (tomma API-svar).")
     if not _polisen_shaped(values):
-        raise ImportError_(
+        raise ImportRefused(
             f"Filen {path.name} ser inte ut som svar från Polisens händelse-API "
             "(en eller flera JSON-listor med händelser som har id, datetime, name och type)."
         )
@@ -238,62 +238,52 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
     types = _type_lookup(ctx.polisen_types)
     known_ids = set(getattr(ctx, "category_ids", set()) or set())
 
-    rows: list[dict] = []
-    rejects: list[Reject] = []
+    out = Collected()
     seen: set[int] = set()
-    skipped = 0
-    elsewhere: dict[str, int] = {}
     unmapped: dict[str, str] = {}  # type → category id
     new_categories: list[dict] = []
     date_only = from_published = 0
 
     for number, obj in enumerate(objects, start=1):
         if not isinstance(obj, dict):
-            rejects.append(Reject(number, None, _short(obj), "posten är inte ett JSON-objekt"))
+            out.reject(number, None, _short(obj), "posten är inte ett JSON-objekt")
             continue
         event_id = _valid_id(obj.get("id"))
         if event_id is None:
-            rejects.append(
-                Reject(number, "id", _short(obj.get("id")), "id saknas eller är inte ett heltal")
-            )
+            out.reject(number, "id", _short(obj.get("id")), "id saknas eller är inte ett heltal")
             continue
         if event_id in seen:
             continue  # a later copy of the same event: counted as a duplicate
         seen.add(event_id)
         name = obj.get("name")
         if not isinstance(name, str) or not name.strip():
-            rejects.append(Reject(number, "name", _short(name), "rubriken (name) saknas"))
+            out.reject(number, "name", _short(name), "rubriken (name) saknas")
             continue
         place = place_of(name)
         if place is None:
-            rejects.append(
-                Reject(number, "name", _short(name), "rubriken saknar ort efter sista kommat")
-            )
+            out.reject(number, "name", _short(name), "rubriken saknar ort efter sista kommat")
             continue
         if not is_sodertalje(place):
-            skipped += 1
-            elsewhere[place] = elsewhere.get(place, 0) + 1
+            out.skip(place)
             continue
         published = parse_published(obj.get("datetime"))
         if published is None:
-            rejects.append(
-                Reject(
-                    number,
-                    "datetime",
-                    _short(obj.get("datetime")),
-                    "publiceringstiden går inte att tolka (väntat t.ex. 2025-06-07 7:32:06 +02:00)",
-                )
+            out.reject(
+                number,
+                "datetime",
+                _short(obj.get("datetime")),
+                "publiceringstiden går inte att tolka (väntat t.ex. 2025-06-07 7:32:06 +02:00)",
             )
             continue
         when, how = parse_name_time(name, published)
         if when is None:
-            rejects.append(Reject(number, "name", _short(name), how))
+            out.reject(number, "name", _short(name), how)
             continue
         date_only += how == "date_only"
         from_published += how == "published"
         ptype = obj.get("type")
         if not isinstance(ptype, str) or not ptype.strip():
-            rejects.append(Reject(number, "type", _short(ptype), "händelsetyp (type) saknas"))
+            out.reject(number, "type", _short(ptype), "händelsetyp (type) saknas")
             continue
         ptype = ptype.strip()
         category = types.get(ptype) or types.get(_fold(ptype))
@@ -311,17 +301,15 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
                             "origin": "polisen",
                         }
                     )
-        rows.append(
-            {
-                "row": number,
-                "id": f"polisen-{event_id}",
-                "occurred_at": when,
-                "category": category,
-                "source_ref": _url_path(obj.get("url")),
-            }
+        out.row(
+            number,
+            id=f"polisen-{event_id}",
+            occurred_at=when,
+            category=category,
+            source_ref=_url_path(obj.get("url")),
         )
 
-    frame = pd.DataFrame(rows, columns=["row", "id", "occurred_at", "category", "source_ref"])
+    frame = pd.DataFrame(out.rows, columns=["row", "id", "occurred_at", "category", "source_ref"])
     frame = pd.DataFrame(
         {
             "row": frame["row"].astype(int),
@@ -337,33 +325,33 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
         }
     )
 
-    notes = [
-        f"{len(objects)} händelser i {len(values)} API-svar.",
+    out.note(f"{len(objects)} händelser i {len(values)} API-svar.")
+    out.note(
         "Polisens koordinater är mittpunkten för orten eller länet, inte händelsens plats; "
-        "händelserna läggs på kommunnivå och ritas aldrig som punkter.",
-    ]
+        "händelserna läggs på kommunnivå och ritas aldrig som punkter."
+    )
     if unmapped:
         listed = ", ".join(f"{t} ({c})" for t, c in unmapped.items())
-        notes.append(f"Händelsetyper utan Pax-kategori behölls som egna kategorier: {listed}.")
+        out.note(f"Händelsetyper utan Pax-kategori behölls som egna kategorier: {listed}.")
     if date_only:
-        notes.append(
+        out.note(
             f"{date_only} händelser saknade klockslag i rubriken; de fick tiden 00:00 "
             "(klockslaget är okänt)."
         )
     if from_published:
-        notes.append(
+        out.note(
             f"{from_published} händelser saknade datum i rubriken; publiceringstiden användes."
         )
     skipped_reason = ""
-    if skipped == 1:
+    if out.skipped == 1:
         skipped_reason = (
-            f"1 händelse gällde en annan kommun ({next(iter(elsewhere))}) och hoppades över."
+            f"1 händelse gällde en annan kommun ({next(iter(out.elsewhere))}) och hoppades över."
         )
-    elif skipped:
-        top = sorted(elsewhere.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+    elif out.skipped:
+        top = sorted(out.elsewhere.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
         places = ", ".join(f"{place} {count}" for place, count in top)
         skipped_reason = (
-            f"{skipped} händelser gällde andra kommuner och hoppades över (flest: {places})."
+            f"{out.skipped} händelser gällde andra kommuner och hoppades över (flest: {places})."
         )
 
     period = ""
@@ -379,15 +367,12 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
         "beräkna aldrig nivåer eller andelar från dem",
         "period": period,
     }
-    return Parsed(
-        kind="events",
-        format="polisen",
-        frame=frame,
-        rows_read=len(objects),
-        rejects=rejects,
-        skipped=skipped,
+    return out.parsed(
+        "events",
+        "polisen",
+        frame,
+        len(objects),
         skipped_reason=skipped_reason,
-        notes=notes,
         source=source,
         new_categories=new_categories,
         columns={},

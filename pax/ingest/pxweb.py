@@ -46,7 +46,7 @@ from pathlib import Path
 import numpy as np
 
 from pax import model
-from pax.ingest.core import ImportError_, Options, Parsed, Reject, norm_header
+from pax.ingest.core import Collected, Context, ImportRefused, Options, Parsed, norm_header
 from pax.ingest.kolada import load_json, measures_frame, missing_reason, user_mapping
 from pax.periods import parse_period
 
@@ -98,12 +98,12 @@ class Dim:
 def _dimensions(data: dict, name: str) -> list[Dim]:
     ids, sizes = data.get("id"), data.get("size")
     if not isinstance(ids, list) or not isinstance(sizes, list) or len(ids) != len(sizes):
-        raise ImportError_(f"Filen {name}: JSON-stat saknar id/size eller så skiljer de sig åt.")
+        raise ImportRefused(f"Filen {name}: JSON-stat saknar id/size eller så skiljer de sig åt.")
     dims = []
     for dim_id, size in zip(ids, sizes):
         spec = data["dimension"].get(dim_id)
         if not isinstance(spec, dict):
-            raise ImportError_(f"Filen {name}: dimensionen {dim_id!r} saknas under dimension.")
+            raise ImportRefused(f"Filen {name}: dimensionen {dim_id!r} saknas under dimension.")
         category = spec.get("category") or {}
         labels = {str(k): v for k, v in (category.get("label") or {}).items()}
         index = category.get("index")
@@ -114,7 +114,7 @@ def _dimensions(data: dict, name: str) -> list[Dim]:
         else:
             codes = list(labels)
         if len(codes) != int(size):
-            raise ImportError_(
+            raise ImportRefused(
                 f"Filen {name}: dimensionen {dim_id!r} har {len(codes)} kategorier men "
                 f"size anger {size}."
             )
@@ -144,7 +144,7 @@ def _values(data: dict, n: int, name: str) -> list:
         return [value.get(str(i)) for i in range(n)]
     if not isinstance(value, list) or len(value) != n:
         have = len(value) if isinstance(value, list) else "inga"
-        raise ImportError_(f"Filen {name}: value har {have} värden men dimensionerna ger {n}.")
+        raise ImportRefused(f"Filen {name}: value har {have} värden men dimensionerna ger {n}.")
     return value
 
 
@@ -217,7 +217,7 @@ def _find_region(dims: list[Dim], taken: tuple[Dim, ...], found: Dim | None, nam
                 found = d
                 break
     if found is None:
-        raise ImportError_(f"Filen {name}: hittar ingen regiondimension (role.geo eller Region).")
+        raise ImportRefused(f"Filen {name}: hittar ingen regiondimension (role.geo eller Region).")
     return found
 
 
@@ -226,9 +226,9 @@ def _jsonstat(data: dict, name: str) -> _Table:
     time = _role(data, dims, "time", ("tid", "year", "år"))
     metric = _role(data, dims, "metric", ("contentscode", "tabellinnehåll"))
     if time is None:
-        raise ImportError_(f"Filen {name}: hittar ingen tidsdimension (role.time eller Tid).")
+        raise ImportRefused(f"Filen {name}: hittar ingen tidsdimension (role.time eller Tid).")
     if metric is None:
-        raise ImportError_(
+        raise ImportRefused(
             f"Filen {name}: hittar inget tabellinnehåll (role.metric eller ContentsCode)."
         )
     region = _find_region(dims, (time, metric), _role(data, dims, "geo", ("region",)), name)
@@ -267,7 +267,7 @@ def _v1(data: dict, name: str) -> _Table:
     keyed = [c for c in columns if str(c.get("type")).lower() != "c"]
     contents = [c for c in columns if str(c.get("type")).lower() == "c"]
     if not contents:
-        raise ImportError_(
+        raise ImportRefused(
             f'Filen {name}: PxWeb-tabellen saknar tabellinnehåll (en kolumn av typ "c").'
         )
     rows = data["data"]
@@ -275,9 +275,9 @@ def _v1(data: dict, name: str) -> _Table:
         key = row.get("key") if isinstance(row, dict) else None
         values = row.get("values") if isinstance(row, dict) else None
         if not isinstance(key, list) or not isinstance(values, list):
-            raise ImportError_(f"Filen {name}: data-rad {i} saknar key eller values.")
+            raise ImportRefused(f"Filen {name}: data-rad {i} saknar key eller values.")
         if len(key) != len(keyed) or len(values) != len(contents):
-            raise ImportError_(
+            raise ImportRefused(
                 f"Filen {name}: data-rad {i} har {len(key)} nycklar och {len(values)} värden "
                 f"men kolumnerna anger {len(keyed)} respektive {len(contents)}."
             )
@@ -295,11 +295,11 @@ def _v1(data: dict, name: str) -> _Table:
         {str(c["code"]): str(c.get("text") or c["code"]) for c in contents},
     )
     if len(set(metric.codes)) != len(metric.codes):
-        raise ImportError_(f"Filen {name}: samma tabellinnehåll förekommer i flera kolumner.")
+        raise ImportRefused(f"Filen {name}: samma tabellinnehåll förekommer i flera kolumner.")
     time = next((d for d, c in zip(dims, keyed) if str(c.get("type")).lower() == "t"), None)
     time = time or next((d for d in dims if d.id.lower() in ("tid", "year", "år")), None)
     if time is None:
-        raise ImportError_(f'Filen {name}: hittar ingen tidskolumn (typ "t" eller Tid).')
+        raise ImportRefused(f'Filen {name}: hittar ingen tidskolumn (typ "t" eller Tid).')
     region = next((d for d in dims if d.id.lower() == "region"), None)
     region = _find_region(dims, (time,), region, name)
     meta = data.get("metadata")
@@ -332,7 +332,7 @@ def _v1(data: dict, name: str) -> _Table:
     )
 
 
-def read(path: Path, opts: Options, ctx) -> Parsed:
+def read(path: Path, opts: Options, ctx: Context) -> Parsed:
     data = load_json(path)
     name = path.name
     if isinstance(data, dict) and data.get("class") == "dataset" and "dimension" in data:
@@ -342,7 +342,7 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
         table = _v1(data, name)
         fmt_note = "PxWeb-tabell i v1-format (JSON med columns/data); regionerna anges med kod."
     else:
-        raise ImportError_(
+        raise ImportRefused(
             f"Filen {name} är inte en PxWeb-tabell (JSON-stat 2.0 eller PxWeb v1-JSON)."
         )
     dims, time, metric, region = table.dims, table.time, table.metric, table.region
@@ -367,7 +367,7 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
 
     n = table.n
     if n == 0:
-        raise ImportError_(f"Filen {name} innehåller inga värden.")
+        raise ImportRefused(f"Filen {name} innehåller inga värden.")
     legend = table.legend
     regions = _Regions(ctx.index)
     region_keys = {c: regions.key(c, region.text(c)) for c in region.codes}
@@ -378,27 +378,23 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
         except ValueError as exc:
             period_of[c] = exc
 
-    rows, rejects, notes = [], [], []
-    skipped, flagged = 0, {}
-    skipped_places: set[str] = set()
+    out = Collected()
+    flagged: dict[str, int] = {}
     positions = {d.id: i for i, d in enumerate(dims)}
     for cell, combo, value, status in table.cells:
         reg, tid, content = (combo[positions[d.id]] for d in (region, time, metric))
         area = region_keys[reg]
         if area == _Regions.SKIP:
-            skipped += 1
-            skipped_places.add(reg if region.text(reg) == reg else f"{reg} {region.text(reg)}")
+            out.skip(reg if region.text(reg) == reg else f"{reg} {region.text(reg)}")
             continue
         if area is None:
-            rejects.append(
-                Reject(
-                    cell,
-                    region.id,
-                    reg,
-                    f"okänt område {reg!r}"
-                    + (f" ({region.text(reg)})" if region.text(reg) != reg else "")
-                    + " i Södertälje; DeSO/RegSO 2018 förväntas",
-                )
+            out.reject(
+                cell,
+                region.id,
+                reg,
+                f"okänt område {reg!r}"
+                + (f" ({region.text(reg)})" if region.text(reg) != reg else "")
+                + " i Södertälje; DeSO/RegSO 2018 förväntas",
             )
             continue
         indicator = mapping.get(content)
@@ -415,25 +411,25 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
                     f"ContentsCode {content} ({label!r}) är inte kopplad till någon indikator "
                     f"i katalogen; ange kopplingen med --map INDIKATOR={content}"
                 )
-            rejects.append(Reject(cell, metric.id, content, reason))
+            out.reject(cell, metric.id, content, reason)
             continue
         if value is None:
             reason = missing_reason(status)
             if status and legend.get(status):
                 reason = reason[:-1] + f": {legend[status]})"
-            rejects.append(Reject(cell, "value", "", reason))
+            out.reject(cell, "value", "", reason)
             continue
         try:
             number = float(value)
         except (TypeError, ValueError):
-            rejects.append(Reject(cell, "value", str(value), f"värdet {value!r} är inte ett tal"))
+            out.reject(cell, "value", str(value), f"värdet {value!r} är inte ett tal")
             continue
         if not np.isfinite(number):
-            rejects.append(Reject(cell, "value", str(value), "värdet är inte ett ändligt tal"))
+            out.reject(cell, "value", str(value), "värdet är inte ett ändligt tal")
             continue
         period = period_of[tid]
         if isinstance(period, Exception):
-            rejects.append(Reject(cell, time.id, tid, str(period)))
+            out.reject(cell, time.id, tid, str(period))
             continue
         if status:
             flagged[str(status)] = flagged.get(str(status), 0) + 1
@@ -442,25 +438,14 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
             for d in others
             if combo[positions[d.id]] not in d.totals
         ]
-        rows.append(
-            {
-                "row": cell,
-                "indicator": indicator,
-                "area_code": area,
-                "period": period,
-                "value": number,
-                "numerator": np.nan,
-                "denominator": np.nan,
-                "breakdown": "; ".join(parts),
-            }
-        )
+        out.measure(cell, indicator, area, period, number, "; ".join(parts))
 
     if fmt_note:
-        notes.append(fmt_note)
-    notes.append(table.row_note)
+        out.note(fmt_note)
+    out.note(table.row_note)
     used = [c for c in metric.codes if c in mapping]
     if used:
-        notes.append(
+        out.note(
             "Tabellinnehåll: "
             + "; ".join(
                 f"{c} {metric.text(c)!r} → {mapping[c]}" + (" (--map)" if c in user else "")
@@ -470,38 +455,35 @@ def read(path: Path, opts: Options, ctx) -> Parsed:
         )
     for d in others:
         if not d.totals and len(d.codes) > 1:
-            notes.append(
+            out.note(
                 f"Dimensionen {d.label!r} saknar totalkategori; värdena lagras bara uppdelade "
                 f"('{d.label}: …'), utan rad för totalen."
             )
         elif d.totals:
-            notes.append(
+            out.note(
                 f"Dimensionen {d.label!r}: {', '.join(sorted(d.text(c) for c in d.totals))} "
                 "är totalen (ingen uppdelning); övriga kategorier lagras som uppdelning."
             )
     if flagged:
         text = ", ".join(f"{k!r}: {v}" for k, v in sorted(flagged.items()))
-        notes.append(f"Värden med statusflagga importerades med sitt värde ({text}).")
+        out.note(f"Värden med statusflagga importerades med sitt värde ({text}).")
     updated = table.updated
     if updated:
-        notes.append(f"SCB uppdaterade tabellen {updated}.")
+        out.note(f"SCB uppdaterade tabellen {updated}.")
     skipped_reason = ""
-    if skipped:
-        examples = ", ".join(sorted(skipped_places)[:5])
+    if out.skipped:
+        examples = ", ".join(sorted(out.elsewhere)[:5])
         skipped_reason = (
-            f"{skipped} värden gällde regioner utanför Södertälje (t.ex. {examples}) och "
+            f"{out.skipped} värden gällde regioner utanför Södertälje (t.ex. {examples}) och "
             "hoppades över."
         )
-    periods = sorted({r["period"] for r in rows})
-    return Parsed(
-        kind="measures",
-        format="pxweb",
-        frame=measures_frame(rows),
-        rows_read=n,
-        rejects=rejects,
-        skipped=skipped,
+    periods = sorted({r["period"] for r in out.rows})
+    return out.parsed(
+        "measures",
+        "pxweb",
+        measures_frame(out.rows),
+        n,
         skipped_reason=skipped_reason,
-        notes=notes,
         source={
             **SOURCE,
             "title": table_label or name,

@@ -7,18 +7,18 @@ import datetime as dt
 import json
 import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from pax import catalog, config, geo
-from pax.ingest import places, validate
+from pax import config
+from pax.ingest import validate
 from pax.ingest.core import (
     FORMATS,
     KINDS,
-    ImportError_,
+    Context,
+    ImportRefused,
     Options,
     Parsed,
     Reject,
@@ -55,46 +55,6 @@ INTERVENTION_COLUMNS = [
 ]
 
 
-@dataclass
-class Context:
-    """What every reader needs to know about this installation."""
-
-    index: places.AreaIndex
-    categories: dict[str, str]  # alias or label (normalised) → category id
-    category_ids: set[str]
-    polisen_types: dict[str, str]  # Polisen type → category id
-    catalog: pd.DataFrame
-
-    @classmethod
-    def load(cls, data_dir: Path | None = None, con: duckdb.DuckDBPyConnection | None = None):
-        data_dir = data_dir or config.data_dir()
-        cats = catalog.load_categories(data_dir)
-        if con is not None:
-            stored = con.execute("SELECT id, label_sv, label_en FROM categories").df()
-            cats = pd.concat([cats, stored[~stored["id"].isin(cats["id"])]], ignore_index=True)
-        lookup: dict[str, str] = {}
-        polisen: dict[str, str] = {}
-        for _, row in cats.iterrows():
-            for alias in [
-                row["id"],
-                row["label_sv"],
-                row["label_en"],
-                *str(row.get("aliases", "") or "").split(";"),
-            ]:
-                if alias and str(alias) != "nan":
-                    lookup[places.norm_header(alias)] = row["id"]
-            for ptype in str(row.get("polisen_types", "") or "").split(";"):
-                if ptype and ptype != "nan":
-                    polisen[ptype.strip()] = row["id"]
-        return cls(
-            places.AreaIndex(geo.load_areas()),
-            lookup,
-            set(cats["id"]),
-            polisen,
-            catalog.load_catalog(data_dir),
-        )
-
-
 def detect_format(path: Path) -> str:
     """The format from the file name and, for JSON and CSV, its content."""
     suffix = path.suffix.lower()
@@ -114,7 +74,7 @@ def detect_format(path: Path) -> str:
 
             if polisen.looks_like(path):
                 return "polisen"
-            raise ImportError_(f"Filen {path.name} är inte giltig JSON.") from None
+            raise ImportRefused(f"Filen {path.name} är inte giltig JSON.") from None
         if isinstance(data, list):
             from pax.ingest import polisen
 
@@ -131,7 +91,7 @@ def detect_format(path: Path) -> str:
                 return "pxweb"
             if "values" in data and ("count" in data or "next_page" in data or "next_url" in data):
                 return "kolada"
-        raise ImportError_(
+        raise ImportRefused(
             f"Filen {path.name}: okänt JSON-format (varken Polisen, Kolada, PxWeb eller GeoJSON)."
         )
     if suffix in (".csv", ".txt", ".tsv", ""):
@@ -140,7 +100,7 @@ def detect_format(path: Path) -> str:
         if bra.looks_like(head):
             return "bra"
         return "csv"
-    raise ImportError_(
+    raise ImportRefused(
         f"Filen {path.name}: okänd filtyp {suffix!r} (csv, xlsx, json, geojson, gpkg)."
     )
 
@@ -148,9 +108,9 @@ def detect_format(path: Path) -> str:
 def parse(path: Path, opts: Options, ctx: Context) -> Parsed:
     fmt = opts.format if opts.format != "auto" else detect_format(path)
     if fmt not in FORMATS:
-        raise ImportError_(f"Okänt format {fmt!r}; välj bland {', '.join(FORMATS)}.")
+        raise ImportRefused(f"Okänt format {fmt!r}; välj bland {', '.join(FORMATS)}.")
     if opts.kind and opts.kind not in KINDS:
-        raise ImportError_(f"Okänd typ {opts.kind!r}; välj bland {', '.join(KINDS)}.")
+        raise ImportRefused(f"Okänd typ {opts.kind!r}; välj bland {', '.join(KINDS)}.")
     head = sniff_bytes(path)
     refuse_wrong_content(
         path,
@@ -160,7 +120,7 @@ def parse(path: Path, opts: Options, ctx: Context) -> Parsed:
     if fmt in ("csv", "xlsx"):
         from pax.ingest import tabular
 
-        parsed = tabular.read(path, fmt, opts, ctx.categories, ctx.index)
+        parsed = tabular.read(path, fmt, opts, ctx)
     elif fmt == "polisen":
         from pax.ingest import polisen
 
@@ -182,7 +142,7 @@ def parse(path: Path, opts: Options, ctx: Context) -> Parsed:
 
         parsed = geofile.read(path, fmt, opts, ctx)
     if opts.kind and parsed.kind != opts.kind:
-        raise ImportError_(f"Filen {path.name} innehåller {parsed.kind}, inte {opts.kind}.")
+        raise ImportRefused(f"Filen {path.name} innehåller {parsed.kind}, inte {opts.kind}.")
     if opts.format == "auto":
         parsed.notes.insert(0, f"Format upptäckt: {fmt}.")
     return parsed
@@ -206,7 +166,7 @@ def _schema_check(parsed: Parsed, ctx: Context) -> Parsed:
     try:
         frame, rejects = validate.validate(frame, schema)
     except ValueError as exc:
-        raise ImportError_(f"Filen kunde inte valideras: {exc}.") from exc
+        raise ImportRefused(f"Filen kunde inte valideras: {exc}.") from exc
     parsed.frame = frame
     parsed.rejects.extend(rejects)
     return parsed
@@ -362,7 +322,7 @@ def import_file(
     keep_copy: bool = True,
     progress=None,
 ) -> Report:
-    """Import `path` into the store; raises ImportError_ when nothing can be imported.
+    """Import `path` into the store; raises ImportRefused when nothing can be imported.
 
     `progress(fraction, text)` is told about each step (for a progress bar)."""
     step = progress or (lambda fraction, text: None)
@@ -370,14 +330,14 @@ def import_file(
     store_path = Path(store_path or config.store_path())
     data_dir = data_dir or config.data_dir()
     if not path.is_file():
-        raise ImportError_(f"Filen {path} finns inte.")
+        raise ImportRefused(f"Filen {path} finns inte.")
     limit = config.get("PAX_IMPORT_MAX_MB")
     if path.stat().st_size > limit * 1024 * 1024:
-        raise ImportError_(
+        raise ImportRefused(
             f"Filen {path.name} är större än gränsen {limit} MB (PAX_IMPORT_MAX_MB)."
         )
     if not store_path.exists():
-        raise ImportError_(
+        raise ImportRefused(
             f"Datalagret {store_path} finns inte; bygg det först med `python -m pax build`."
         )
     with duckdb.connect(str(store_path), read_only=True) as con:
@@ -450,7 +410,7 @@ def refuse_demo(con: duckdb.DuckDBPyConnection, store_path: Path) -> None:
     from pax import queries
 
     if queries.build_info(con).get("mode", "demo") != "live":
-        raise ImportError_(DEMO_REFUSAL.format(store=store_path.name))
+        raise ImportRefused(DEMO_REFUSAL.format(store=store_path.name))
 
 
 def _row_count(parsed: Parsed) -> int:
@@ -505,7 +465,7 @@ def replay(con: duckdb.DuckDBPyConnection, data_dir: Path, progress) -> list[Rep
         ctx = Context.load(data_dir, con)
         try:
             parsed = _schema_check(parse(path, opts, ctx), ctx)
-        except ImportError_ as exc:
+        except ImportRefused as exc:
             progress(f"Varning: {path.name} kunde inte läsas om: {exc}")
             continue
         imported, duplicates = apply(con, parsed, source_row(path, opts, parsed))

@@ -30,7 +30,18 @@ import pandas as pd
 from pax import model
 from pax.i18n import MONTHS_SV
 from pax.ingest import places
-from pax.ingest.core import ImportError_, Options, Parsed, Reject, content_ids, norm_header
+from pax.ingest.core import (
+    MUNICIPALITY_NAMES,
+    AreaIndex,
+    Collected,
+    Context,
+    ImportRefused,
+    Options,
+    Parsed,
+    Reject,
+    content_ids,
+    norm_header,
+)
 from pax.periods import parse_period
 
 # Canonical column → the headers that mean it (compared after norm_header).
@@ -154,7 +165,7 @@ def read_table(path: Path, fmt: str, notes: list[str]) -> pd.DataFrame:
         try:
             frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many types for a broken workbook
-            raise ImportError_(f"Excel-filen {path.name} gick inte att läsa ({exc}).") from exc
+            raise ImportRefused(f"Excel-filen {path.name} gick inte att läsa ({exc}).") from exc
     else:
         text, encoding = decode(path.read_bytes())
         delimiter = sniff_delimiter(text)
@@ -169,9 +180,9 @@ def read_table(path: Path, fmt: str, notes: list[str]) -> pd.DataFrame:
                 skipinitialspace=True,
             )
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise ImportError_(f"Filen {path.name} gick inte att läsa som CSV ({exc}).") from exc
+            raise ImportRefused(f"Filen {path.name} gick inte att läsa som CSV ({exc}).") from exc
     if frame.empty and len(frame.columns) == 0:
-        raise ImportError_(f"Filen {path.name} är tom.")
+        raise ImportRefused(f"Filen {path.name} är tom.")
     frame = frame.dropna(how="all")
     frame = frame[~(frame.astype(str).apply(lambda c: c.str.strip()) == "").all(axis=1)]
     frame.insert(0, "row", frame.index + 2)
@@ -188,7 +199,7 @@ def map_columns(frame: pd.DataFrame, mapping: dict[str, str], notes: list[str]) 
     explicit = {norm_header(col): canon for canon, col in mapping.items()}
     missing_maps = set(explicit) - {norm_header(c) for c in frame.columns}
     if missing_maps:
-        raise ImportError_(f"--map anger kolumner som inte finns i filen: {sorted(missing_maps)}.")
+        raise ImportRefused(f"--map anger kolumner som inte finns i filen: {sorted(missing_maps)}.")
     by_codes = None if "area_code" in mapping else _area_code_column(frame, explicit, lookup)
     if by_codes:
         renamed[by_codes[0]] = "area_code"
@@ -257,7 +268,7 @@ def _area_code_column(
     return col, level
 
 
-def area_key(index: places.AreaIndex, value) -> str | None:
+def area_key(index: AreaIndex, value) -> str | None:
     """Our key for what a file writes as area: a DeSO code, RegSO name, the municipality,
     or a code followed by the area's name (`0181C1050 Hovsjö`)."""
     key = index.area_key(value)
@@ -299,7 +310,7 @@ def _is_our_municipality(value: str) -> bool:
     `0181 Södertälje`, `Södertälje (0181)`)."""
     key = norm_header(value)
     return (
-        key in places.MUNICIPALITY_NAMES
+        key in MUNICIPALITY_NAMES
         or "södertälje" in key
         or "sodertalje" in key
         or re.search(r"(?<!\d)0?181(?!\d)", key) is not None
@@ -411,7 +422,7 @@ def _reject_rows(
 
 def _place(
     frame: pd.DataFrame,
-    index: places.AreaIndex,
+    index: AreaIndex,
     opts: Options,
     rejects: list[Reject],
     notes: list[str],
@@ -433,7 +444,7 @@ def _place(
                     default="EPSG:4326" if first == "lon" else None,
                 )
             except ValueError as exc:
-                raise ImportError_(f"Koordinaterna i kolumnerna {first}/{second}: {exc}.") from exc
+                raise ImportRefused(f"Koordinaterna i kolumnerna {first}/{second}: {exc}.") from exc
             frame["lon_wgs"], frame["lat_wgs"] = lon, lat
             break
     bad_coord_rows = {r.row for r in rejects if r.column == "koordinater"}
@@ -485,7 +496,7 @@ def _events(
     frame: pd.DataFrame,
     opts: Options,
     categories: dict[str, str],
-    index: places.AreaIndex,
+    index: AreaIndex,
     rejects: list[Reject],
     notes: list[str],
 ) -> pd.DataFrame:
@@ -495,7 +506,7 @@ def _events(
     elif "date" in frame:
         raw = frame["date"].astype(str)
     else:
-        raise ImportError_("Filen saknar datum (kolumnen datum eller occurred_at).")
+        raise ImportRefused("Filen saknar datum (kolumnen datum eller occurred_at).")
     when = raw.map(parse_datetime)
     frame = _reject_rows(
         frame,
@@ -527,7 +538,7 @@ def _events(
     offence = [c for c in ("offence_text", "offence_code") if c in frame]
     if opts.category:
         if opts.category not in categories.values():
-            raise ImportError_(f"--category {opts.category!r} finns inte i katalogen.")
+            raise ImportRefused(f"--category {opts.category!r} finns inte i katalogen.")
         frame["category"] = opts.category
     elif "category" in frame:
         raw_cat = frame["category"].astype(str)
@@ -540,7 +551,7 @@ def _events(
         frame = _offence_categories(frame, categories, rejects, notes)
         offence = []
     else:
-        raise ImportError_(
+        raise ImportRefused(
             "Filen saknar kategori (kolumnen kategori eller händelsetyp); "
             "ange --category för hela filen."
         )
@@ -675,10 +686,10 @@ def _offence_categories(
     return frame
 
 
-def _measures(frame: pd.DataFrame, index: places.AreaIndex, rejects: list[Reject]) -> pd.DataFrame:
+def _measures(frame: pd.DataFrame, index: AreaIndex, rejects: list[Reject]) -> pd.DataFrame:
     for col in ("indicator", "value", "period"):
         if col not in frame:
-            raise ImportError_(
+            raise ImportRefused(
                 f"Filen saknar kolumnen {col} (mått kräver indikator, område, period och värde)."
             )
     if "area_code" not in frame:
@@ -732,7 +743,7 @@ def _safe_period(text: str):
 def _interventions(
     frame: pd.DataFrame,
     opts: Options,
-    index: places.AreaIndex,
+    index: AreaIndex,
     rejects: list[Reject],
     notes: list[str],
 ) -> pd.DataFrame:
@@ -796,54 +807,42 @@ def _interventions(
     return out.reset_index(drop=True)
 
 
-def read(
-    path: Path, fmt: str, opts: Options, categories: dict[str, str], index: places.AreaIndex
-) -> Parsed:
+def read(path: Path, fmt: str, opts: Options, ctx: Context) -> Parsed:
     """Read a municipal CSV/XLSX file into canonical rows of the detected kind."""
-    notes: list[str] = []
-    rejects: list[Reject] = []
-    table = read_table(path, fmt, notes)
+    out = Collected()
+    table = read_table(path, fmt, out.notes)
     rows_read = len(table)
     if rows_read == 0:
-        raise ImportError_(f"Filen {path.name} har rubriker men inga rader.")
-    table = map_columns(table, opts.mapping, notes)
+        raise ImportRefused(f"Filen {path.name} har rubriker men inga rader.")
+    table = map_columns(table, opts.mapping, out.notes)
     kind = opts.kind or detect_kind(set(table.columns))
     if kind is None:
-        raise ImportError_(
+        raise ImportRefused(
             f"Filen {path.name}: kunde inte avgöra vad den innehåller – kolumnerna "
             f"{', '.join(c for c in table.columns if c != 'row') or '(inga kända)'} räcker inte. "
             "Ange --kind och vid behov --map KANONISK=KOLUMN."
         )
     if not opts.kind:
-        notes.append(f"Innehåll upptäckt: {kind}.")
+        out.note(f"Innehåll upptäckt: {kind}.")
     original = table.attrs.get("original", {})
     table, skipped, skipped_reason = _skip_other_places(table)
+    out.skip(count=skipped)
     table.attrs["original"] = original
     if table.empty:
-        raise ImportError_(
+        raise ImportRefused(
             f"Filen {path.name} gäller bara andra kommuner än Södertälje ({skipped} rader); "
             "inget att importera."
         )
     if kind == "events":
-        frame = _events(table, opts, categories, index, rejects, notes)
+        frame = _events(table, opts, ctx.categories, ctx.index, out.rejects, out.notes)
     elif kind == "measures":
-        frame = _measures(table, index, rejects)
+        frame = _measures(table, ctx.index, out.rejects)
     elif kind == "interventions":
         if "type" not in table or "start" not in table:
-            raise ImportError_(
+            raise ImportRefused(
                 "Insatser kräver kolumnerna type (insatstyp) och start (startdatum)."
             )
-        frame = _interventions(table, opts, index, rejects, notes)
+        frame = _interventions(table, opts, ctx.index, out.rejects, out.notes)
     else:
-        raise ImportError_(f"Typen {kind} kan inte läsas från {fmt}; använd geojson eller gpkg.")
-    return Parsed(
-        kind=kind,
-        format=fmt,
-        frame=frame,
-        rows_read=rows_read,
-        rejects=rejects,
-        skipped=skipped,
-        skipped_reason=skipped_reason,
-        notes=notes,
-        columns=original,
-    )
+        raise ImportRefused(f"Typen {kind} kan inte läsas från {fmt}; använd geojson eller gpkg.")
+    return out.parsed(kind, fmt, frame, rows_read, skipped_reason=skipped_reason, columns=original)

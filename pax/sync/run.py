@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 
 from pax import config, queries, store
-from pax.ingest.core import ImportError_, Options
+from pax.ingest.core import ImportRefused, Options
 from pax.ingest.run import import_file
 from pax.sync import sources as src
 from pax.sync.http import Client, Rules, SyncError
@@ -257,8 +257,10 @@ def _one(source, state, rules, sleep, progress, data_dir: Path, store_path: Path
             else:
                 outcome = fetch_drop(source, state, work, progress)
             rows = _write(source, outcome, data_dir, store_path, progress)
-    except (SyncError, ImportError_, ValueError, OSError, json.JSONDecodeError) as exc:
-        message = str(exc) if isinstance(exc, SyncError | ImportError_) else f"{source.name}: {exc}"
+    except (SyncError, ImportRefused, ValueError, OSError, json.JSONDecodeError) as exc:
+        message = (
+            str(exc) if isinstance(exc, SyncError | ImportRefused) else f"{source.name}: {exc}"
+        )
         progress(f"Fel: {message}")
         return {**state, "error": message, "calls": client.calls}
     progress(
@@ -295,7 +297,7 @@ def _write(source, outcome: Outcome, data_dir: Path, store_path: Path, progress)
     for d in outcome.deliveries:
         try:
             report = import_file(d.path, d.options, store_path, data_dir)
-        except ImportError_ as exc:
+        except ImportRefused as exc:
             if source.kind != "drop":
                 raise
             progress(f"Varning: {d.path.name}: {exc}")  # one bad delivery, the others go on

@@ -90,7 +90,7 @@ def test_the_upload_panel_speaks_english(import_env, monkeypatch, tmp_path):
     error message are left out below, each one exactly (the same files run through the
     importer here, dry). Nothing else is: every word of the panel's own is checked."""
     from pax import safe
-    from pax.ingest.core import ImportError_, Options
+    from pax.ingest.core import ImportRefused, Options
     from pax.ingest.run import import_file
     from ui import cached
 
@@ -110,7 +110,7 @@ def test_the_upload_panel_speaks_english(import_env, monkeypatch, tmp_path):
     dry = Options(dry_run=True)
     stores = (import_env["store"], import_env["data"])
     report = import_file(tmp_path / "logg.csv", dry, *stores, progress=lambda f, s: steps.add(s))
-    with pytest.raises(ImportError_) as refused:
+    with pytest.raises(ImportRefused) as refused:
         import_file(tmp_path / "tom.csv", dry, *stores, progress=lambda f, s: steps.add(s))
     importer = {safe.markdown(n) for n in report.notes} | {safe.markdown(refused.value)} | steps
 

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from pax import store
 from pax.__main__ import main
-from pax.ingest.core import ImportError_, Options
+from pax.ingest.core import ImportRefused, Options
 from pax.ingest.run import import_file
 from tests.conftest import ROOT, make_data_dir
 from ui.navigation import PAGES
@@ -96,7 +96,7 @@ def test_an_import_into_a_demo_store_is_refused_and_changes_nothing(store_env, t
     shutil.copy(store_env["PAX_STORE"], path)
     before = path.read_bytes()
     data = make_data_dir(tmp_path / "data")
-    with pytest.raises(ImportError_, match="PAX_MODE=live"):
+    with pytest.raises(ImportRefused, match="PAX_MODE=live"):
         import_file(POLISEN[0], Options(), store_path=path, data_dir=data)
     assert path.read_bytes() == before and not list((data / "sources").iterdir())
 
@@ -184,7 +184,7 @@ def test_no_store_ever_holds_real_and_fictional_registers_together(
         if step == "import":
             try:
                 import_file(POLISEN[0], Options(), store_path=path, data_dir=data)
-            except ImportError_:
+            except ImportRefused:
                 pass  # a demo store refuses
         else:
             store.build(path, data, progress=lambda m: None, mode=step)

@@ -84,3 +84,50 @@ def test_ui_cached_is_a_thin_cache_over_pax():
         and isinstance(n.func.value, ast.Name)
     }
     assert not called & {"pd", "np", "shapely", "stats"}, "domain work belongs in pax"
+
+
+def _ingest_imports(path: Path, modules: set[str]) -> set[str]:
+    """The `pax.ingest` modules a module imports anywhere: at the top, inside functions and
+    under `if TYPE_CHECKING:` (a cycle there still ties the two modules together)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: `from . import x`, `from .x import y`
+                base = ".".join(["pax", "ingest", *filter(None, [base])])
+            targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for target in targets:
+            parts = target.split(".")
+            if parts[:2] == ["pax", "ingest"] and len(parts) > 2 and parts[2] in modules:
+                found.add(parts[2])
+    return found - {path.stem}
+
+
+def test_pax_ingest_has_no_import_cycle():
+    """No module of `pax.ingest` imports, however indirectly, a module that imports it:
+    shared pieces (the readers' `Context`, `Collected`, …) live in `core`, which imports
+    no other module of the package."""
+    folder = ROOT / "pax" / "ingest"
+    modules = {p.stem for p in folder.glob("*.py") if p.stem != "__init__"}
+    graph = {m: _ingest_imports(folder / f"{m}.py", modules) for m in sorted(modules)}
+    assert graph["core"] == set(), f"pax.ingest.core imports {sorted(graph['core'])}"
+    cycles = []
+
+    def visit(module: str, path: list[str], done: set[str]) -> None:
+        if module in path:
+            cycles.append(" → ".join([*path[path.index(module) :], module]))
+            return
+        if module in done:
+            return
+        for target in sorted(graph[module]):
+            visit(target, [*path, module], done)
+        done.add(module)
+
+    done: set[str] = set()
+    for module in graph:
+        visit(module, [], done)
+    assert cycles == [], f"import cycles in pax.ingest: {cycles}"

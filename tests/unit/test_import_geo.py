@@ -15,8 +15,8 @@ from shapely.geometry import Point, box
 
 from pax import geo
 from pax.ingest import geofile
-from pax.ingest.core import ImportError_, Options
-from pax.ingest.run import Context, import_file
+from pax.ingest.core import Context, ImportRefused, Options
+from pax.ingest.run import import_file
 from tests.conftest import ROOT, build_live_store
 
 # Known points in Södertälje (lon, lat) and one in central Stockholm.
@@ -194,7 +194,7 @@ def test_geopackage_with_several_layers_notes_and_honours_layer_choice(tmp_path,
     assert any("forsta" in n and "--map layer" in n for n in parsed.notes)
     parsed = geofile.read(path, "gpkg", Options(mapping={"layer": "andra"}), ctx)
     assert list(parsed.frame["category"]) == ["shooting"]
-    with pytest.raises(ImportError_, match="inget lager 'tredje'"):
+    with pytest.raises(ImportRefused, match="inget lager 'tredje'"):
         geofile.read(path, "gpkg", Options(mapping={"layer": "tredje"}), ctx)
 
 
@@ -264,7 +264,7 @@ def test_polygons_without_a_name_property_are_refused(tmp_path, ctx):
     path = write_geojson(
         tmp_path / "z.geojson", [feature(square(*INSIDE[0], 100).__geo_interface__, x=1)]
     )
-    with pytest.raises(ImportError_, match="saknar namn"):
+    with pytest.raises(ImportRefused, match="saknar namn"):
         geofile.read(path, "geojson", Options(), ctx)
 
 
@@ -276,7 +276,7 @@ def test_mixed_points_and_polygons_ask_to_split(tmp_path, ctx):
         feature(square(*INSIDE[0], 100).__geo_interface__, namn="Zon")
     ]
     path = write_geojson(tmp_path / "blandat.geojson", features)
-    with pytest.raises(ImportError_, match="blandar punkter .* och ytor .*dela upp"):
+    with pytest.raises(ImportRefused, match="blandar punkter .* och ytor .*dela upp"):
         geofile.read(path, "geojson", Options(), ctx)
 
 
@@ -294,7 +294,7 @@ def test_mixed_points_and_polygons_ask_to_split(tmp_path, ctx):
 def test_files_that_are_not_what_they_say(tmp_path, ctx, name, content, fmt, message):
     path = tmp_path / name
     path.write_bytes(content)
-    with pytest.raises(ImportError_, match=message) as err:
+    with pytest.raises(ImportRefused, match=message) as err:
         geofile.read(path, fmt, Options(), ctx)
     assert name in str(err.value) or message == "tom"
 
@@ -303,7 +303,7 @@ def test_zip_named_gpkg_is_refused(tmp_path, ctx):
     path = tmp_path / "arkiv.gpkg"
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("x.txt", "hej")
-    with pytest.raises(ImportError_, match="arkiv.gpkg är ett zip-arkiv"):
+    with pytest.raises(ImportRefused, match="arkiv.gpkg är ett zip-arkiv"):
         geofile.read(path, "gpkg", Options(), ctx)
 
 
@@ -343,7 +343,7 @@ def test_unknown_declared_crs_is_refused_not_guessed(tmp_path, ctx):
     path = write_geojson(
         tmp_path / "okand.geojson", event_features(INSIDE[:1]), crs="urn:ogc:def:crs:EPSG::999999"
     )
-    with pytest.raises(ImportError_, match="okand.geojson anger ett koordinatsystem som inte"):
+    with pytest.raises(ImportRefused, match="okand.geojson anger ett koordinatsystem som inte"):
         geofile.read(path, "geojson", Options(), ctx)
 
 

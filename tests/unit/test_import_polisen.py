@@ -10,7 +10,7 @@ import pytest
 
 from pax import catalog
 from pax.ingest import polisen
-from pax.ingest.core import ImportError_, Options
+from pax.ingest.core import ImportRefused, Options
 from tests.conftest import ROOT, build_live_store
 
 SECRET = "En man i 30-årsåldern greps på Storgatan 12"  # summary text that must never be kept
@@ -260,11 +260,11 @@ def test_looks_like(tmp_path):
 
 def test_json_that_is_not_polisen_is_refused_with_one_sentence(tmp_path):
     path = write(tmp_path, {"values": [], "count": 0}, name="kolada.json")
-    with pytest.raises(ImportError_, match="kolada.json ser inte ut som svar från Polisens"):
+    with pytest.raises(ImportRefused, match="kolada.json ser inte ut som svar från Polisens"):
         read(path)
     broken = tmp_path / "broken.json"
     broken.write_text("[{", encoding="utf-8")
-    with pytest.raises(ImportError_, match="broken.json är inte giltig JSON"):
+    with pytest.raises(ImportRefused, match="broken.json är inte giltig JSON"):
         read(broken)
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from pax import store
 from pax.ingest import pxweb
-from pax.ingest.core import ImportError_, Options
-from pax.ingest.run import Context, detect_format, import_file
+from pax.ingest.core import Context, ImportRefused, Options
+from pax.ingest.run import detect_format, import_file
 from tests.conftest import ROOT
 
 # The police's offence extract as delivered: semicolon CSV, the registration date beside the
@@ -173,7 +173,7 @@ def test_car_fires_are_recognised_by_words_in_any_order(env, tmp_path):
 def test_a_file_only_about_other_municipalities_imports_nothing(env, tmp_path):
     before = env["store"].read_bytes()
     path = write(tmp_path, "botkyrka.csv", [POLICE_HEADER, POLICE_LINES[6]])
-    with pytest.raises(ImportError_, match="bara andra kommuner"):
+    with pytest.raises(ImportRefused, match="bara andra kommuner"):
         run(env, path)
     assert env["store"].read_bytes() == before
 
@@ -373,11 +373,11 @@ def test_pxweb_v1_several_contents_and_unmapped_contents(tmp_path, ctx):
 def test_pxweb_v1_broken_rows_are_refused(tmp_path, ctx):
     data = pxweb_v1()
     data["data"][3]["key"] = ["0181C1050", "1"]
-    with pytest.raises(ImportError_, match="data-rad 4 har 2 nycklar"):
+    with pytest.raises(ImportRefused, match="data-rad 4 har 2 nycklar"):
         pxweb.read(write_json(tmp_path, "trasig.json", data), Options(), ctx)
     data = pxweb_v1()
     data["columns"] = [c for c in data["columns"] if c["type"] != "c"]
-    with pytest.raises(ImportError_, match="saknar tabellinnehåll"):
+    with pytest.raises(ImportRefused, match="saknar tabellinnehåll"):
         pxweb.read(write_json(tmp_path, "utan.json", data), Options(), ctx)
 
 
@@ -431,7 +431,7 @@ def test_a_kolada_metadata_list_is_refused_in_one_sentence(env, tmp_path, name):
     before = env["store"].read_bytes()
     path = write_json(tmp_path, name, KOLADA_METADATA[name])
     assert detect_format(path) == "kolada"
-    with pytest.raises(ImportError_) as caught:
+    with pytest.raises(ImportRefused) as caught:
         run(env, path)
     message = str(caught.value)
     assert "namn" in message and "inga siffror" in message and "\n" not in message

@@ -11,7 +11,7 @@ import pytest
 from pyproj import Transformer
 
 from pax import store
-from pax.ingest.core import ImportError_, Options
+from pax.ingest.core import ImportRefused, Options
 from pax.ingest.run import import_file
 from tests.conftest import ROOT
 
@@ -192,7 +192,7 @@ def test_unreadable_files_get_one_clear_sentence(env, tmp_path, name, content, m
     before = env["store"].read_bytes()
     path = tmp_path / name
     path.write_bytes(content)
-    with pytest.raises(ImportError_, match=message):
+    with pytest.raises(ImportRefused, match=message):
         run(env, path)
     assert env["store"].read_bytes() == before
 

@@ -13,8 +13,8 @@ import pytest
 
 from pax.ingest import kolada as kolada_reader
 from pax.ingest import pxweb as pxweb_reader
-from pax.ingest.core import Options
-from pax.ingest.run import Context, import_file
+from pax.ingest.core import Context, Options
+from pax.ingest.run import import_file
 from pax.sync import kolada, pxweb
 from pax.sync.http import Client, Rules, SyncError
 from tests.conftest import ROOT
