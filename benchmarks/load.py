@@ -110,55 +110,18 @@ async def drive(url: str, sessions: int, rounds: int, pages=PAGES) -> dict:
 def run_case(replicas: int, sessions: int, store_env: dict, rounds: int, work: Path) -> dict:
     """R replicas behind nginx (docs/deployment.md) and S sessions through it."""
     from tests.e2e.conftest import free_port, serve
-    from tests.e2e.test_replicas import NGINX, nginx_config
+    from tests.e2e.test_replicas import nginx_proxy
 
-    ports = tuple(free_port() for _ in range(2))
-    http, https = free_port(), free_port()
-    import subprocess
-
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=pax",
-            "-keyout",
-            str(work / "key.pem"),
-            "-out",
-            str(work / "cert.pem"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    conf = nginx_config(work, ports, http, https)
-    if replicas == 1:  # one upstream: the second line points at the first replica
-        conf = conf.replace(f"server 127.0.0.1:{ports[1]};", f"server 127.0.0.1:{ports[0]};")
-    (work / "nginx.conf").write_text(conf)
+    ports = tuple(free_port() for _ in range(replicas))
     with ExitStack() as stack:
-        for i in range(replicas):
+        for i, port in enumerate(ports):
             logs = work / f"replica{i}"
             logs.mkdir(exist_ok=True)
-            stack.enter_context(serve(store_env, logs, port=ports[i]))
-        proxy = subprocess.Popen(
-            [NGINX, "-c", str(work / "nginx.conf"), "-p", str(work)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        try:
-            time.sleep(1.0)
-            url = f"wss://127.0.0.1:{https}"
-            asyncio.run(drive(url, 2, 1))  # warm every replica's caches a little
-            result = asyncio.run(drive(url, sessions, rounds))
-        finally:
-            proxy.terminate()
-            proxy.wait(timeout=10)
+            stack.enter_context(serve(store_env, logs, port=port))
+        _, https = stack.enter_context(nginx_proxy(work, (ports[0], ports[-1])))
+        url = f"wss://127.0.0.1:{https}"
+        asyncio.run(drive(url, 2, 1))  # warm every replica's caches a little
+        result = asyncio.run(drive(url, sessions, rounds))
     return {"replicas": replicas, **result}
 
 

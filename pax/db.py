@@ -28,6 +28,7 @@ from pax import config, model
 
 SCHEMA = "pax"
 UNREACHABLE = "unreachable"  # version() when the server does not answer
+CONNECT_TIMEOUT_S = 5  # longest wait for a pooled connection: a page says so, not hangs
 # DuckDB's type names that PostgreSQL spells otherwise.
 _PG_TYPES = ((re.compile(r"\bDOUBLE\b"), "DOUBLE PRECISION"),)
 # Indexes the queries use (pax.queries filters events by time, category and area, and
@@ -112,7 +113,7 @@ class PgConnection:
         return self
 
     def execute(self, sql: str, params: list | None = None) -> _Result:
-        with self.pool.connection() as conn, conn.cursor() as cur:
+        with self.pool.connection(timeout=CONNECT_TIMEOUT_S) as conn, conn.cursor() as cur:
             cur.execute(_psycopg_sql(sql), list(params or []))
             if cur.description is None:
                 return _Result([], [])
@@ -146,17 +147,19 @@ def shared(url: str | None = None) -> PgConnection:
 
 def version(url: str | None = None) -> str:
     """The published store's build id (a cache key that changes with every publish), or
-    `missing` when nothing has been published."""
+    `missing` when nothing has been published, `unreachable` when the server does not
+    answer. Asked on every page run, so through the process's pool, not a new connection."""
     import psycopg
 
     try:
-        with psycopg.connect(url or read_url(), autocommit=True, connect_timeout=5) as conn:
-            row = conn.execute(
-                f"SELECT value FROM {SCHEMA}.build_info WHERE key = 'build_id'"  # noqa: S608
-            ).fetchone()
+        row = (
+            shared(url)
+            .execute(f"SELECT value FROM {SCHEMA}.build_info WHERE key = 'build_id'")  # noqa: S608
+            .fetchone()
+        )
     except psycopg.errors.UndefinedTable:
         return "missing"
-    except psycopg.OperationalError:
+    except psycopg.OperationalError:  # the pool's timeout too
         return UNREACHABLE
     return f"pg-{row[0]}" if row else "missing"
 

@@ -554,6 +554,14 @@ def events_map(
         )
     if presence is not None and not presence.empty:
         add_presence(m, presence, names["presence"])
+    add_police_areas(m, police, names["police"], lang)
+    add_points(m, places.assign(label=places["name"]), names["schools"])
+    return finish(m, bounds=framing(counts, selected), settings=settings)
+
+
+def add_police_areas(m: folium.Map, police: pd.DataFrame, name: str, lang: str = "sv") -> None:
+    """The police's listed areas as outlines, each labelled `area – status (year)` with the
+    status in the viewer's language."""
     outlines = police.drop_duplicates("police_area")
     outlines = outlines.assign(
         label=[
@@ -561,9 +569,7 @@ def events_map(
             for a, status, y in zip(outlines["police_area"], outlines["status"], outlines["year"])
         ]
     )
-    add_outlines(m, outlines, names["police"])
-    add_points(m, places.assign(label=places["name"]), names["schools"])
-    return finish(m, bounds=framing(counts, selected), settings=settings)
+    add_outlines(m, outlines, name)
 
 
 def framing(areas: pd.DataFrame, selected: str | None = None) -> list[list[float]] | None:

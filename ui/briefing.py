@@ -80,17 +80,6 @@ def _choropleth(
     return m
 
 
-def _police_outlines(m, police: pd.DataFrame) -> None:
-    outlines = police.drop_duplicates("police_area")
-    outlines = outlines.assign(
-        label=[
-            f"{a} – {i18n.term(s, lang())} ({y})"
-            for a, s, y in zip(outlines["police_area"], outlines["status"], outlines["year"])
-        ]
-    )
-    maps.add_outlines(m, outlines, t("layer_police"))
-
-
 def _here_and_now(end: dt.date, src: _Sources) -> Section:
     start = end - dt.timedelta(days=27)
     period = i18n.date_range(start, end, lang())
@@ -115,7 +104,7 @@ def _here_and_now(end: dt.date, src: _Sources) -> Section:
         f"{t('events')}, {t('last_days', n=28)}",
         lambda v: i18n.number(v, 0, lang()),
     )
-    _police_outlines(m, cached.police_status())
+    maps.add_police_areas(m, cached.police_status(), t("layer_police"), lang())
     maps.finish(m, bounds=maps.bounds_of(areas["geometry"]))
     return Section(
         t("horizon_here_and_now"),

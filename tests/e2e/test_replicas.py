@@ -12,7 +12,8 @@ import re
 import shutil
 import subprocess
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -74,10 +75,11 @@ def _wait_for_port(port: int, timeout: float = 20) -> None:
     raise AssertionError(f"nginx answers not on port {port}")
 
 
-def test_replicas_behind_nginx_keep_the_session_and_survive_a_stopped_replica(
-    browser, store_env, tmp_path
-):
-    ports = (free_port(), free_port())
+@contextmanager
+def nginx_proxy(tmp: Path, upstreams: tuple[int, int]) -> Iterator[tuple[int, int]]:
+    """nginx with the documented configuration in front of the app on `upstreams` (the same
+    port twice for one replica), a self-signed certificate made in `tmp`; yields its
+    (http, https) ports once it answers, and stops it afterwards."""
     http, https = free_port(), free_port()
     subprocess.run(
         [
@@ -92,22 +94,34 @@ def test_replicas_behind_nginx_keep_the_session_and_survive_a_stopped_replica(
             "-subj",
             "/CN=pax.kommun.example",
             "-keyout",
-            str(tmp_path / "key.pem"),
+            str(tmp / "key.pem"),
             "-out",
-            str(tmp_path / "cert.pem"),
+            str(tmp / "cert.pem"),
         ],
         check=True,
         capture_output=True,
     )
-    (tmp_path / "nginx.conf").write_text(nginx_config(tmp_path, ports, http, https))
-    settings = store_env | {"STREAMLIT_SERVER_COOKIE_SECRET": SECRET}
-    replicas = [ExitStack(), ExitStack()]
-    proxy = subprocess.Popen(
-        [NGINX, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+    (tmp / "nginx.conf").write_text(nginx_config(tmp, upstreams, http, https))
+    proc = subprocess.Popen(
+        [NGINX, "-c", str(tmp / "nginx.conf"), "-p", str(tmp)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    try:
+        _wait_for_port(https)
+        yield http, https
+    finally:
+        _stop(proc)
+
+
+def test_replicas_behind_nginx_keep_the_session_and_survive_a_stopped_replica(
+    browser, store_env, tmp_path
+):
+    ports = (free_port(), free_port())
+    settings = store_env | {"STREAMLIT_SERVER_COOKIE_SECRET": SECRET}
+    replicas = [ExitStack(), ExitStack()]
+    stack = ExitStack()  # the proxy
 
     def start(i: int) -> None:
         logs = tmp_path / f"replica{i}"
@@ -118,7 +132,7 @@ def test_replicas_behind_nginx_keep_the_session_and_survive_a_stopped_replica(
     try:
         start(0)
         start(1)
-        _wait_for_port(https)
+        http, https = stack.enter_context(nginx_proxy(tmp_path, ports))
         context = browser.new_context(
             ignore_https_errors=True, viewport={"width": 1920, "height": 1080}
         )
@@ -167,6 +181,6 @@ def test_replicas_behind_nginx_keep_the_session_and_survive_a_stopped_replica(
             start(i)  # back for the next round
         context.close()
     finally:
-        for stack in replicas:
-            stack.close()
-        _stop(proxy)
+        stack.close()
+        for replica in replicas:
+            replica.close()
