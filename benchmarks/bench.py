@@ -630,8 +630,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.scales = [int(s.replace("_", "")) for s in args.scales.split(",") if s.strip()]
     except ValueError:
         parser.error(f"--scales must be comma-separated integers, not {args.scales!r}")
-    if not args.scales or not all(0 <= s <= 1_000_000 for s in args.scales):
-        parser.error("--scales: each scale must be between 0 and 1000000 events")
+    if not args.scales or not all(0 <= s <= 10_000_000 for s in args.scales):
+        parser.error("--scales: each scale must be between 0 and 10000000 events")
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     return args

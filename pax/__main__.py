@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         "--events",
         type=int,
         default=None,
-        help="antal händelser totalt (0 = realistiska nivåer, högst 1 000 000)",
+        help="antal händelser totalt (0 = realistiska nivåer, högst 10 000 000)",
     )
     d.add_argument(
         "--end",

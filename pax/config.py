@@ -114,7 +114,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "PAX_DEMO_EVENTS",
         "0",
-        "Total demo events; 0 means realistic magnitudes (~1 000 a year). Up to 1 000 000.",
+        "Total demo events; 0 means realistic magnitudes (~1 000 a year). Up to 10 000 000.",
         int,
     ),
     Setting(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import decimal
 import re
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -204,13 +205,28 @@ def publish(store_path: Path, url: str | None = None, progress=lambda message: N
 
 
 def _copy(source: duckdb.DuckDBPyConnection, conn, schema: str, table: str) -> None:
-    """Every row of one table, streamed with COPY."""
-    cursor = source.execute(f"SELECT * FROM {table}")  # noqa: S608 - names from model.SCHEMA
-    columns = ", ".join(d[0] for d in cursor.description)
-    with conn.cursor().copy(f"COPY {schema}.{table} ({columns}) FROM STDIN") as copy:
-        while rows := cursor.fetchmany(10_000):
-            for row in rows:
-                copy.write_row(row)
+    """Every row of one table: DuckDB writes it as CSV to a temporary file and the file is
+    streamed into `COPY … FROM STDIN` in blocks, both sides in C (10 000 000 events in
+    seconds, where one Python `write_row` per row took minutes). NULL is an unquoted empty
+    field and an empty string a quoted one, which both engines read alike."""
+    columns = ", ".join(
+        row[0]
+        for row in source.execute(f"DESCRIBE {table}").fetchall()  # noqa: S608
+    )
+    with tempfile.TemporaryDirectory(prefix="pax-publish-") as tmp:
+        path = Path(tmp) / f"{table}.csv"
+        quoted = str(path).replace("'", "''")
+        source.execute(
+            f"COPY (SELECT {columns} FROM {table}) TO '{quoted}' (FORMAT csv, HEADER false)"  # noqa: S608
+        )
+        with (
+            conn.cursor().copy(
+                f"COPY {schema}.{table} ({columns}) FROM STDIN (FORMAT csv)"  # noqa: S608
+            ) as copy,
+            path.open("rb") as csv,
+        ):
+            while block := csv.read(1 << 20):
+                copy.write(block)
 
 
 def _geometries(conn, schema: str) -> None:

@@ -150,7 +150,8 @@ def events(
         )
     out = pd.concat(frames, ignore_index=True).sort_values("occurred_at", kind="stable")
     out = out.reset_index(drop=True)
-    out.insert(0, "id", [f"demo-{i:07d}" for i in range(len(out))])
+    width = max(7, len(str(len(out) - 1)))
+    out.insert(0, "id", [f"demo-{i:0{width}d}" for i in range(len(out))])
     out["precision"] = "exact"
     out["n"] = 1
     out["source_id"] = EVENT_SOURCE

@@ -130,8 +130,8 @@ def generate_demo(
     seed = config.get("PAX_DEMO_SEED") if seed is None else seed
     years = years or config.get("PAX_DEMO_YEARS")
     events_total = config.get("PAX_DEMO_EVENTS") if events_total is None else events_total
-    if not 0 <= events_total <= 1_000_000:
-        raise ValueError("Antalet demohändelser måste vara mellan 0 och 1 000 000.")
+    if not 0 <= events_total <= 10_000_000:
+        raise ValueError("Antalet demohändelser måste vara mellan 0 och 10 000 000.")
     areas = geo.load_areas()
     real = scb.measures(areas, data_dir / "scb")
     population = real[(real["indicator"] == "population") & (real["period"] == "2022")]

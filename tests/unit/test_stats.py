@@ -417,3 +417,41 @@ def test_similar_areas_are_nearest_on_standardised_indicators():
     assert near["code"].tolist() == ["b", "e"]
     assert near["distance"].is_monotonic_increasing
     assert stats.similar_areas(features, "zz").empty
+
+
+def _components_by_pairs(xy, t, distance, window) -> list[set[int]]:
+    """The reference: every pair of points compared, linked chains followed."""
+    n = len(t)
+    near = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    linked = (near <= distance) & (np.abs(t[:, None] - t[None, :]) <= window)
+    label = list(range(n))
+    for i, j in zip(*np.nonzero(np.triu(linked, 1))):
+        old, new = label[j], label[i]
+        if old != new:
+            label = [new if v == old else v for v in label]
+    groups: dict[int, set[int]] = {}
+    for i, v in enumerate(label):
+        groups.setdefault(v, set()).add(i)
+    return sorted(groups.values(), key=min)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_linked_components_equal_comparing_every_pair(seed):
+    """The cell-and-union-find clustering finds exactly the chains of linked pairs, on
+    sparse and dense points, with whole days (links at exactly the window) and a window
+    of 0 (the same moment only); labels follow each component's first point."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 250))
+    xy = rng.normal(0, rng.choice([200, 1500, 20000]), (n, 2))
+    t = rng.uniform(0, rng.choice([5, 28, 200]), n)
+    if seed % 3 == 0:
+        t = np.round(t)
+    distance, window = float(rng.choice([100, 500, 1000])), float(rng.choice([0, 1, 14]))
+    label = stats.linked_components(xy, t, distance, window)
+    expected = _components_by_pairs(xy, t, distance, window)
+    assert [set(np.flatnonzero(label == k)) for k in range(label.max() + 1)] == expected
+
+
+def test_linked_components_refuse_a_distance_of_zero():
+    with pytest.raises(ValueError):
+        stats.linked_components(np.zeros((2, 2)), np.zeros(2), 0.0, 14.0)
