@@ -45,7 +45,7 @@ import streamlit as st  # noqa: E402
 import streamlit.logger  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from pax import i18n, maps, model, queries, store  # noqa: E402
+from pax import db, i18n, maps, model, queries, store  # noqa: E402
 
 
 def configure_streamlit() -> None:
@@ -88,6 +88,17 @@ PAGE_MODULES = ("pax.figures", "ui.components")
 WORK = HERE / "work"
 RESULTS = HERE / "results.json"
 Record = dict[str, Any]
+# The store engines: the DuckDB file, or PostgreSQL/PostGIS (a cluster the benchmark starts
+# in a temporary folder with Debian's packages, as the tests do; the store is built as a
+# DuckDB file and published to it, as `python -m pax build` does with PAX_DATABASE_URL).
+ENGINES = ("duckdb", "postgres")
+# Every page warm, by engine and scale (issue 19): the figure each must stay within.
+PAGE_TARGETS = {("postgres", 1_000_000): 0.5, ("duckdb", 10_000_000): 1.0}
+PAGE_TARGETS[("postgres", 10_000_000)] = 1.0
+# PostgreSQL settings for the benchmark's cluster: what docs/deployment.md advises for a
+# store server (the package defaults are sized for a small shared machine).
+PG_SETTINGS = {"shared_buffers": "2GB", "work_mem": "64MB", "effective_cache_size": "8GB"}
+_CLUSTER: list = []
 
 
 def progress(message: str) -> None:
@@ -95,8 +106,25 @@ def progress(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def build_scale(scale: int) -> tuple[Path, Path, Record]:
-    """Generate demo data and build the store for one scale; returns paths and timings."""
+def pg_url() -> str:
+    """The benchmark's PostgreSQL cluster (started on first use, removed at exit)."""
+    if not _CLUSTER:
+        import atexit
+
+        from tests.pg import Cluster
+
+        cluster = Cluster().init()
+        with open(cluster.data / "postgresql.conf", "a", encoding="utf-8") as conf:
+            conf.write("".join(f"{k} = '{v}'\n" for k, v in PG_SETTINGS.items()))
+        cluster.start()
+        atexit.register(cluster.remove)
+        _CLUSTER.append(cluster)
+    return _CLUSTER[0].url
+
+
+def build_scale(scale: int, engine: str = "duckdb") -> tuple[Path, Path, Record]:
+    """Generate demo data and build the store for one scale (and publish it to PostgreSQL
+    for that engine); returns paths and timings."""
     base = WORK / str(scale)
     data_dir = make_data_dir(base / "data")
     path = base / "pax.duckdb"
@@ -111,16 +139,27 @@ def build_scale(scale: int) -> tuple[Path, Path, Record]:
     build_s = time.perf_counter() - started
     progress(f"{scale:>9,} events: store built in {build_s:.2f} s")
     record = {
+        "engine": engine,
         "events": scale,
         "build_s": round(build_s, 3),
         "demo_s": round(demo_s, 3),
         "events_stored": counts["events"],
     }
+    if engine == "postgres":
+        started = time.perf_counter()
+        db.publish(path, pg_url())
+        record["publish_s"] = round(time.perf_counter() - started, 3)
+        progress(f"{scale:>9,} events: published to PostgreSQL in {record['publish_s']:.2f} s")
     return path, data_dir, record
 
 
-def use_store(path: Path, data_dir: Path, role: str = "public") -> None:
+def use_store(path: Path, data_dir: Path, role: str = "public", engine: str = "duckdb") -> None:
     """Point the app's configuration at a store and start from empty Streamlit caches."""
+    for name in ("PAX_DATABASE_URL", "PAX_DATABASE_WRITE_URL"):
+        if engine == "postgres":
+            os.environ[name] = pg_url()
+        else:
+            os.environ.pop(name, None)
     os.environ["PAX_STORE"] = str(path)
     os.environ["PAX_DATA_DIR"] = str(data_dir)
     os.environ["PAX_DEMO_END"] = DEMO_END.isoformat()
@@ -246,7 +285,7 @@ def store_events() -> pd.DataFrame:
     first, last = data["events_first"], data["events_last"]
     if first is None:
         return pd.DataFrame({"lat": [], "lon": [], "category": []})
-    return queries.event_points(cached._con(), first, last)
+    return queries.event_points(store.connect(), first, last)
 
 
 def naive_map(events: pd.DataFrame, labels: dict[str, str]) -> folium.Map:
@@ -414,14 +453,16 @@ def page_files() -> list[str]:
     return [page[0] for page in pages]
 
 
-def bench_scale(scale: int, runs: int, files: list[str]) -> tuple[Record, list[Record]]:
+def bench_scale(
+    scale: int, runs: int, files: list[str], engine: str = "duckdb"
+) -> tuple[Record, list[Record]]:
     """Build one scale's store and measure every page in `files` on it."""
-    path, data_dir, build_record = build_scale(scale)
+    path, data_dir, build_record = build_scale(scale, engine)
     records = []
     for file in files:
         roles = ("public", "council") if file == MAP_PAGE else ("public",)
         for role in roles:
-            use_store(path, data_dir, role)
+            use_store(path, data_dir, role, engine)
             progress(f"{scale:>9,} events: {file} ({role}) …")
             try:
                 record = time_page(file, runs)
@@ -440,16 +481,18 @@ def bench_scale(scale: int, runs: int, files: list[str]) -> tuple[Record, list[R
                 except Exception as exc:  # report, keep going
                     record["map_error"] = f"{type(exc).__name__}: {exc}"[:500]
                     traceback.print_exc(file=sys.stderr)
-            records.append({"events": scale, "page": file, "role": role, **record})
+            records.append(
+                {"engine": engine, "events": scale, "page": file, "role": role, **record}
+            )
             progress(
                 f"{scale:>9,} events: {file} ({role}) warm {record['server_s']} s, "
                 f"cold {record['cold_s']} s"
                 + (f", ERROR {record['error']}" if "error" in record else "")
             )
     if MAP_PAGE in files:
-        use_store(path, data_dir, "public")
+        use_store(path, data_dir, "public", engine)
         progress(f"{scale:>9,} events: {VARIANT_PAGE} variants …")
-        records.extend(bench_variants(scale, runs))
+        records.extend({"engine": engine, **r} for r in bench_variants(scale, runs))
     clear_caches()
     return build_record, records
 
@@ -478,12 +521,50 @@ def page_table(records: list[Record]) -> str:
 
 def build_table(records: list[Record]) -> str:
     """The per-scale build records as a fixed-width text table."""
-    lines = [f"{'events':>9}  {'demo_s':>8} {'build_s':>8}  error"]
+    lines = [f"{'engine':<8} {'events':>10}  {'demo_s':>8} {'build_s':>8} {'publish_s':>9}  error"]
     for r in records:
         lines.append(
-            f"{r['events']:>9,}  {_fmt(r['demo_s'], '.2f'):>8} {_fmt(r['build_s'], '.2f'):>8}"
+            f"{r.get('engine', 'duckdb'):<8} {r['events']:>10,}  {_fmt(r['demo_s'], '.2f'):>8} "
+            f"{_fmt(r['build_s'], '.2f'):>8} {_fmt(r.get('publish_s'), '.2f'):>9}"
             f"  {r.get('error', '')}"
         )
+    return "\n".join(lines)
+
+
+def pages_summary(records: list[Record]) -> str:
+    """Every page per engine and scale (Markdown): warm / cold seconds, role public (and
+    council for Här och nu), then the per-page targets of PAGE_TARGETS with ✓ or ✗."""
+    rows = [r for r in records if "variant" not in r]
+    columns = list(dict.fromkeys((r["page"], r["role"]) for r in rows))
+    keys = list(dict.fromkeys((r.get("engine", "duckdb"), r["events"]) for r in rows))
+    by = {(r.get("engine", "duckdb"), r["events"], r["page"], r["role"]): r for r in rows}
+    names = [
+        page.removesuffix(".py") + ("" if role == "public" else f" ({role})")
+        for page, role in columns
+    ]
+    lines = [
+        "| engine | events | " + " | ".join(names) + " |",
+        "|---|---:|" + "---:|" * len(columns),
+    ]
+    checks = []
+    for engine, events in keys:
+        cells = []
+        for page, role in columns:
+            r = by.get((engine, events, page, role), {})
+            cells.append(f"{_fmt(r.get('server_s'), '.2f')} / {_fmt(r.get('cold_s'), '.2f')}")
+        lines.append(f"| {engine} | {events:,} | " + " | ".join(cells) + " |")
+        target = PAGE_TARGETS.get((engine, events))
+        if target is not None:
+            warm = [by.get((engine, events, *c), {}).get("server_s") for c in columns]
+            worst = max((w for w in warm if w is not None), default=None)
+            ok = None if None in warm or not warm else all(w <= target for w in warm)
+            checks.append(
+                f"| every page warm ≤ {target} s, {engine}, {events:,} events "
+                f"| slowest {_fmt(worst, '.2f')} s | {_mark(ok)} |"
+            )
+    lines += ["", "Warm / cold seconds (warm: median of the warm runs; cold: empty caches)."]
+    if checks:
+        lines += ["", "| target | measured | met |", "|---|---:|:-:|", *checks]
     return "\n".join(lines)
 
 
@@ -620,12 +701,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="warm runs per page; the median is reported (default: 5)",
     )
     parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="duckdb",
+        help="the store: the DuckDB file or PostgreSQL/PostGIS (default: %(default)s)",
+    )
+    parser.add_argument(
         "--output",
         type=Path,
-        default=RESULTS,
-        help="JSON results file (default: benchmarks/results.json)",
+        default=None,
+        help="JSON results file (default: benchmarks/results.json, "
+        "benchmarks/results_postgres.json for --engine postgres)",
     )
     args = parser.parse_args(argv)
+    if args.output is None:
+        args.output = RESULTS if args.engine == "duckdb" else HERE / "results_postgres.json"
     try:
         args.scales = [int(s.replace("_", "")) for s in args.scales.split(",") if s.strip()]
     except ValueError:
@@ -647,10 +737,15 @@ def main(argv: list[str] | None = None) -> int:
     pages: list[Record] = []
     for scale in args.scales:
         try:
-            build_record, page_records = bench_scale(scale, args.runs, files)
+            build_record, page_records = bench_scale(scale, args.runs, files, args.engine)
         except Exception as exc:  # a scale that cannot be built must not stop the others
             traceback.print_exc(file=sys.stderr)
-            build_record = {"events": scale, "build_s": None, "demo_s": None}
+            build_record = {
+                "engine": args.engine,
+                "events": scale,
+                "build_s": None,
+                "demo_s": None,
+            }
             build_record["error"] = f"{type(exc).__name__}: {exc}"[:500]
             page_records = []
         builds.append(build_record)
@@ -662,16 +757,20 @@ def main(argv: list[str] | None = None) -> int:
     print(page_table(pages))
     print()
     print(build_table(builds))
+    print()
+    print(pages_summary(pages))
     if any("variant" in r for r in pages):
         print()
         print(variant_table(pages))
         print()
         print(summary(pages))
-    import sync_bench  # one full and one incremental sync from a local server (issue 16)
+    synced = []
+    if args.engine == "duckdb":
+        import sync_bench  # one full and one incremental sync from a local server (issue 16)
 
-    synced = sync_bench.bench()
-    print()
-    print(sync_bench.table(synced))
+        synced = sync_bench.bench()
+        print()
+        print(sync_bench.table(synced))
     args.output.write_text(
         json.dumps(pages + builds + synced, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )

@@ -3,10 +3,15 @@
 The server runs `dashboard.py` on a free port against the session's test store
 (`store_env` from tests/conftest.py). Every request any page makes, iframes included,
 is recorded in `request_log` so a test can prove that nothing leaves the machine.
+
+For sign-in: a local OpenID Connect provider (`oidc-provider-mock`, fixture `provider`),
+`sign_in_settings` writing a secrets file with an `[auth]` block against it and a roles
+file, and `local_only_context`, a browser context in which nothing can leave the machine.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -23,6 +28,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.e2e.chromium import NO_CHROMIUM, find_chromium
+from tests.e2e.helpers import is_local
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -38,6 +44,13 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1920, "height": 1080}
 STARTUP_TIMEOUT_S = 60
 PAGE_TIMEOUT_MS = 60_000
+# The mock provider's predefined users, and the app's roles file for them.
+USERS = (
+    {"sub": "anna", "email": "anna@kommun.se", "name": "Anna Analytiker"},
+    {"sub": "bo", "email": "bo@kommun.se", "groups": ["pax-fullmaktige"]},
+    {"sub": "eve", "email": "eve@example.com"},
+)
+ROLES_TOML = '[users]\n"anna@kommun.se" = "analyst"\n\n[groups]\n"pax-fullmaktige" = "council"\n'
 
 
 def free_port() -> int:
@@ -175,3 +188,91 @@ def page(context, request_log) -> Page:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def provider(chromium_path, tmp_path_factory) -> Iterator[str]:
+    """The mock OpenID provider on a free port, with the predefined `USERS`."""
+    port = free_port()
+    logs = tmp_path_factory.mktemp("oidc")
+    cmd = [sys.executable, "-m", "oidc_provider_mock", "--port", str(port)]
+    for user in USERS:
+        cmd += ["--user-claims", json.dumps(user)]
+    with open(logs / "out.txt", "wb") as out:
+        proc = subprocess.Popen(
+            cmd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/.well-known/openid-configuration", timeout=2):
+                    break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"OIDC provider did not start:\n{(logs / 'out.txt').read_text()}")
+                time.sleep(0.2)
+        yield base
+    finally:
+        _stop(proc)
+
+
+def sign_in_settings(
+    work: Path, provider: str, redirect_uri: str, cookie_secret: str
+) -> tuple[dict[str, str], list[str]]:
+    """Write into `work` a secrets file whose `[auth]` block signs in against `provider`
+    and the roles file `ROLES_TOML`; return the app's settings (the roles file, an audit log
+    in `work`) and the command-line arguments that pass it the secrets file."""
+    (work / "secrets.toml").write_text(
+        "[auth]\n"
+        f'redirect_uri = "{redirect_uri}"\n'
+        f'cookie_secret = "{cookie_secret}"\n'
+        'client_id = "pax-lagesbild"\n'
+        'client_secret = "test-secret"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    (work / "roller.toml").write_text(ROLES_TOML, encoding="utf-8")
+    settings = {
+        "PAX_ROLES_FILE": str(work / "roller.toml"),
+        "PAX_AUDIT": str(work / "audit.sqlite3"),
+    }
+    return settings, ["--secrets.files", str(work / "secrets.toml")]
+
+
+@contextmanager
+def local_only_context(
+    browser: Browser, **options
+) -> Iterator[tuple[BrowserContext, list[tuple[str, str, str]]]]:
+    """A browser context (`options` as for `browser.new_context`) in which nothing can leave
+    the machine; yields it with the blocked requests as (URL, resource type, URL of the page
+    that asked)."""
+    blocked: list[tuple[str, str, str]] = []
+    context = browser.new_context(viewport=VIEWPORT, **options)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+
+    def guard(route):
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            request = route.request
+            blocked.append((request.url, request.resource_type, request.frame.url))
+            route.abort()
+
+    context.route("**/*", guard)
+    try:
+        yield context, blocked
+    finally:
+        context.close()
+
+
+def only_provider_styles(blocked: list[tuple[str, str, str]], provider: str) -> None:
+    """Every blocked request was a stylesheet of the provider's own pages (its login page
+    loads one from a public CDN), none the app's."""
+    for url, kind, page_url in blocked:
+        assert kind == "stylesheet" and page_url.startswith(provider), (url, kind, page_url)

@@ -1,5 +1,6 @@
 """Shared helpers for the browser tests: open a page, find the map iframe, wait for the
-areas to be drawn, screenshot a whole page and list requests that left localhost."""
+areas to be drawn, screenshot a whole page, list requests that left localhost and sign in
+through the mock OpenID provider."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ LOCAL_SCHEMES = {"data", "blob", "about"}
 SCRIPT_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 MAP_IFRAME = 'iframe[title*="streamlit_folium"]'
 TITLE = '[data-testid="stMain"] h1'
+SIDEBAR = '[data-testid="stSidebar"]'
 EXCEPTION = '[data-testid="stException"]'
 
 # Area polygons drawn by Leaflet, with either renderer. pax/maps.py uses
@@ -106,13 +108,34 @@ def save_full_page(page: Page, target: Path) -> None:
     page.set_viewport_size(viewport)
 
 
+def is_local(url: str) -> bool:
+    """Whether `url` stays on this machine (or in the page: data:, blob:, about:)."""
+    parts = urlsplit(url)
+    return parts.scheme in LOCAL_SCHEMES or parts.hostname in LOCAL_HOSTS
+
+
 def outside_requests(request_log: list[str]) -> list[str]:
     """The distinct URLs in `request_log` that went anywhere but the local server."""
-    return sorted(
-        {
-            url
-            for url in request_log
-            if urlsplit(url).scheme not in LOCAL_SCHEMES
-            and urlsplit(url).hostname not in LOCAL_HOSTS
-        }
-    )
+    return sorted({url for url in request_log if not is_local(url)})
+
+
+def sidebar(page: Page) -> Locator:
+    return page.locator(SIDEBAR)
+
+
+def wait_for_role(page: Page, role: str) -> None:
+    """Wait until the script has finished and the sidebar names the role, e.g. "Analytiker"."""
+    page.wait_for_selector(SCRIPT_DONE)
+    expect(sidebar(page)).to_contain_text(f"Roll: {role}")
+
+
+def sign_in(page: Page, base: str, subject: str) -> None:
+    """Sign in at `base` as `subject`, one of the mock OpenID provider's predefined users
+    (tests/e2e/conftest.py: `provider`), and wait until the app is back at `base`."""
+    page.goto(base)
+    wait_for_role(page, "Allmänhet")
+    sidebar(page).get_by_role("button", name="Logga in").click()
+    # The provider's consent form: one button per predefined user.
+    page.wait_for_url(lambda url: "/oauth2/authorize" in url)
+    page.get_by_role("button", name=subject, exact=True).click()
+    page.wait_for_url(lambda url: url.rstrip("/") == base)

@@ -3,7 +3,9 @@ written: only the ports, the certificate's paths and the log and temporary folde
 put in for the test (a self-signed certificate made here). A browser through the proxy
 keeps its session (a filter changes the page over the proxied WebSocket), and when the
 replica holding it is stopped, the browser reconnects to the other and the page works
-again, its filters kept in the address."""
+again, its filters kept in the address. A person signed in through the proxy (one
+secrets file with the same `[auth]` cookie secret on both replicas) stays signed in, with
+her role, on the other replica."""
 
 from __future__ import annotations
 
@@ -12,16 +14,36 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import expect
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import ROOT, _stop, free_port, serve
-from tests.e2e.helpers import SCRIPT_DONE, TITLE, assert_no_exception, choose, select_box
+from tests.e2e.conftest import (
+    ROOT,
+    VIEWPORT,
+    _stop,
+    free_port,
+    local_only_context,
+    only_provider_styles,
+    serve,
+    sign_in_settings,
+)
+from tests.e2e.helpers import (
+    SCRIPT_DONE,
+    TITLE,
+    assert_no_exception,
+    choose,
+    select_box,
+    sidebar,
+    sign_in,
+    wait_for_page,
+    wait_for_role,
+)
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 if NGINX is None or shutil.which("openssl") is None:
@@ -76,11 +98,14 @@ def _wait_for_port(port: int, timeout: float = 20) -> None:
 
 
 @contextmanager
-def nginx_proxy(tmp: Path, upstreams: tuple[int, int]) -> Iterator[tuple[int, int]]:
+def nginx_proxy(
+    tmp: Path, upstreams: tuple[int, int], http: int | None = None, https: int | None = None
+) -> Iterator[tuple[int, int]]:
     """nginx with the documented configuration in front of the app on `upstreams` (the same
-    port twice for one replica), a self-signed certificate made in `tmp`; yields its
-    (http, https) ports once it answers, and stops it afterwards."""
-    http, https = free_port(), free_port()
+    port twice for one replica), a self-signed certificate made in `tmp`; listens on `http`
+    and `https` (free ports if not given) and yields them once it answers, and stops it
+    afterwards."""
+    http, https = http or free_port(), https or free_port()
     subprocess.run(
         [
             "openssl",
@@ -115,27 +140,71 @@ def nginx_proxy(tmp: Path, upstreams: tuple[int, int]) -> Iterator[tuple[int, in
         _stop(proc)
 
 
+class Replicas:
+    """Two replicas of the app on free ports with the same settings (`args`: extra command-line
+    arguments), each logging into `tmp`/replica<i>; each can be stopped and started again."""
+
+    def __init__(self, settings: dict[str, str], tmp: Path, args: Sequence[str] = ()):
+        self.settings, self.tmp, self.args = settings, tmp, args
+        self.ports = (free_port(), free_port())
+        self.running = [ExitStack(), ExitStack()]
+
+    def start(self, i: int) -> None:
+        logs = self.tmp / f"replica{i}"
+        logs.mkdir(exist_ok=True)
+        self.running[i] = ExitStack()
+        self.running[i].enter_context(serve(self.settings, logs, self.args, port=self.ports[i]))
+
+    def stop(self, i: int) -> None:
+        self.running[i].close()
+
+    def each_stopped(self) -> Iterator[int]:
+        """Stop each replica in turn, the body of the loop running while it is down, and
+        start it again. All of the test's requests come from 127.0.0.1, so `ip_hash` sends
+        them all to one replica: one of the two rounds stops the replica holding the session."""
+        for i in range(2):
+            self.stop(i)
+            yield i
+            self.start(i)
+
+
+@contextmanager
+def replicas_behind_nginx(
+    settings: dict[str, str], tmp: Path, args: Sequence[str] = (), https: int | None = None
+) -> Iterator[tuple[Replicas, int, int]]:
+    """Two `Replicas` behind `nginx_proxy` (on `https` if given); yields them with the
+    proxy's (http, https) ports, and stops them all afterwards."""
+    replicas = Replicas(settings, tmp, args)
+    try:
+        replicas.start(0)
+        replicas.start(1)
+        with nginx_proxy(tmp, replicas.ports, https=https) as (http, https):
+            yield replicas, http, https
+    finally:
+        replicas.stop(0)
+        replicas.stop(1)
+
+
+def until_live(page: Page, attempt: Callable[[], None], what: str, seconds: float = 90) -> None:
+    """Call `attempt` until it passes: after a replica stops, the browser needs a while to
+    reach the other through nginx (a request or a choice made meanwhile is lost)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            attempt()
+            return
+        except (AssertionError, PlaywrightError):
+            assert time.monotonic() < deadline, what
+            page.keyboard.press("Escape")  # close a select box left open
+            page.wait_for_timeout(1000)
+
+
 def test_replicas_behind_nginx_keep_the_session_and_survive_a_stopped_replica(
     browser, store_env, tmp_path
 ):
-    ports = (free_port(), free_port())
     settings = store_env | {"STREAMLIT_SERVER_COOKIE_SECRET": SECRET}
-    replicas = [ExitStack(), ExitStack()]
-    stack = ExitStack()  # the proxy
-
-    def start(i: int) -> None:
-        logs = tmp_path / f"replica{i}"
-        logs.mkdir(exist_ok=True)
-        replicas[i] = ExitStack()
-        replicas[i].enter_context(serve(settings, logs, port=ports[i]))
-
-    try:
-        start(0)
-        start(1)
-        http, https = stack.enter_context(nginx_proxy(tmp_path, ports))
-        context = browser.new_context(
-            ignore_https_errors=True, viewport={"width": 1920, "height": 1080}
-        )
+    with replicas_behind_nginx(settings, tmp_path) as (replicas, http, https):
+        context = browser.new_context(ignore_https_errors=True, viewport=VIEWPORT)
         page = context.new_page()
         base = f"https://127.0.0.1:{https}"
         page.goto(f"{base}/har-och-nu")
@@ -158,29 +227,54 @@ def test_replicas_behind_nginx_keep_the_session_and_survive_a_stopped_replica(
             opener.open(f"http://127.0.0.1:{http}/")
         except urllib.error.HTTPError as moved:
             assert moved.code == 301 and moved.headers["Location"].startswith("https://")
+
         # Stop each replica in turn (one of them holds the session): the browser
         # reconnects through nginx to the other and the page works again.
-        for i, (label, days) in enumerate((("senaste 7 dagarna", 7), ("senaste 90 dagarna", 90))):
-            replicas[i].close()
+        def period(label: str, days: int) -> None:
+            # Only a live session answers a filter (the old page's text would still show).
+            select_box(page, "Period").click(timeout=5_000)
+            page.get_by_role("option", name=label, exact=True).click(timeout=5_000)
+            expect(page).to_have_url(re.compile(rf"dagar={days}\b"), timeout=10_000)
+
+        rounds = (("senaste 7 dagarna", 7), ("senaste 90 dagarna", 90))
+        for i in replicas.each_stopped():
             page.wait_for_timeout(1500)
-            # Only a live session answers a filter (the old page's text would still show);
-            # a choice made while the browser is still reconnecting is lost, so try again.
-            deadline = time.monotonic() + 90
-            while f"dagar={days}&" not in page.url + "&":
-                assert time.monotonic() < deadline, f"no session after stopping replica {i}"
-                try:
-                    select_box(page, "Period").click(timeout=5_000)
-                    page.get_by_role("option", name=label, exact=True).click(timeout=5_000)
-                    expect(page).to_have_url(re.compile(rf"dagar={days}\b"), timeout=10_000)
-                except (AssertionError, PlaywrightTimeout):
-                    page.keyboard.press("Escape")
-                    page.wait_for_timeout(1000)
+            until_live(page, partial(period, *rounds[i]), f"no session after stopping replica {i}")
             page.wait_for_selector(SCRIPT_DONE, timeout=60_000)
             expect(page.locator(TITLE).first).to_have_text("Här och nu")
             assert_no_exception(page)
-            start(i)  # back for the next round
         context.close()
-    finally:
-        stack.close()
-        for replica in replicas:
-            replica.close()
+
+
+def test_sign_in_holds_on_the_other_replica(browser, provider, store_env, tmp_path):
+    """One secrets file for both replicas (the same `[auth]` block and cookie secret, a
+    redirect URI on the proxy): a person who signed in through nginx is still signed in,
+    with her role, when the replica she signed in on stops and the other one answers."""
+    https = free_port()  # before the secrets: the redirect URI names it
+    base = f"https://127.0.0.1:{https}"
+    auth, args = sign_in_settings(tmp_path, provider, f"{base}/oauth2callback", SECRET)
+    settings = store_env | auth | {"STREAMLIT_SERVER_COOKIE_SECRET": SECRET}
+    with (
+        replicas_behind_nginx(settings, tmp_path, args, https=https) as (replicas, _, _),
+        local_only_context(browser, ignore_https_errors=True) as (context, blocked),
+    ):
+        page = context.new_page()
+        sign_in(page, base, "anna")
+        wait_for_role(page, "Analytiker")
+        expect(sidebar(page)).to_contain_text("Inloggad som anna@kommun.se")
+
+        def review() -> None:
+            # A fresh page: only a live session runs its script and shows a title.
+            page.goto(f"{base}/granskning", timeout=15_000)
+            expect(page.locator(TITLE).first).to_be_visible(timeout=30_000)
+
+        for i in replicas.each_stopped():
+            until_live(page, review, f"no session after stopping replica {i}")
+            # The analysts' page, not "Åtkomst nekad": the other replica read her cookie.
+            wait_for_page(page, "Granskning")
+            expect(page.get_by_text("Importera en fil")).to_be_visible()
+            expect(page.get_by_role("heading", name="Granskningslogg")).to_be_visible()
+            wait_for_role(page, "Analytiker")
+            expect(sidebar(page)).to_contain_text("Inloggad som anna@kommun.se")
+            assert_no_exception(page)
+    only_provider_styles(blocked, provider)
