@@ -95,9 +95,6 @@ ENGINES = ("duckdb", "postgres")
 # Every page warm, by engine and scale (issue 19): the figure each must stay within.
 PAGE_TARGETS = {("postgres", 1_000_000): 0.5, ("duckdb", 10_000_000): 1.0}
 PAGE_TARGETS[("postgres", 10_000_000)] = 1.0
-# PostgreSQL settings for the benchmark's cluster: what docs/deployment.md advises for a
-# store server (the package defaults are sized for a small shared machine).
-PG_SETTINGS = {"shared_buffers": "2GB", "work_mem": "64MB", "effective_cache_size": "8GB"}
 _CLUSTER: list = []
 
 
@@ -111,12 +108,9 @@ def pg_url() -> str:
     if not _CLUSTER:
         import atexit
 
-        from tests.pg import Cluster
+        from tests.pg import STORE_SETTINGS, Cluster
 
-        cluster = Cluster().init()
-        with open(cluster.data / "postgresql.conf", "a", encoding="utf-8") as conf:
-            conf.write("".join(f"{k} = '{v}'\n" for k, v in PG_SETTINGS.items()))
-        cluster.start()
+        cluster = Cluster().init(STORE_SETTINGS).start()
         atexit.register(cluster.remove)
         _CLUSTER.append(cluster)
     return _CLUSTER[0].url

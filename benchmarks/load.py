@@ -9,11 +9,15 @@ sessions.
 
 A case `RxS` starts R replicas of the app behind nginx (the configuration of
 docs/deployment.md as the replica test uses it) on a store of `--events` events, and opens
-S sessions at once, each running every page of PAGES `--rounds` times. Recorded per case:
+S sessions at once, each running every page of PAGES `--rounds` times; with `--think T`
+each session first waits a random while (exponential, mean T seconds) before every page, as
+a viewer reading it would (0: back to back, the replicas' saturation). Recorded per case:
 sessions, replicas, engine, p50/p95/max of a page run, page runs per second over the
 whole case, and errors (a run without `script_finished`, an exception element, a dropped
-socket). Results go to benchmarks/load.json and the table to stdout (copy it into
-benchmarks/README.md with the date and commit).
+socket). Beside them, `--browsers` headless Chromium sessions (default 2) open every page
+through the proxy once and check that it renders (a title, no error box). Results are merged into benchmarks/load.json (a case measured again replaces its
+row) and the whole table goes to stdout (copy it into benchmarks/README.md with the date
+and commit).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import ssl
 import statistics
 import sys
@@ -37,7 +42,13 @@ CASES = ("1x10", "2x10", "1x50", "2x50", "2x100")
 
 
 async def _session(
-    url: str, pages, rounds: int, timings: list, errors: list, number: int = 0
+    url: str,
+    pages,
+    rounds: int,
+    timings: list,
+    errors: list,
+    number: int = 0,
+    think: float = 0.0,
 ) -> None:
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -56,8 +67,11 @@ async def _session(
             # viewers on different machines would.
             local_addr=(f"127.0.{number % 250 + 1}.1", 0),
         ) as socket:
+            pause = random.Random(number)
             for _ in range(rounds):
                 for page in pages:
+                    if think:  # a viewer reads the page before opening the next
+                        await asyncio.sleep(pause.expovariate(1 / think))
                     message = BackMsg()
                     message.rerun_script.query_string = ""
                     message.rerun_script.page_name = page
@@ -82,12 +96,57 @@ async def _session(
         errors.append(f"{type(exc).__name__}: {exc}"[:200])
 
 
-async def drive(url: str, sessions: int, rounds: int, pages=PAGES) -> dict:
+async def _browsers(url: str, count: int, pages, rounds: int, seen: list, errors: list) -> None:
+    """`count` headless Chromium sessions opening the pages through the proxy while the load
+    runs: each page must finish its script with a title and no error box. Appends
+    (page, seconds) to `seen` and a line per failure to `errors`."""
+    if not count:
+        return
+    from playwright.async_api import async_playwright
+
+    from tests.e2e.chromium import find_chromium
+    from tests.e2e.helpers import EXCEPTION, SCRIPT_DONE, TITLE
+
+    base = url.replace("wss://", "https://")
+    async with async_playwright() as play:
+        browser = await play.chromium.launch(
+            executable_path=find_chromium(), args=["--no-sandbox"], headless=True
+        )
+
+        async def one() -> None:
+            context = await browser.new_context(
+                ignore_https_errors=True, viewport={"width": 1920, "height": 1080}
+            )
+            page = await context.new_page()
+            for _ in range(rounds):
+                for name in pages:
+                    started = time.perf_counter()
+                    try:
+                        await page.goto(f"{base}/{name}", timeout=300_000)
+                        await page.wait_for_selector(SCRIPT_DONE, timeout=300_000)
+                        await page.locator(TITLE).first.wait_for(timeout=300_000)
+                        if await page.locator(EXCEPTION).count():
+                            errors.append(f"browser {name}: an error box")
+                    except Exception as exc:  # noqa: BLE001 - counted, the load goes on
+                        errors.append(f"browser {name}: {type(exc).__name__}: {exc}"[:200])
+                    seen.append((name, time.perf_counter() - started))
+            await context.close()
+
+        await asyncio.gather(*(one() for _ in range(count)))
+        await browser.close()
+
+
+async def drive(
+    url: str, sessions: int, rounds: int, pages=PAGES, think: float = 0.0, browsers: int = 0
+) -> dict:
     timings: list = []
     errors: list = []
+    seen: list = []
+    failed: list = []
     started = time.perf_counter()
     await asyncio.gather(
-        *(_session(url, pages, rounds, timings, errors, i) for i in range(sessions))
+        *(_session(url, pages, rounds, timings, errors, i, think) for i in range(sessions)),
+        _browsers(url, browsers, pages, 1, seen, failed),
     )
     wall = time.perf_counter() - started
     times = sorted(t for _, t in timings)
@@ -104,10 +163,22 @@ async def drive(url: str, sessions: int, rounds: int, pages=PAGES) -> dict:
         "runs_per_s": round(len(times) / wall, 2) if wall else None,
         "errors": len(errors),
         "first_errors": errors[:3],
+        "browser_pages": len(seen),
+        "browser_p50_s": round(statistics.median(t for _, t in seen), 3) if seen else None,
+        "browser_errors": len(failed),
+        "first_browser_errors": failed[:3],
     }
 
 
-def run_case(replicas: int, sessions: int, store_env: dict, rounds: int, work: Path) -> dict:
+def run_case(
+    replicas: int,
+    sessions: int,
+    store_env: dict,
+    rounds: int,
+    work: Path,
+    think: float = 0.0,
+    browsers: int = 2,
+) -> dict:
     """R replicas behind nginx (docs/deployment.md) and S sessions through it."""
     from tests.e2e.conftest import free_port, serve
     from tests.e2e.test_replicas import nginx_proxy
@@ -121,8 +192,36 @@ def run_case(replicas: int, sessions: int, store_env: dict, rounds: int, work: P
         _, https = stack.enter_context(nginx_proxy(work, (ports[0], ports[-1])))
         url = f"wss://127.0.0.1:{https}"
         asyncio.run(drive(url, 2, 1))  # warm every replica's caches a little
-        result = asyncio.run(drive(url, sessions, rounds))
-    return {"replicas": replicas, **result}
+        result = asyncio.run(drive(url, sessions, rounds, think=think, browsers=browsers))
+    return {"replicas": replicas, "think_s": think, **result}
+
+
+def _key(row: dict) -> tuple:
+    return (row["engine"], row["events"], row.get("think_s", 0.0), row["replicas"], row["sessions"])
+
+
+def merge(path: Path, rows: list[dict]) -> list[dict]:
+    """The results of earlier runs in `path` with this run's rows replacing the same cases."""
+    old = json.loads(path.read_text()) if path.exists() else []
+    new = {_key(r) for r in rows}
+    return sorted([r for r in old if _key(r) not in new] + rows, key=_key)
+
+
+def table(rows: list[dict]) -> str:
+    """The results as the Markdown table of benchmarks/README.md."""
+    lines = [
+        "| engine | events | think s | replicas | sessions | p50 s | p95 s | max s "
+        "| runs/s | errors | browser pages (errors) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['engine']} | {r['events']:,} | {r.get('think_s', 0.0):g} | {r['replicas']} "
+            f"| {r['sessions']} | {r['p50_s']} | {r['p95_s']} | {r['max_s']} "
+            f"| {r['runs_per_s']} | {r['errors']} "
+            f"| {r.get('browser_pages', '–')} ({r.get('browser_errors', '–')}) |"
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -130,6 +229,18 @@ def main() -> None:
     parser.add_argument("--cases", default=",".join(CASES), help="RxS, comma-separated")
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a viewer reads a page before the next (exponential; 0: none)",
+    )
+    parser.add_argument(
+        "--browsers",
+        type=int,
+        default=2,
+        help="headless Chromium sessions opening every page alongside (default: 2)",
+    )
     parser.add_argument("--engine", choices=("duckdb", "postgres"), default="duckdb")
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "load.json"))
     args = parser.parse_args()
@@ -148,9 +259,9 @@ def main() -> None:
         cluster = None
         if args.engine == "postgres":
             from pax import db
-            from tests.pg import Cluster
+            from tests.pg import STORE_SETTINGS, Cluster
 
-            cluster = Cluster().init().start()
+            cluster = Cluster().init(STORE_SETTINGS).start()
             db.publish(store_path, cluster.url)
             env["PAX_DATABASE_URL"] = cluster.url
         try:
@@ -158,21 +269,20 @@ def main() -> None:
                 replicas, sessions = (int(x) for x in case.lower().split("x"))
                 work = base / f"case-{case}"
                 work.mkdir()
-                row = run_case(replicas, sessions, env, args.rounds, work)
+                row = run_case(
+                    replicas, sessions, env, args.rounds, work, args.think, args.browsers
+                )
                 row |= {"engine": args.engine, "events": args.events}
                 results.append(row)
                 print(json.dumps(row), flush=True)
         finally:
             if cluster:
                 cluster.remove()
-    Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
-    print("\n| replicas | sessions | engine | events | p50 s | p95 s | max s | runs/s | errors |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for r in results:
-        print(
-            f"| {r['replicas']} | {r['sessions']} | {r['engine']} | {r['events']:,} | "
-            f"{r['p50_s']} | {r['p95_s']} | {r['max_s']} | {r['runs_per_s']} | {r['errors']} |"
-        )
+    output = Path(args.output)
+    rows = merge(output, results)
+    output.write_text(json.dumps(rows, indent=2) + "\n")
+    print()
+    print(table(rows))
 
 
 if __name__ == "__main__":

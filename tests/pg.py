@@ -18,6 +18,11 @@ NO_POSTGRES = (
 )
 
 
+# What docs/deployment.md advises for a store server (Debian's defaults are sized for a
+# small shared machine): the benchmarks' clusters use it.
+STORE_SETTINGS = {"shared_buffers": "2GB", "work_mem": "64MB", "effective_cache_size": "8GB"}
+
+
 def bin_dir() -> Path | None:
     """The newest PostgreSQL's binaries with PostGIS beside them, or None."""
     for path in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
@@ -63,7 +68,8 @@ class Cluster:
             _as_owner([str(self.bin / cmd[0]), *cmd[1:]]), check=True, capture_output=True
         )
 
-    def init(self) -> Cluster:
+    def init(self, settings: dict[str, str] | None = None) -> Cluster:
+        """A new cluster; `settings` are extra postgresql.conf lines (e.g. shared_buffers)."""
         self.run(
             "initdb",
             "-D",
@@ -81,6 +87,7 @@ class Cluster:
                 f"port = {self.port}\nlisten_addresses = '127.0.0.1'\n"
                 f"unix_socket_directories = '{self.base}'\nfsync = off\n"
                 "wal_level = replica\nmax_wal_senders = 4\nhot_standby = on\n"
+                + "".join(f"{k} = '{v}'\n" for k, v in (settings or {}).items())
             )
         with open(self.data / "pg_hba.conf", "a", encoding="utf-8") as hba:
             hba.write("host replication all 127.0.0.1/32 trust\n")
