@@ -1,4 +1,5 @@
-"""Granskning (analysts only): import files into the store and read the audit log."""
+"""Granskning (analysts only): import files into the store, make the statutory lägesbild
+and read the audit log."""
 
 from ui import auth, review, sources_panel, upload
 from ui import components as c
@@ -7,4 +8,5 @@ auth.require("analyst")
 c.page_header("page_review")
 sources_panel.section()
 upload.section()
+review.report_section()
 review.audit_log()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from pax import audit, config, queries, store
+from pax import audit, config, model, queries, store
 from pax.ingest.core import FORMATS, KINDS, ImportRefused, Options
 from pax.ingest.run import import_file
 
@@ -61,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
     y.add_argument("--force", action="store_true", help="hämta även källor som inte står på tur")
     y.add_argument("--loop", action="store_true", help="följ schemat tills processen stoppas")
     y.add_argument("--status", action="store_true", help="visa källornas status och avsluta")
+    r = sub.add_parser("report", help="skapa en rapport ur datalagret (Word och PDF)")
+    r.add_argument("kind", choices=("lagesbild",), help="lagesbild: den lagstadgade lägesbilden")
+    r.add_argument("--from", dest="start", type=dt.date.fromisoformat, help="ÅÅÅÅ-MM-DD")
+    r.add_argument("--to", dest="end", type=dt.date.fromisoformat, help="ÅÅÅÅ-MM-DD")
+    r.add_argument("--out", type=Path, default=Path("."), help="mapp för filerna")
     i = sub.add_parser("import", help="importera en fil till datalagret (med rapport)")
     i.add_argument("file", type=Path)
     i.add_argument("--kind", choices=KINDS)
@@ -99,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
             return _import(args)
         elif args.command == "sync":
             return _sync(args)
+        elif args.command == "report":
+            return _report(args)
         elif args.command == "bench":
             bench = config.ROOT / "benchmarks" / "bench.py"
             return subprocess.call([sys.executable, str(bench)])
@@ -188,6 +195,27 @@ def _sync(args) -> int:
     return 3 if failed else 0
 
 
+def _report(args) -> int:
+    """`report lagesbild`: the DOCX (and the PDF when Chromium is there) in --out."""
+    from pax import report
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    with store.connect() as con:
+        made, word, document, warning = report.make(
+            con, args.start, args.end, progress=lambda i, n, text: _progress(f"{i}/{n} {text}")
+        )
+    files = [(made.filename("docx"), word, "report_docx")]
+    if document:
+        files.append((made.filename("pdf"), document, "report_pdf"))
+    for name, data, action in files:
+        (args.out / name).write_bytes(data)
+        _audit(Path(name), None, {"from": str(made.start), "to": str(made.end)}, action)
+        print(args.out / name)
+    if warning:
+        print(f"Varning: {warning}", file=sys.stderr)
+    return 0
+
+
 def _audit(file: Path, rows: int | None, detail: dict, action: str = "import") -> None:
     """The audit log entry of a command-line import: who is the server account."""
     try:
@@ -211,6 +239,8 @@ def stale(path: Path) -> bool:
                 return True  # built in the other mode
             if info.get("schema") != store.schema_version():
                 return True  # built by another version of the code
+            if info.get("kommun", "0181") != model.KOMMUN_CODE:
+                return True  # built for another kommun (PAX_KOMMUN changed)
     except (OSError, duckdb.Error):
         return True
     built = path.stat().st_mtime
@@ -218,8 +248,9 @@ def stale(path: Path) -> bool:
     inputs = [
         data / "catalog.csv",
         data / "sources.csv",
-        *(data / "scb").glob("*.csv"),
-        *geo.glob("*.geojson"),
+        *(data / "scb").rglob("*.csv"),
+        *geo.rglob("*.geojson"),
+        *geo.rglob("*.csv"),
         *(data / "sources").glob("*"),
         *(data / store.DEMO_DIR).glob("*"),
     ]

@@ -36,6 +36,8 @@ ACTIONS = {
     "export_xlsx": ("Nedladdning Excel", "Excel download"),
     "briefing_html": ("Lägesbild HTML", "Briefing HTML"),
     "briefing_pdf": ("Lägesbild PDF", "Briefing PDF"),
+    "report_docx": ("Lagstadgad lägesbild Word", "Statutory report Word"),
+    "report_pdf": ("Lagstadgad lägesbild PDF", "Statutory report PDF"),
     "import": ("Import", "Import"),
     "sync": ("Synk", "Sync"),
 }

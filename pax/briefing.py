@@ -355,13 +355,22 @@ def _cell(value, lang: str) -> str:
     return _e(value)
 
 
+def numeric_text(value: str) -> bool:
+    """A printed figure — `1 234`, `12,5 %`, `−2,7`, a protected `<3` or `..` — which a
+    table aligns to the right like a number."""
+    plain = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", "")
+    plain = plain.replace("−", "").replace("+", "").rstrip("%").replace("<", "").replace("≈", "")
+    return plain.replace("..", "0").replace("–", "").isdigit()
+
+
 def _table(title: str, frame: pd.DataFrame, lang: str) -> str:
     head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
     rows = []
     for values in frame.itertuples(index=False):
         cells = []
-        for v in values:
+        for i, v in enumerate(values):
             numeric = isinstance(v, numbers.Real) and not isinstance(v, bool)
+            numeric |= i > 0 and isinstance(v, str) and numeric_text(v)
             cells.append(
                 f'<td class="num">{_cell(v, lang)}</td>'
                 if numeric
@@ -711,62 +720,115 @@ def map_pictures(
     its fit (the municipality, or an area and its neighbours); Leaflet's zoom buttons,
     layer box and attribution are not drawn. Legends kept for under the map
     (`legends_below`) are not in the picture: the document prints them as text."""
-    from PIL import Image, ImageChops  # Streamlit's own dependency
-
-    if not maps:
-        return []
     width, height = size
-    frames = "".join(
+    frames = [
         f'<iframe style="display:block;border:0;width:{width}px;height:{height}px" '
         f'srcdoc="{html.escape(map_document(m, static_dir, PICTURE_CSS), quote=True)}"></iframe>'
         for m in maps
-    )
-    page = (
-        f'<!DOCTYPE html><html><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-        "<style>html,body{margin:0;padding:0;background:#fff;overflow:hidden}</style>"
-        f"</head><body>{frames}</body></html>"
-    )
-    shot = _chromium(
-        chromium,
-        [
-            "--screenshot={out}",
-            "--hide-scrollbars",
-            f"--force-device-scale-factor={scale}",
-            f"--window-size={width},{height * len(maps)}",  # after CHROMIUM_ARGS': wins
-        ],
-        page,
-        "kartor.png",
-        timeout,
-    )
-    with Image.open(io.BytesIO(shot)) as whole:
-        w, h = width * scale, height * scale
-        if whole.size != (w, h * len(maps)):
-            raise RuntimeError(
-                f"Kartbilderna kunde inte skapas: Chromium ritade {whole.size[0]}×"
-                f"{whole.size[1]} bildpunkter i stället för {w}×{h * len(maps)}."
-            )
-        pictures = []
-        white = Image.new("RGB", (w, h), "#ffffff")
-        for i in range(len(maps)):
-            picture = whole.convert("RGB").crop((0, i * h, w, (i + 1) * h))
-            # Cut to what is drawn (areas and scale bar), a margin kept: on paper the
-            # picture's height is what its sheet leaves, and white around it wastes it.
-            box = ImageChops.difference(picture, white).getbbox()
-            if box:
-                pad = 6 * scale
-                picture = picture.crop(
-                    (
-                        max(box[0] - pad, 0),
-                        max(box[1] - pad, 0),
-                        min(box[2] + pad, w),
-                        min(box[3] + pad, h),
-                    )
+    ]
+    return pictures(frames, [size] * len(maps), chromium, scale=scale, timeout=timeout)
+
+
+def chart_pictures(
+    figures: list[go.Figure],
+    sizes: list[tuple[int, int]],
+    chromium: str | None = None,
+    scale: int = PICTURE_SCALE,
+    timeout: int = 120,
+) -> list[bytes]:
+    """Each Plotly figure as a PNG picture of its size (CSS pixels at `scale`), drawn
+    by one Chromium run with plotly.js inlined once (static plots: no mode bar)."""
+    frames = []
+    for fig, (width, height) in zip(figures, sizes, strict=True):
+        fig = go.Figure(fig).update_layout(template="plotly_white", width=width, height=height)
+        div = fig.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            config={**PLOTLY_CONFIG, "staticPlot": True, "responsive": False},
+            default_width=f"{width}px",
+            default_height=f"{height}px",
+        )
+        frames.append(f'<div style="width:{width}px;height:{height}px;overflow:hidden">{div}</div>')
+    head = f"<script>{plotly.offline.get_plotlyjs()}</script>" if figures else ""
+    return pictures(frames, sizes, chromium, scale=scale, timeout=timeout, head=head, trim=False)
+
+
+# The tallest screenshot one Chromium run draws (device pixels); taller stacks are split.
+MAX_SHOT_HEIGHT = 12000
+
+
+def pictures(
+    frames: list[str],
+    sizes: list[tuple[int, int]],
+    chromium: str | None = None,
+    scale: int = PICTURE_SCALE,
+    timeout: int = 120,
+    head: str = "",
+    trim: bool = True,
+) -> list[bytes]:
+    """PNG pictures of HTML elements (`frames`, each drawn at its `size` in CSS pixels):
+    stacked on one page, taken in one Chromium screenshot (more when the stack would be
+    taller than MAX_SHOT_HEIGHT), then cut apart. `trim` cuts each picture to what is
+    drawn on it, a margin kept (a map's white around it wastes its sheet's height)."""
+    from PIL import Image, ImageChops  # Streamlit's own dependency
+
+    batches: list[list[int]] = []
+    height_so_far = 0
+    for i, (_, height) in enumerate(sizes):
+        if not batches or (height_so_far + height) * scale > MAX_SHOT_HEIGHT:
+            batches.append([])
+            height_so_far = 0
+        batches[-1].append(i)
+        height_so_far += height
+    out: list[bytes] = []
+    for batch in batches:
+        width = max(sizes[i][0] for i in batch)
+        total = sum(sizes[i][1] for i in batch)
+        page = (
+            f'<!DOCTYPE html><html><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+            "<style>html,body{margin:0;padding:0;background:#fff;overflow:hidden}</style>"
+            f"{head}</head><body>{''.join(frames[i] for i in batch)}</body></html>"
+        )
+        shot = _chromium(
+            chromium,
+            [
+                "--screenshot={out}",
+                "--hide-scrollbars",
+                f"--force-device-scale-factor={scale}",
+                f"--window-size={width},{total}",  # after CHROMIUM_ARGS': wins
+            ],
+            page,
+            "bilder.png",
+            timeout,
+        )
+        with Image.open(io.BytesIO(shot)) as whole:
+            if whole.size != (width * scale, total * scale):
+                raise RuntimeError(
+                    f"Bilderna kunde inte skapas: Chromium ritade {whole.size[0]}×"
+                    f"{whole.size[1]} bildpunkter i stället för {width * scale}×{total * scale}."
                 )
-            buffer = io.BytesIO()
-            picture.save(buffer, format="PNG", optimize=True)
-            pictures.append(buffer.getvalue())
-    return pictures
+            whole = whole.convert("RGB")
+            top = 0
+            for i in batch:
+                w, h = sizes[i][0] * scale, sizes[i][1] * scale
+                picture = whole.crop((0, top, w, top + h))
+                top += h
+                box = ImageChops.difference(picture, Image.new("RGB", (w, h), "#ffffff")).getbbox()
+                if trim and box:
+                    pad = 6 * scale
+                    picture = picture.crop(
+                        (
+                            max(box[0] - pad, 0),
+                            max(box[1] - pad, 0),
+                            min(box[2] + pad, w),
+                            min(box[3] + pad, h),
+                        )
+                    )
+                buffer = io.BytesIO()
+                picture.save(buffer, format="PNG", optimize=True)
+                out.append(buffer.getvalue())
+    return out
 
 
 def paper_document(b: Briefing, static_dir: Path, chromium: str | None = None) -> str:

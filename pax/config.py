@@ -7,10 +7,14 @@ setting cannot be added without telling the people who run the app about it.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +54,14 @@ def _optional_path(value: str) -> Path | None:
 
 
 MODES = ("demo", "live")
+KOPPLING_FILE = "sweden/deso2018_regso_koppling.csv"  # under PAX_GEO_DIR
+
+
+def _kommun_code(value: str) -> str:
+    code = value.strip()
+    if not re.fullmatch(r"\d{4}", code):
+        raise ValueError("ange kommunens fyrsiffriga kod, t.ex. 0181 för Södertälje")
+    return code
 
 
 def _mode(value: str) -> str:
@@ -60,6 +72,15 @@ def _mode(value: str) -> str:
 
 
 SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "PAX_KOMMUN",
+        "0181",
+        "The municipality (kommun code, e.g. `0181` Södertälje, `0127` Botkyrka, `0180` "
+        "Stockholm): the store is built on its geography, SCB figures and police-listed "
+        "areas, and every page names it. Any code of SCB's DeSO table; outside Stockholms, "
+        "Uppsala and Dalarnas län run `python -m pax geo fetch` first.",
+        _kommun_code,
+    ),
     Setting(
         "PAX_MODE",
         "demo",
@@ -200,14 +221,21 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "PAX_SYNC_USER_AGENT",
-        "Pax-lagesbild/1.0 (Sodertalje kommun; pax@sodertalje.se)",
+        "",
         "User-Agent of every sync request: name the application and the organisation and "
-        "give a contact (Polisen refuses requests without one).",
+        "give a contact (Polisen refuses requests without one); empty: "
+        "`Pax-lagesbild/1.0 (<kommun>)` from PAX_KOMMUN — add your contact.",
     ),
     Setting(
         "PAX_POLISEN_URL",
         "https://polisen.se/api/events",
         "Polisen's events API (a mirror or proxy on a closed network; a local server in tests).",
+    ),
+    Setting(
+        "PAX_SCB_WFS_URL",
+        "https://geodata.scb.se/geoserver/stat/wfs",
+        "SCB's geodata WFS, from which `python -m pax geo fetch` takes the DeSO 2018 "
+        "polygons (layer `stat:DeSO_2018`) of a kommun outside the three shipped counties.",
     ),
     Setting("PAX_KOLADA_URL", "https://api.kolada.se/v3", "Kolada's API v3 base URL."),
     Setting(
@@ -255,6 +283,12 @@ def store_path(env: dict[str, str] | None = None) -> Path:
     return get("PAX_STORE", env) or _path(default)
 
 
+def user_agent() -> str:
+    """PAX_SYNC_USER_AGENT, else the application and the kommun of PAX_KOMMUN (ASCII)."""
+    name = unicodedata.normalize("NFKD", kommun().official_name()).encode("ascii", "ignore")
+    return get("PAX_SYNC_USER_AGENT") or f"Pax-lagesbild/1.0 ({name.decode()})"
+
+
 def data_dir() -> Path:
     return get("PAX_DATA_DIR")
 
@@ -268,3 +302,121 @@ def disclosure_k() -> int:
     if k < 1:
         raise ValueError("PAX_DISCLOSURE_K måste vara minst 1")
     return k
+
+
+# County (län) code → name and letter code, for the sync defaults and the importers'
+# "other county" check.
+COUNTIES = {
+    "01": ("Stockholms län", "AB"),
+    "03": ("Uppsala län", "C"),
+    "04": ("Södermanlands län", "D"),
+    "05": ("Östergötlands län", "E"),
+    "06": ("Jönköpings län", "F"),
+    "07": ("Kronobergs län", "G"),
+    "08": ("Kalmar län", "H"),
+    "09": ("Gotlands län", "I"),
+    "10": ("Blekinge län", "K"),
+    "12": ("Skåne län", "M"),
+    "13": ("Hallands län", "N"),
+    "14": ("Västra Götalands län", "O"),
+    "17": ("Värmlands län", "S"),
+    "18": ("Örebro län", "T"),
+    "19": ("Västmanlands län", "U"),
+    "20": ("Dalarnas län", "W"),
+    "21": ("Gävleborgs län", "X"),
+    "22": ("Västernorrlands län", "Y"),
+    "23": ("Jämtlands län", "Z"),
+    "24": ("Västerbottens län", "AC"),
+    "25": ("Norrbottens län", "BD"),
+}
+
+
+def fold(text: str) -> str:
+    """Lower case, accents folded (`Södertälje` → `sodertalje`), spaces collapsed."""
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"\s+", " ", plain.strip().lower())
+
+
+# Official names that are not "<name> kommun": the cities (stad) and genitive forms.
+OFFICIAL_NAMES = {
+    "0180": ("Stockholms stad", "City of Stockholm"),
+    "0183": ("Sundbybergs stad", "City of Sundbyberg"),
+    "0184": ("Solna stad", "City of Solna"),
+    "0186": ("Lidingö stad", "City of Lidingö"),
+    "0187": ("Vaxholms stad", "City of Vaxholm"),
+    "0360": ("Tierps kommun", "Tierp municipality"),
+    "0382": ("Östhammars kommun", "Östhammar municipality"),
+    "0381": ("Enköpings kommun", "Enköping municipality"),
+    "1280": ("Malmö stad", "City of Malmö"),
+    "1480": ("Göteborgs stad", "City of Gothenburg"),
+    "2080": ("Falu kommun", "Falun municipality"),
+    "2082": ("Säters kommun", "Säter municipality"),
+    "2583": ("Haparanda stad", "City of Haparanda"),
+}
+
+
+@dataclass(frozen=True)
+class Kommun:
+    """The municipality the store is built for (PAX_KOMMUN)."""
+
+    code: str
+    name: str
+    county: str
+    n_deso: int
+
+    def official_name(self, lang: str = "sv") -> str:
+        """`Södertälje kommun` / `Södertälje municipality`, `Stockholms stad` / …"""
+        sv, en = OFFICIAL_NAMES.get(self.code, (f"{self.name} kommun", f"{self.name} municipality"))
+        return en if lang == "en" else sv
+
+    @property
+    def county_name(self) -> str:
+        return COUNTIES.get(self.county, (f"län {self.county}", ""))[0]
+
+    def name_keys(self) -> set[str]:
+        """Ways a file writes this kommun, folded (`sodertalje`, `sodertalje kommun`,
+        `0181`, `181`)."""
+        keys = {self.name, f"{self.name} kommun", self.official_name(), self.code}
+        return {fold(k) for k in keys} | {self.code.lstrip("0")}
+
+    def county_keys(self) -> set[str]:
+        """Ways a file writes this kommun's county, folded (`01`, `1`, `ab`,
+        `stockholms lan`, `stockholms`, `stockholm`)."""
+        name, letter = COUNTIES.get(self.county, ("", ""))
+        stem = fold(name).removesuffix(" lan")
+        keys = {self.county, self.county.lstrip("0"), fold(letter), fold(name), stem}
+        return {k for k in keys | {stem.removesuffix("s")} if k}
+
+    @property
+    def file_prefix(self) -> str:
+        """`Södertälje` → `sodertalje`: the prefix of the kommun's own files in geo/."""
+        text = unicodedata.normalize("NFKD", self.name).encode("ascii", "ignore").decode()
+        return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+@lru_cache(maxsize=4)
+def _kommuner(table: Path) -> dict[str, Kommun]:
+    counts: dict[str, list] = {}
+    with table.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            entry = counts.setdefault(row["kommun"], [row["kommunnamn"], row["lan"], 0])
+            entry[2] += 1
+    return {code: Kommun(code, name, county, n) for code, (name, county, n) in counts.items()}
+
+
+def kommuner() -> dict[str, Kommun]:
+    """Every kommun of SCB's DeSO → RegSO table (all 290), by code."""
+    return _kommuner(geo_dir() / KOPPLING_FILE)
+
+
+def kommun(env: dict[str, str] | None = None) -> Kommun:
+    """The kommun of PAX_KOMMUN, checked against SCB's DeSO → RegSO table."""
+    code = get("PAX_KOMMUN", env)
+    found = kommuner().get(code)
+    if found is None:
+        raise ValueError(
+            f"Kommunkoden {code} i PAX_KOMMUN finns inte i SCB:s DeSO-tabell "
+            f"({KOPPLING_FILE} i PAX_GEO_DIR); ange en av landets 290 kommunkoder, "
+            "t.ex. PAX_KOMMUN=0181 för Södertälje."
+        )
+    return found

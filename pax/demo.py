@@ -1,9 +1,11 @@
 """Fictional demo data, generated deterministically and flagged fictional in `sources`.
 
-Magnitudes follow a town of ~100 000 (DATA.md): shootings 10–25 a year, explosions 5–15,
-car fires 100–200 with peaks on summer evenings and New Year's Eve, drug caches 20–40,
-weapon caches 5–15. Events fall in real DeSO polygons, weighted by real population and
-concentrated in the police-listed areas and the centre. Nothing here is a real event.
+Magnitudes follow a town of ~100 000 (DATA.md; Södertälje, 102 426 inhabitants in 2022, is
+the base): shootings 10–25 a year, explosions 5–15, car fires 100–200 with peaks on summer
+evenings and New Year's Eve, drug caches 20–40, weapon caches 5–15; another kommun gets
+them scaled to its population (`population_scale`). Events fall in the kommun's real DeSO
+polygons, weighted by real population and concentrated in its police-listed areas and the
+centre; owners are named after the kommun. Nothing here is a real event.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from pax import model
+from pax import i18n, model
 from pax.aggregate import roll_up, with_periods
 
+# The population the magnitudes below are for (Södertälje 2022).
+BASE_POPULATION = 102_426
 # Events per year at realistic scale, and how strongly each category concentrates in
 # police-listed areas (multiplier on the population weight).
 ANNUAL_RATE = {
@@ -42,7 +46,7 @@ DEPARTMENTS = (
     "Utbildningsförvaltningen",
     "Samhällsbyggnad och bygglov",
     "Miljö och hälsa",
-    "Telge Bostäder",
+    "Bostadsbolaget",
     "Upphandling",
     "Kultur och fritid",
 )
@@ -50,6 +54,18 @@ EVENT_SOURCE = "demo_events"
 INTERVENTION_SOURCE = "demo_interventions"
 TRUST_SOURCE = "demo_trust"
 SOCIAL_SOURCE = "demo_social"
+
+
+def population_scale(population: pd.Series, areas: pd.DataFrame) -> float:
+    """The kommun's population over the base's: 1 for Södertälje, ~0.95 for Botkyrka,
+    ~9.6 for Stockholm (0 or missing: 1)."""
+    deso = areas.loc[areas["level"] == "deso", "code"]
+    total = float(population.reindex(deso).fillna(0).sum())
+    return total / BASE_POPULATION if total > 0 else 1.0
+
+
+def _owner() -> str:
+    return i18n.kommun_name("sv")
 
 
 def _weights(areas: pd.DataFrame, population: pd.Series, listed: set[str]) -> pd.DataFrame:
@@ -100,13 +116,13 @@ def events(
     deso = _weights(areas, population, listed)
     start = end - dt.timedelta(days=365 * years - 1)
     days = pd.date_range(start, end, freq="D")
-    scale = 1.0
+    scale = population_scale(population, areas)
     if total:
         scale = total / (sum(ANNUAL_RATE.values()) * years)
     frames = []
     for category, rate in ANNUAL_RATE.items():
         n = (
-            int(round(rng.poisson(rate * years) * scale))
+            int(rng.poisson(rate * years * scale))
             if not total
             else int(round(rate * years * scale))
         )
@@ -188,16 +204,17 @@ def interventions(
             start,
             None,
             float(rng.integers(2, 6)),
-            "Södertälje kommun",
+            _owner(),
         )
-    for _, area in pd.concat([hot, central.sample(6, random_state=seed)]).iterrows():
+    extra = central.sample(min(6, len(central)), random_state=seed)
+    for _, area in pd.concat([hot, extra]).iterrows():
         for _ in range(rng.integers(2, 6)):
             first = start + dt.timedelta(days=int(rng.integers(0, 365 * years - 30)))
             length = int(rng.integers(14, 120))
             kind = ("police_presence", "guards", "night_walks")[int(rng.integers(0, 3))]
             owner = {
                 "police_presence": "Polisen",
-                "guards": "Södertälje kommun",
+                "guards": _owner(),
                 "night_walks": "Nattvandrarna (förening)",
             }[kind]
             add(
@@ -233,10 +250,16 @@ def _months(end: dt.date, years: int) -> pd.PeriodIndex:
 
 
 def trust_measures(
-    areas: pd.DataFrame, listed: set[str], end: dt.date, years: int = 5, seed: int = 1
+    areas: pd.DataFrame,
+    listed: set[str],
+    end: dt.date,
+    years: int = 5,
+    seed: int = 1,
+    scale: float = 1.0,
 ) -> pd.DataFrame:
     """Horizon 2: information flow (monthly, per department), survey (yearly, per area)
-    and Pax actions (monthly), all fictional."""
+    and Pax actions (monthly), all fictional; counts and sums × `scale` (the kommun's
+    population over the base's)."""
     rng = np.random.default_rng(seed + 11)
     months = _months(end, years)
     t = np.arange(len(months)) / 12.0  # years since the start
@@ -248,8 +271,8 @@ def trust_measures(
 
     for i, dept in enumerate(DEPARTMENTS):
         base = (9, 6, 3, 3, 5, 2, 2)[i]
-        monthly("intel_reports", rng.poisson(base * (1 + 0.18 * t)), dept)
-        monthly("deviations_reported", rng.poisson(base * 2.2 * (1 + 0.25 * t)), dept)
+        monthly("intel_reports", rng.poisson(base * scale * (1 + 0.18 * t)), dept)
+        monthly("deviations_reported", rng.poisson(base * scale * 2.2 * (1 + 0.25 * t)), dept)
     monthly(
         "feedback_median_days", np.clip(np.round(38 - 4 * t + rng.normal(0, 3, len(t))), 5, None)
     )
@@ -257,18 +280,20 @@ def trust_measures(
         "staff_trained_share", np.clip(np.round(15 + 12 * t + rng.normal(0, 1.5, len(t)), 1), 0, 95)
     )
     monthly("collab_meetings", rng.poisson(4 + t))
-    monthly("improper_influence", rng.poisson(1.5 + 0.2 * t))
-    monthly("money_seized_sek", np.round(rng.gamma(2.0, 180_000 * (1 + 0.2 * t)), -3))
+    monthly("improper_influence", rng.poisson((1.5 + 0.2 * t) * scale))
+    monthly("money_seized_sek", np.round(rng.gamma(2.0, 180_000 * scale * (1 + 0.2 * t)), -3))
     monthly(
         "prosecution_median_days",
         np.clip(np.round(95 - 6 * t + rng.normal(0, 8, len(t))), 20, None),
     )
-    monthly("drug_seizures", rng.poisson(14 * (1 + 0.15 * t)))
-    monthly("targeted_places", rng.poisson(3 + 0.5 * t))
-    monthly("illicit_rentals_stopped", rng.poisson(2 + 0.8 * t))
-    monthly("welfare_fraud_stopped_sek", np.round(rng.gamma(2.0, 90_000 * (1 + 0.3 * t)), -3))
-    monthly("business_inspections", rng.poisson(10 + 2 * t))
-    monthly("permits_revoked", rng.poisson(0.6 + 0.1 * t))
+    monthly("drug_seizures", rng.poisson(14 * scale * (1 + 0.15 * t)))
+    monthly("targeted_places", rng.poisson((3 + 0.5 * t) * scale))
+    monthly("illicit_rentals_stopped", rng.poisson((2 + 0.8 * t) * scale))
+    monthly(
+        "welfare_fraud_stopped_sek", np.round(rng.gamma(2.0, 90_000 * scale * (1 + 0.3 * t)), -3)
+    )
+    monthly("business_inspections", rng.poisson((10 + 2 * t) * scale))
+    monthly("permits_revoked", rng.poisson((0.6 + 0.1 * t) * scale))
     flat = with_periods(
         pd.DataFrame(rows, columns=["indicator", "area_code", "period", "value", "breakdown"]),
         TRUST_SOURCE,

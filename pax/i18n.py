@@ -35,12 +35,16 @@ MONTHS_EN = (
     "November",
     "December",
 )
+WEEKDAYS = {
+    "sv": ["mån", "tis", "ons", "tor", "fre", "lör", "sön"],
+    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+}
 
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("Pax lägesbild", "Pax situation picture"),
     "app_subtitle": (
-        "Södertälje kommun och Polisen mot organiserad brottslighet",
-        "Södertälje municipality and the police against organised crime",
+        "{kommun} och Polisen mot organiserad brottslighet",
+        "{kommun} and the police against organised crime",
     ),
     "page_overview": ("Översikt", "Overview"),
     "page_here_and_now": ("Här och nu", "Here and now"),
@@ -362,7 +366,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "level": ("Områdesnivå", "Area level"),
     "level_regso": ("RegSO (31 områden)", "RegSO (31 areas)"),
     "level_deso": ("DeSO (51 områden)", "DeSO (51 areas)"),
-    "municipality": ("Södertälje kommun", "Södertälje municipality"),
+    "municipality": ("{kommun}", "{kommun}"),
     "indicator": ("Indikator", "Indicator"),
     "theme": ("Tema", "Theme"),
     "value": ("Värde", "Value"),
@@ -707,6 +711,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "Made with Pax lägesbild. The file fetches nothing and opens without a network.",
     ),
     "doc_map": ("Karta", "Map"),
+    "report_heading": ("Lagstadgad lägesbild (utkast)", "Statutory situation report (draft)"),
+    "report_help": (
+        "Ett daterat utkast till kommunens lägesbild enligt lag (2023:196), 4 §, och Brå:s "
+        "checklista: Word-fil att redigera och PDF, med samma siffror som allmänheten ser.",
+        "A dated draft of the municipality's situation report under the Act (2023:196), "
+        "section 4, and Brå's checklist: a Word file to edit and a PDF, with the figures the "
+        "public sees.",
+    ),
+    "report_make": ("Skapa lägesbild (Word och PDF)", "Make the report (Word and PDF)"),
+    "report_docx": ("Ladda ned lägesbild (Word)", "Download the report (Word)"),
+    "report_pdf": ("Ladda ned lägesbild (PDF)", "Download the report (PDF)"),
 }
 
 
@@ -714,7 +729,17 @@ def t(key: str, lang: str = "sv", **kwargs) -> str:
     """The text for `key` in `lang`; a missing key is a bug and raises KeyError."""
     sv, en = TEXT[key]
     text = en if lang == "en" else sv
+    if "{kommun}" in text and "kommun" not in kwargs:
+        kwargs["kommun"] = kommun_name(lang)
     return text.format(**kwargs) if kwargs else text
+
+
+def kommun_name(lang: str = "sv") -> str:
+    """The official name of the kommun of PAX_KOMMUN (`Botkyrka kommun`, `Stockholms
+    stad`): every page names the kommun through this, never from the code."""
+    from pax import config
+
+    return config.kommun().official_name(lang)
 
 
 def trend_sentence(last, prior, lang: str = "sv") -> str:
@@ -748,6 +773,33 @@ def trend_sentence(last, prior, lang: str = "sv") -> str:
         return text + f" ({part(prior)})."
     before = "the 12 months before" if en else "de 12 månaderna innan"
     return f"{text}; {before}: {part(prior)}."
+
+
+def pattern_sentence(grid, days: list[str], lang: str = "sv") -> str:
+    """Which weekday and time block had the most events (shown cells only)."""
+    shown = grid.dropna(subset=["count"])
+    if shown.empty:
+        return (
+            "Alla celler är dolda (för få händelser); välj en längre period."
+            if lang != "en"
+            else "Every cell is hidden (too few events); choose a longer period."
+        )
+    top = shown.sort_values("count", ascending=False).iloc[0]
+    by_day = shown.groupby("weekday")["count"].sum().sort_values(ascending=False)
+    day = days[int(by_day.index[0]) - 1]
+    hour = int(top["hour"])
+    if lang == "en":
+        return (
+            f"Most events on {day}; the busiest block was {days[int(top['weekday']) - 1]} "
+            f"{hour:02d}–{hour + 3:02d}."
+        )
+    plural = ("måndagar", "tisdagar", "onsdagar", "torsdagar", "fredagar", "lördagar", "söndagar")[
+        int(by_day.index[0]) - 1
+    ]
+    return (
+        f"Flest händelser på {plural}; flest i ett enskilt block "
+        f"{days[int(top['weekday']) - 1]} kl. {hour:02d}–{hour + 3:02d}."
+    )
 
 
 def disclosure_note(k: int, noise: int, lang: str = "sv") -> str:

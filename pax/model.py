@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-KOMMUN_CODE = "0181"
-KOMMUN_NAME = "Södertälje"
 SWEDEN_CODE = "SE"
+
+
+def __getattr__(name: str) -> str:
+    """`KOMMUN_CODE` and `KOMMUN_NAME` follow the setting PAX_KOMMUN (read on every use,
+    so a test or a build may switch the kommun in the same process)."""
+    if name in ("KOMMUN_CODE", "KOMMUN_NAME"):
+        from pax import config
+
+        kommun = config.kommun()
+        return kommun.code if name == "KOMMUN_CODE" else kommun.name
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 HORIZONS = ("here_and_now", "trust", "social")
 LEVELS = ("deso", "regso", "kommun")
@@ -143,6 +153,17 @@ CREATE TABLE units (
     id VARCHAR PRIMARY KEY,
     title VARCHAR NOT NULL,
     source_id VARCHAR NOT NULL
+);
+-- Derived from events with every write (pax.store.derive_event_days): events per day,
+-- area and category with the sum of their record keys (the cell-key secret's, noted in
+-- build_info as cell_key_check), so counts over months and years read thousands of rows,
+-- not millions.
+CREATE TABLE event_days (
+    day DATE NOT NULL,
+    area_code VARCHAR,
+    category VARCHAR NOT NULL,
+    n BIGINT NOT NULL,
+    count_key BIGINT NOT NULL
 );
 CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);
 """

@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,6 +116,13 @@ def row_key_sql(material: str, weight: str, dialect: str = "duckdb") -> tuple[st
     hashed = _HASH[dialect].format(material=material)
     sql = f"((({hashed}) % {m})::BIGINT * ({weight})::BIGINT % {m})::BIGINT"
     return sql, [config.get("PAX_CELL_KEY_SECRET")]
+
+
+def key_check() -> str:
+    """A short fingerprint of the cell-key secret: a store's pre-summed record keys
+    (`event_days`) are used only when they were summed under the secret in use."""
+    secret = str(config.get("PAX_CELL_KEY_SECRET"))
+    return hashlib.sha256(f"pax-cell-key-check|{secret}".encode()).hexdigest()[:16]
 
 
 def record_key_sql(

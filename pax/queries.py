@@ -6,17 +6,19 @@ before it is cached or shown, and pages only ever see the protected frames.
 One definition per query for both stores: the SQL is what DuckDB and PostgreSQL both
 accept (no `GROUP BY ALL`, `list_contains`, `EXCLUDE` or `//`; lists as
 `CAST(? AS VARCHAR[])`), with `?` placeholders (`pax.db` turns them into PostgreSQL's);
-only the salted hash of the cell keys differs by engine (`privacy.row_key_sql`).
+only the salted hash of the cell keys differs by engine (`privacy.row_key_sql`), and for
+events not even that: PostgreSQL reads the keys DuckDB made (`_row_key`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import duckdb
 import pandas as pd
 
-from pax import privacy
+from pax import model, privacy
 
 Con = duckdb.DuckDBPyConnection
 
@@ -32,6 +34,49 @@ def _dialect(con) -> str:
 def _in(column: str) -> str:
     """`column` is in a list parameter, or the parameter is NULL (no filter): two `?`."""
     return f"(CAST(? AS VARCHAR[]) IS NULL OR {column} IN (SELECT unnest(CAST(? AS VARCHAR[]))))"
+
+
+def _daily(con: Con) -> bool:
+    """The store's `event_days` may answer counts over whole days: it was summed under the
+    cell-key secret in use (`privacy.key_check`). A store from before the table, or built
+    under another secret, is read from `events` (the same figures, more slowly)."""
+    try:
+        row = (
+            con.cursor()
+            .execute("SELECT value FROM build_info WHERE key = 'cell_key_check'")
+            .fetchone()
+        )
+    except Exception:  # noqa: BLE001 - an older store without the key: read the events
+        return False
+    return bool(row) and row[0] == privacy.key_check()
+
+
+def _row_key(con: Con, prefix: str = "e.") -> tuple[str, list]:
+    """SQL (and parameters) of one event's key times its weight: hashed in the query on
+    DuckDB; on PostgreSQL the key DuckDB hashed when the store was published
+    (`record_key`, `pax.db`) wherever it was made under the secret in use — the keys
+    `event_days` was summed with, so a count has one key whichever table or engine
+    answers it."""
+    if _dialect(con) == "postgres" and _daily(con):
+        m = privacy.KEY_MODULUS
+        return f"(({prefix}record_key::BIGINT * {prefix}n::BIGINT) % {m})::BIGINT", []
+    return privacy.row_key_sql(f"{prefix}id", f"{prefix}n", dialect=_dialect(con))
+
+
+def _count_key(con: Con) -> tuple[str, list]:
+    """The cell key of a GROUP BY over events `e`: the sum of their `_row_key`s."""
+    row, params = _row_key(con)
+    return f"(sum({row}) % {privacy.KEY_MODULUS})::BIGINT AS count_key", params
+
+
+def _counted(con: Con) -> tuple[str, str, str, list]:
+    """FROM table, its time column, the cell key's SQL and parameters for a count over
+    whole days: `event_days` where `_daily`, else `events` with the record keys summed."""
+    if _daily(con):
+        key = f"(sum(e.count_key) % {privacy.KEY_MODULUS})::BIGINT AS count_key"
+        return "event_days", "e.day", key, []
+    key, params = _count_key(con)
+    return "events", "e.occurred_at", key, params
 
 
 def _df(con: Con, sql: str, params: list | None = None) -> pd.DataFrame:
@@ -57,6 +102,10 @@ def register_sources(con: Con, table: str) -> list[str]:
     """The source ids that have rows in `table` (events, interventions or measures)."""
     if table not in REGISTERS:
         raise ValueError(table)
+    if table == "events":  # noted with every write (pax.store.derive_event_days)
+        noted = build_info(con).get("event_sources")
+        if noted is not None:
+            return json.loads(noted)
     rows = con.cursor().execute(
         f"SELECT DISTINCT source_id FROM {table} ORDER BY source_id"  # noqa: S608
     )
@@ -68,8 +117,9 @@ def events_in_areas(con: Con) -> int:
     row = (
         con.cursor()
         .execute(
-            "SELECT coalesce(sum(e.n), 0) FROM events e JOIN areas d ON d.code = e.area_code "
-            "WHERE d.level IN ('deso', 'regso')"
+            "SELECT coalesce(sum(e.n), 0) "  # noqa: S608 - a fixed table name
+            f"FROM {'event_days' if _daily(con) else 'events'} e "
+            "JOIN areas d ON d.code = e.area_code WHERE d.level IN ('deso', 'regso')"
         )
         .fetchone()
     )
@@ -164,13 +214,14 @@ def event_counts(
     area_expr = {
         "deso": "CASE WHEN d.level = 'deso' THEN d.code END",
         "regso": "CASE d.level WHEN 'deso' THEN d.parent_code WHEN 'regso' THEN d.code END",
-        "kommun": "CASE WHEN d.code IS NOT NULL THEN '0181' END",
+        # The kommun code is four digits, checked by pax.config (PAX_KOMMUN).
+        "kommun": f"CASE WHEN d.code IS NOT NULL THEN '{model.KOMMUN_CODE}' END",
     }[level]
-    key, key_params = privacy.record_key_sql("e.id", "e.n", dialect=_dialect(con))
+    table, time, key, key_params = _counted(con)
     sql = f"""
         SELECT {area_expr} AS area_code, e.category, sum(e.n)::BIGINT AS count, {key}
-        FROM events e LEFT JOIN areas d ON d.code = e.area_code
-        WHERE e.occurred_at >= ? AND e.occurred_at < ?
+        FROM {table} e LEFT JOIN areas d ON d.code = e.area_code
+        WHERE {time} >= ? AND {time} < ?
           AND {_in("e.category")}
           AND ({area_expr}) IS NOT NULL
         GROUP BY 1, 2"""  # noqa: S608 - the expression comes from the fixed mapping above
@@ -195,7 +246,7 @@ def event_points(
     """Located events (raw; privacy decides what may leave), each with its record key
     times its weight (`weight_key`)."""
     cats = list(categories) if categories else None
-    key, key_params = privacy.row_key_sql("id", "n", dialect=_dialect(con))
+    key, key_params = _row_key(con, prefix="")
     return _df(
         con,
         f"""
@@ -240,8 +291,9 @@ def measure_latest(con: Con, indicator: str, level: str) -> pd.DataFrame:
 
 
 def measure_by_breakdown(
-    con: Con, indicator: str, start: dt.date, end: dt.date, area_code: str = "0181"
+    con: Con, indicator: str, start: dt.date, end: dt.date, area_code: str | None = None
 ) -> pd.DataFrame:
+    area_code = area_code or model.KOMMUN_CODE
     key, key_params = privacy.measure_key_sql("m", dialect=_dialect(con))
     return _df(
         con,
@@ -277,12 +329,13 @@ def measure_total(
     indicator: str,
     start: dt.date,
     end: dt.date,
-    area_code: str = "0181",
+    area_code: str | None = None,
     statistic: str = "sum",
 ) -> tuple[float | None, int]:
     """Sum (or median) of an indicator's monthly values whose month starts in [start, end],
     over all breakdowns, and the sum's cell key: totals are computed from raw values, then
     protected once."""
+    area_code = area_code or model.KOMMUN_CODE
     agg = {
         "sum": "sum(value)",
         "median": "percentile_cont(0.5) WITHIN GROUP (ORDER BY value)",
@@ -319,16 +372,19 @@ def _filtered_events(
     select_params: list | None = None,
     where: str = "",
     tail: str = "",
+    counted: tuple[str, str] = ("events", "e.occurred_at"),
 ) -> pd.DataFrame:
     """Events in [start, end] of some categories within some areas (all when None): the
     FROM and WHERE shared by the Här och nu queries; `select`, `where` and `tail` are
-    fixed SQL text from the callers below, never user input."""
+    fixed SQL text from the callers below, never user input; `counted` is the table and
+    its time column (`_counted`: `event_days` and `e.day` for counts over whole days)."""
     cond, params = _area_filter(areas)
     cats = list(categories) if categories else None
+    table, time = counted
     sql = f"""
         SELECT {select}
-        FROM events e LEFT JOIN areas d ON d.code = e.area_code
-        WHERE e.occurred_at >= ? AND e.occurred_at < ? {where}
+        FROM {table} e LEFT JOIN areas d ON d.code = e.area_code
+        WHERE {time} >= ? AND {time} < ? {where}
           AND {_in("e.category")} AND {cond}
         {tail}"""  # noqa: S608
     return _df(
@@ -345,7 +401,7 @@ def category_counts(
 ) -> pd.DataFrame:
     """Events per category in [start, end] within the given areas (all when None), with
     each count's cell key."""
-    key, key_params = privacy.record_key_sql("e.id", "e.n", dialect=_dialect(con))
+    table, time, key, key_params = _counted(con)
     return _filtered_events(
         con,
         f"e.category, sum(e.n)::BIGINT AS count, {key}",
@@ -355,6 +411,7 @@ def category_counts(
         areas,
         select_params=key_params,
         tail="GROUP BY 1",
+        counted=(table, time),
     )
 
 
@@ -365,10 +422,10 @@ def monthly_counts(
     categories: list[str] | None,
     areas: list[str] | None = None,
 ) -> pd.DataFrame:
-    key, key_params = privacy.record_key_sql("e.id", "e.n", dialect=_dialect(con))
+    table, time, key, key_params = _counted(con)
     return _filtered_events(
         con,
-        "CAST(date_trunc('month', e.occurred_at) AS DATE) AS month, e.category, "
+        f"CAST(date_trunc('month', {time}) AS DATE) AS month, e.category, "
         f"sum(e.n)::BIGINT AS count, {key}",
         start,
         end,
@@ -376,6 +433,7 @@ def monthly_counts(
         areas,
         select_params=key_params,
         tail="GROUP BY 1, 2 ORDER BY month",
+        counted=(table, time),
     )
 
 
@@ -389,7 +447,7 @@ def weekday_hour_counts(
     by_category: bool = False,
 ) -> pd.DataFrame:
     """Events by ISO weekday (1 = Monday) and block of `block_hours` hours (and category)."""
-    key, key_params = privacy.record_key_sql("e.id", "e.n", dialect=_dialect(con))
+    key, key_params = _count_key(con)
     hours = int(block_hours)  # a number of our own, written into the SQL
     return _filtered_events(
         con,
@@ -430,14 +488,15 @@ def deso_category_rates(con: Con, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Usual events per day and km² by DeSO and category over [start, end] (the baseline
     for near-repeat tests)."""
     days = (end - start).days + 1
+    table, time = ("event_days", "e.day") if _daily(con) else ("events", "e.occurred_at")
     return _df(
         con,
-        """
+        f"""
         SELECT e.area_code, e.category,
                CAST(sum(e.n) AS DOUBLE PRECISION) / ? / max(d.area_km2) AS rate
-        FROM events e JOIN areas d ON d.code = e.area_code AND d.level = 'deso'
-        WHERE e.occurred_at >= ? AND e.occurred_at < ?
-        GROUP BY 1, 2""",
+        FROM {table} e JOIN areas d ON d.code = e.area_code AND d.level = 'deso'
+        WHERE {time} >= ? AND {time} < ?
+        GROUP BY 1, 2""",  # noqa: S608 - fixed table and column names
         [days, start, end + dt.timedelta(days=1)],
     )
 

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 from shapely.geometry import mapping
 
-from pax import catalog, config, db, demo, geo, model
+from pax import catalog, config, db, demo, geo, model, privacy
 from pax.ingest import scb
 
 log = logging.getLogger(__name__)
@@ -133,6 +133,7 @@ def generate_demo(
     if not 0 <= events_total <= 10_000_000:
         raise ValueError("Antalet demohändelser måste vara mellan 0 och 10 000 000.")
     areas = geo.load_areas()
+    kommun = model.KOMMUN_CODE
     real = scb.measures(areas, data_dir / "scb")
     population = real[(real["indicator"] == "population") & (real["period"] == "2022")]
     population = population.set_index("area_code")["value"]
@@ -143,12 +144,15 @@ def generate_demo(
     frames = {
         "events": demo.events(areas, population, listed, end, years, seed, events_total),
         "interventions": demo.interventions(areas, listed, end, years, seed),
-        "trust_measures": demo.trust_measures(areas, listed, end, years, seed),
+        "trust_measures": demo.trust_measures(
+            areas, listed, end, years, seed, demo.population_scale(population, areas)
+        ),
         "social_measures": demo.social_measures(areas, real, end, years, seed),
     }
     for name, frame in frames.items():
         frame.to_parquet(target / f"{name}.parquet", index=False)
     manifest = {
+        "kommun": kommun,
         "end": end.isoformat(),
         "seed": seed,
         "years": years,
@@ -164,7 +168,10 @@ def demo_manifest(data_dir: Path | None = None) -> dict | None:
     path = demo_dir(data_dir) / "manifest.json"
     if not path.exists() or not all((path.parent / f"{n}.parquet").exists() for n in DEMO_FILES):
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if manifest.get("kommun", "0181") != model.KOMMUN_CODE:
+        return None  # generated for another kommun (PAX_KOMMUN changed): generate anew
+    return manifest
 
 
 def build(
@@ -182,8 +189,9 @@ def build(
     mode = mode or config.mode()
     path = Path(path or config.store_path())
     data_dir = data_dir or config.data_dir()
+    kommun = geo.require_geometry()
     progress(
-        f"Bygger {path.name} i läget {mode}"
+        f"Bygger {path.name} för {kommun.name} kommun ({kommun.code}) i läget {mode}"
         + (" (fiktiva register)." if mode == "demo" else " (bara verkliga data).")
     )
     manifest = None
@@ -220,16 +228,83 @@ def publish(path: Path, progress: Progress = log.info) -> None:
         db.publish(Path(path), progress=progress)
 
 
+def _kommun_coverage(
+    sources: pd.DataFrame,
+    areas: pd.DataFrame,
+    status: pd.DataFrame,
+    places: pd.DataFrame,
+    national: bool,
+) -> pd.DataFrame:
+    """The coverage of the geography, SCB, police-list, school and BRÅ sources, said of
+    the kommun of PAX_KOMMUN with the counts of this build (sources.csv holds the rest)."""
+    kommun = config.kommun()
+    name = kommun.official_name()
+    n = areas.groupby("level").size()
+    police = status["police_area"].nunique()
+    schools = places.groupby("kind").size()
+    coverage = {
+        "scb_geo": f"{n.get('deso', 0)} DeSO, {n.get('regso', 0)} RegSO och kommungränsen "
+        f"(unionen av DeSO) för {name}",
+        "scb_deso": f"{n.get('deso', 0)} DeSO i {name}, DeSO 2018"
+        + (
+            "; SCB:s rikstabell 2022 (folkmängd 2023): RegSO- och kommunvärden för "
+            "hyresrätter, låg ekonomisk standard och medianinkomst är befolkningsvägda "
+            "medelvärden av DeSO-värdena"
+            if national
+            else ""
+        ),
+        "polisen_uso": f"{police} områden i {name} med status och startdatum"
+        if police
+        else f"Inga områden i {name} på Polisens lista 2023",
+        "skolverket_schools": f"{schools.get('school', 0)} grundskoleenheter i {name}",
+        "skolverket_preschools": f"{schools.get('preschool', 0)} förskolor i {name}",
+        "bra_kommun": f"Anmälda brott per kommun, antal och per 100 000 invånare; {name} och riket",
+    }
+    out = sources.copy()
+    out["coverage"] = out["id"].map(coverage).fillna(out["coverage"])
+    if national:
+        out.loc[out["id"] == "scb_deso", "period"] = "2022, 2023"
+    return out
+
+
+def derive_event_days(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill `event_days` anew from `events` (every build, and every import of events):
+    per day, area and category the events' weight and the sum of their record keys
+    (`privacy.row_key_sql`, modulo KEY_MODULUS), with the fingerprint of the secret they
+    were summed under, and the sources the events come from (`event_sources`). Counts over
+    whole days then read this table (`pax.queries`), and no page scans the events to name
+    their sources."""
+    key, params = privacy.row_key_sql("id", "n")
+    con.execute("DELETE FROM event_days")
+    con.execute(
+        "INSERT INTO event_days SELECT CAST(occurred_at AS DATE), area_code, category, "  # noqa: S608
+        f"sum(n)::BIGINT, (sum({key}) % {privacy.KEY_MODULUS})::BIGINT FROM events "
+        "GROUP BY 1, 2, 3",
+        params,
+    )
+    sources = [
+        r[0] for r in con.execute("SELECT DISTINCT source_id FROM events ORDER BY 1").fetchall()
+    ]
+    noted = {"cell_key_check": privacy.key_check(), "event_sources": json.dumps(sources)}
+    con.execute("DELETE FROM build_info WHERE key IN ('cell_key_check', 'event_sources')")
+    con.executemany("INSERT INTO build_info VALUES (?, ?)", list(noted.items()))
+
+
 def _fill(
     con: duckdb.DuckDBPyConnection, data_dir: Path, manifest: dict | None, progress: Progress
 ) -> dict:
     """Fill a new store: `manifest` is the demo's (demo mode), None in live mode."""
     con.execute(model.SCHEMA)
+    progress("Läser geografin (DeSO, RegSO, kommun, Polisens områden, skolor) …")
+    areas = geo.load_areas()
+    status = geo.load_police_status(areas).assign(source_id="polisen_uso")
+    places = geo.load_places()
     progress("Läser källregister och indikatorkatalog …")
     sources = catalog.load_sources(data_dir)
     if manifest is None:  # live: not even the description of a fictional source
         sources = sources[~sources["fictional"]]
-    _insert(con, "sources", sources)
+    national = scb.uses_national(data_dir / "scb")
+    _insert(con, "sources", _kommun_coverage(sources, areas, status, places, national))
     indicators = catalog.load_catalog(data_dir)
     if manifest is None:  # live: the demo's targets are fictional too
         indicators.loc[~indicators["source_id"].isin(sources["id"]), "target"] = None
@@ -240,18 +315,19 @@ def _fill(
         "categories",
         cats[["id", "label_sv", "label_en", "is_cache"]].assign(origin="catalogue"),
     )
-    progress("Läser geografin (DeSO, RegSO, kommun, Polisens områden, skolor) …")
-    areas = geo.load_areas()
     frame = areas.assign(
         geometry=[json.dumps(mapping(g)) for g in areas["geometry"]], source_id="scb_geo"
     )
     _insert(con, "areas", frame)
-    status = geo.load_police_status(areas).assign(source_id="polisen_uso")
     _insert(con, "area_status", status)
-    _insert(con, "places", geo.load_places())
+    _insert(con, "places", places)
     progress("Läser SCB:s DeSO-statistik …")
     _insert(con, "measures", scb.measures(areas, data_dir / "scb"))
-    info = {"mode": "demo" if manifest else "live", "schema": schema_version()}
+    info = {
+        "mode": "demo" if manifest else "live",
+        "schema": schema_version(),
+        "kommun": model.KOMMUN_CODE,
+    }
     if manifest:
         progress("Läser fiktiva demodata …")
         ddir = demo_dir(data_dir)
@@ -272,6 +348,8 @@ def _fill(
         info["imported_files"] = str(len(replay(con, data_dir, progress)))
     info["built_at"] = dt.datetime.now().isoformat(timespec="seconds")
     _insert(con, "build_info", pd.DataFrame(list(info.items()), columns=["key", "value"]))
+    progress("Summerar händelserna per dag, område och kategori …")
+    derive_event_days(con)
     counts = {
         t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
         for t in ("areas", "events", "measures", "interventions", "sources", "catalog")

@@ -17,7 +17,7 @@ import streamlit as st
 
 from pax import briefing, config, figures, i18n, maps, model, published
 from pax.briefing import Briefing, Section, Tile
-from ui import auth, cached, overview, profile, sources_panel
+from ui import cached, overview, profile, sources_panel
 from ui import components as c
 from ui.state import lang, t
 
@@ -512,28 +512,15 @@ def download_buttons(briefing_factory: Callable[[], Briefing], key: str) -> None
         result = st.session_state.get(SESSION_KEY)
         if not result or result.get("key") != key:
             return
-        if result["warning"]:
-            st.warning(result["warning"], icon=":material/picture_as_pdf:")
-        left, right = st.columns(2)
-        left.download_button(
-            t("briefing_html"),
-            result["html"],
-            result["html_name"],
-            "text/html",
-            key=f"briefing_html_{key}",
-            icon=":material/download:",
-            # A click reruns the page (the files stay in the session) to write the audit log.
-            on_click=auth.audited,
-            args=("briefing_html", result["html_name"]),
-        )
-        if result["pdf"]:
-            right.download_button(
+        c.made_files(
+            result["warning"],
+            (t("briefing_html"), result["html"], result["html_name"], "text/html", "briefing_html"),
+            (
                 t("briefing_pdf"),
                 result["pdf"],
                 result["pdf_name"],
                 "application/pdf",
-                key=f"briefing_pdf_{key}",
-                icon=":material/download:",
-                on_click=auth.audited,
-                args=("briefing_pdf", result["pdf_name"]),
-            )
+                "briefing_pdf",
+            ),
+            key_suffix=f"_{key}",
+        )

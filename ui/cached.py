@@ -45,6 +45,12 @@ def _connection(store_version: str):
     return store.connect()
 
 
+def connection():
+    """The process's connection to the current store (for `pax.report`, which reads the
+    published views itself and is not cached)."""
+    return _connection(version())
+
+
 def _policy() -> privacy.Policy:
     return privacy.Policy.from_config()
 

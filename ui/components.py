@@ -237,6 +237,21 @@ def map_settings() -> maps.MapSettings:
     return maps.MapSettings.from_config()
 
 
+POLICE_STATUS_ORDER = ("Särskilt utsatt område", "Utsatt område", "Riskområde")
+
+
+def default_areas(names: dict[str, str], n: int = 1) -> list[str]:
+    """The areas a page opens on: one per police-listed area of the kommun, the most
+    severe status first (Hovsjö in Södertälje, Alby in Botkyrka), then by name."""
+    status = cached.police_status()
+    status = status[status["area_code"].isin(names)]
+    rank = status["status"].map({s: i for i, s in enumerate(POLICE_STATUS_ORDER)}).fillna(9)
+    status = status.assign(rank=rank).sort_values(["rank", "police_area", "area_code"])
+    listed = list(dict.fromkeys(status.drop_duplicates("police_area")["area_code"]))
+    rest = [code for code in sorted(names, key=names.get) if code not in listed]
+    return (listed + rest)[:n]
+
+
 def level_select(container=None) -> str:
     """The area level (`?niva=`), RegSO or DeSO, the same on every page: RegSO by default
     (31 areas a council member knows by name; DeSO for the finer picture)."""
@@ -307,20 +322,50 @@ def table_view(table: pd.DataFrame, name: str, decimals: dict[str, int] | None =
         downloads(table, name)
 
 
+def audited_download(
+    where, label: str, data, name: str, mime: str, key: str, action: str, rows=None
+) -> None:
+    """A download button in `where` (a column, or `st`) whose click writes `action`, the
+    file's name and `rows` to the audit log (the click reruns the page; ui.auth.audited)."""
+    args = (action, name) if rows is None else (action, name, rows)
+    where.download_button(
+        label,
+        data,
+        name,
+        mime,
+        key=key,
+        icon=":material/download:",
+        on_click=auth.audited,
+        args=args,
+    )
+
+
+def made_files(warning: str | None, *files: tuple, key_suffix: str = "") -> None:
+    """The files an export made, side by side: each (label, data, name, mime, action) is an
+    audited download (keyed `action` + `key_suffix`; none where its data is missing), and
+    the export's warning above them (e.g. no PDF without Chromium)."""
+    if warning:
+        st.warning(warning, icon=":material/picture_as_pdf:")
+    for where, (label, data, name, mime, action) in zip(st.columns(len(files)), files):
+        if data:
+            audited_download(where, label, data, name, mime, action + key_suffix, action)
+
+
 def downloads(frame: pd.DataFrame, name: str) -> None:
     """CSV and Excel downloads of a protected table, formula-neutralised; each download
     is written to the audit log (the click's callback, ui.auth.audited)."""
     safe = exports.neutralise(frame)
     c1, c2 = st.columns(2)
-    c1.download_button(
+    csv, xlsx = f"{name}.csv", f"{name}.xlsx"
+    audited_download(
+        c1,
         t("download_csv"),
         exports.to_csv(safe),
-        f"{name}.csv",
+        csv,
         "text/csv",
-        key=f"dl_csv_{name}",
-        icon=":material/download:",
-        on_click=auth.audited,
-        args=("export_csv", f"{name}.csv", len(safe)),
+        f"dl_csv_{name}",
+        "export_csv",
+        len(safe),
     )
 
     def excel() -> bytes:  # built only when clicked: openpyxl is slow on every rerun
@@ -328,15 +373,9 @@ def downloads(frame: pd.DataFrame, name: str) -> None:
         safe.to_excel(buf, index=False)
         return buf.getvalue()
 
-    c2.download_button(
-        t("download_xlsx"),
-        excel,
-        f"{name}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"dl_xlsx_{name}",
-        icon=":material/download:",
-        on_click=auth.audited,
-        args=("export_xlsx", f"{name}.xlsx", len(safe)),
+    xlsx_mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    audited_download(
+        c2, t("download_xlsx"), excel, xlsx, xlsx_mime, f"dl_xlsx_{name}", "export_xlsx", len(safe)
     )
 
 
@@ -404,29 +443,7 @@ def trend_sentence(last, prior) -> str:
 
 def pattern_sentence(grid: pd.DataFrame, days: list[str]) -> str:
     """Which weekday and time block had the most events (shown cells only)."""
-    shown = grid.dropna(subset=["count"])
-    if shown.empty:
-        return (
-            "Alla celler är dolda (för få händelser); välj en längre period."
-            if lang() != "en"
-            else "Every cell is hidden (too few events); choose a longer period."
-        )
-    top = shown.sort_values("count", ascending=False).iloc[0]
-    by_day = shown.groupby("weekday")["count"].sum().sort_values(ascending=False)
-    day = days[int(by_day.index[0]) - 1]
-    hour = int(top["hour"])
-    if lang() == "en":
-        return (
-            f"Most events on {day}; the busiest block was {days[int(top['weekday']) - 1]} "
-            f"{hour:02d}–{hour + 3:02d}."
-        )
-    plural = ("måndagar", "tisdagar", "onsdagar", "torsdagar", "fredagar", "lördagar", "söndagar")[
-        int(by_day.index[0]) - 1
-    ]
-    return (
-        f"Flest händelser på {plural}; flest i ett enskilt block "
-        f"{days[int(top['weekday']) - 1]} kl. {hour:02d}–{hour + 3:02d}."
-    )
+    return i18n.pattern_sentence(grid, days, lang())
 
 
 def when_text(first, last, exact: bool) -> str:

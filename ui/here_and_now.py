@@ -14,10 +14,7 @@ from ui import auth, cached, state
 from ui import components as c
 from ui.state import lang, t
 
-WEEKDAYS = {
-    "sv": ["mån", "tis", "ons", "tor", "fre", "lör", "sön"],
-    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-}
+WEEKDAYS = i18n.WEEKDAYS
 
 
 @dataclass

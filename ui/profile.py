@@ -42,7 +42,7 @@ def choose() -> Area:
     level = c.level_select(a)
     areas = cached.areas(level)
     names = dict(zip(areas["code"], areas["name"]))
-    default = "hovsjo" if "hovsjo" in names else next(iter(names))
+    default = c.default_areas(names)[0]
     code = state.select(
         t("area"),
         sorted(names, key=names.get),
@@ -286,7 +286,7 @@ def long_term(area: Area) -> list[str]:
                 t("indicator"): i18n.name(row, lang()),
                 t("year"): year,
                 area.name: latest.get(area.code),
-                t("municipality"): latest.get("0181"),
+                t("municipality"): latest.get(model.KOMMUN_CODE),
                 t("similar_areas"): latest[latest.index.isin(area.similar)].mean(),
                 t("change").capitalize(): change,
                 t("unit"): i18n.unit(row["unit"], lang()),

@@ -1,5 +1,6 @@
-"""The audit log viewer on the analysts' Granskning page: entries in a date range, newest
-first, as a table with CSV and Excel downloads (which are themselves logged)."""
+"""The analysts' Granskning page: the statutory lägesbild's button (`report_section`: a
+Word draft and a PDF, `pax.report`) and the audit log viewer (entries in a date range,
+newest first, as a table with CSV and Excel downloads). Every download is logged."""
 
 from __future__ import annotations
 
@@ -8,11 +9,44 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from pax import audit, i18n
+from pax import audit, i18n, report
+from ui import cached
 from ui import components as c
 from ui.state import lang, t
 
 DEFAULT_DAYS = 30
+REPORT_KEY = "_pax_report"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def report_section() -> None:
+    """'Skapa lägesbild' builds the statutory report (with a progress bar: about half a
+    minute) and keeps its Word file and PDF in the session for the two downloads, each
+    written to the audit log when clicked."""
+    with st.container(border=True):
+        st.markdown(f"**{t('report_heading')}**")
+        st.caption(t("report_help"))
+        if st.button(t("report_make"), key="report_make", icon=":material/description:"):
+            bar = st.progress(0.0, text=t("report_make"))
+            made, word, document, warning = report.make(
+                cached.connection(), progress=lambda i, n, text: bar.progress(i / n, text=text)
+            )
+            bar.empty()
+            st.session_state[REPORT_KEY] = {
+                "docx": word,
+                "docx_name": made.filename("docx"),
+                "pdf": document,
+                "pdf_name": made.filename("pdf"),
+                "warning": warning,
+            }
+        result = st.session_state.get(REPORT_KEY)
+        if not result:
+            return
+        c.made_files(
+            result["warning"],
+            (t("report_docx"), result["docx"], result["docx_name"], DOCX_MIME, "report_docx"),
+            (t("report_pdf"), result["pdf"], result["pdf_name"], "application/pdf", "report_pdf"),
+        )
 
 
 def table(entries: pd.DataFrame) -> pd.DataFrame:

@@ -203,7 +203,7 @@ def over_time(ch: Choice, names: dict[str, str]) -> list[str]:
     """Small multiples of the indicator over the years for chosen areas, with the
     municipality in every panel."""
     st.subheader(t("over_time"))
-    default = [c for c in ("hovsjo", "fornhojden", "saltskog") if c in names] or list(names)[:3]
+    default = c.default_areas(names, 3)
     chosen = state.multiselect(
         t("areas"), sorted(names, key=names.get), "jamfor", default, format_func=names.get
     )
@@ -245,7 +245,7 @@ def over_time(ch: Choice, names: dict[str, str]) -> list[str]:
 def similar_areas(ch: Choice, data: pd.DataFrame, year: str, names: dict[str, str]) -> None:
     st.subheader(t("similar_areas"))
     a, b = st.columns(2)
-    default = "hovsjo" if "hovsjo" in names else next(iter(names))
+    default = c.default_areas(names)[0]
     code = state.select(
         t("area"),
         sorted(names, key=names.get),

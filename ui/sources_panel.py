@@ -4,13 +4,10 @@ last attempt, error, rows and next due time, and a button to sync it now (audite
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from pax import config, i18n
 from pax.sync import run
 from pax.sync import sources as src
 from pax.sync.http import SyncError
@@ -85,42 +82,7 @@ def section() -> None:
         shown.dataframe(table(configured, src.read_status()), hide_index=True, width="stretch")
 
 
-def _mtime(path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
-
-
-@functools.lru_cache(maxsize=4)
-def _snapshot(cfg: str, cfg_time: float, data: str, status_time: float):
-    """The configuration and status as of their files' times (read once per change, not
-    once per source line)."""
-    try:
-        configured = src.load(Path(cfg))
-    except ValueError:
-        configured = {}
-    return configured, src.read_status(Path(data))
-
-
 def freshness(source_ids) -> str:
     """`hämtad 4 december 2026 10:15` for the synced sources among `source_ids` (and
     `inaktuell` when older than twice the schedule); empty for sources not synced."""
-    cfg = config.get("PAX_SYNC_CONFIG")
-    data = config.data_dir()
-    configured, status = _snapshot(str(cfg), _mtime(cfg), str(data), _mtime(src.status_path(data)))
-    now = dt.datetime.now().astimezone()
-    by_kind = {"polisen": ["polisen_handelser"], "kolada": ["kolada"], "pxweb": ["scb_pxweb"]}
-    parts = []
-    for name, source in configured.items():
-        if not set(by_kind.get(source.kind, [])) & set(source_ids):
-            continue
-        state = status.get(name, {})
-        if not state.get("last_success"):
-            continue
-        when = dt.datetime.fromisoformat(state["last_success"])
-        text = f"{t('fetched')} {i18n.date(when.date(), lang())} {when:%H:%M}"
-        if src.stale(source, state, now):
-            text += f" ({t('sync_stale')})"
-        parts.append(text)
-    return " · ".join(dict.fromkeys(parts))
+    return src.fetched(source_ids, lang())

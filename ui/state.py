@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from pax import config, i18n, stats
+from pax import config, geo, i18n, stats
 
 PERIODS = {"7": 7, "28": 28, "90": 90, "365": 365}
 PERIOD_OPTIONS = ["7", "28", "90", "365", "ytd", "custom"]
@@ -70,6 +70,21 @@ def remembered(param: str, default):
     return st.session_state.get(f"_q_{param}", default)
 
 
+def _legacy(values: list[str], options: list[str], format_func) -> list[str]:
+    """Values of an old link in today's options: RegSO were keyed by a slug of their name
+    (`?omrade=hovsjo`) before SCB's codes (`0181R012`); an unknown value is dropped."""
+    by_slug = None
+    out = []
+    for value in values:
+        if value not in options:
+            if by_slug is None:
+                by_slug = {geo.slug(str(format_func(o))): o for o in options}
+            value = by_slug.get(value, value)
+        if value in options:
+            out.append(value)
+    return out
+
+
 def select(
     label: str,
     options: list[str],
@@ -81,8 +96,7 @@ def select(
 ) -> str:
     """A selectbox mirrored in the URL (`?param=value`)."""
     current = remembered(param, default)
-    if current not in options:
-        current = default
+    current = (_legacy([current], options, format_func) or [default])[0]
     return _mirrored(
         param,
         current,
@@ -110,7 +124,7 @@ def multiselect(
     """A multiselect mirrored in the URL (`?param=a,b`)."""
     raw = remembered(param, default)
     values = raw.split(",") if isinstance(raw, str) else list(raw)
-    current = [v for v in values if v in options]
+    current = _legacy(values, options, format_func)
     return _mirrored(
         param,
         current,

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from pax import figures, i18n, maps, safe, stats
+from pax import figures, i18n, maps, model, safe, stats
 from ui import cached, state
 from ui import components as c
 from ui.state import lang, t
@@ -216,13 +216,14 @@ def survey_label(name, value, low, high, n, why) -> str:
 
 def survey_lines(indicator_id: str, level: str, shapes: pd.DataFrame) -> None:
     names = dict(zip(shapes["code"], shapes["name"]))
-    default = "hovsjo" if "hovsjo" in names else next(iter(names))
+    default = c.default_areas(names)[0]
     code = state.select(
         t("area"), sorted(names, key=names.get), "omrade", default, format_func=names.get
     )
-    frame = cached.survey(indicator_id, codes=[code, "0181"], lang=lang())
+    kommun = model.KOMMUN_CODE
+    frame = cached.survey(indicator_id, codes=[code, kommun], lang=lang())
     frame = frame.assign(
-        series=frame["area_code"].map({code: names[code], "0181": t("municipality")})
+        series=frame["area_code"].map({code: names[code], kommun: t("municipality")})
     )
     fig = figures.lines_with_band(
         frame.dropna(subset=["value"]),

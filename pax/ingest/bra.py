@@ -2,7 +2,8 @@
 
 Swedish Excel style: UTF-8 with BOM (Windows-1252 is accepted too), `;`, CRLF, thousands
 separated by spaces and a decimal comma. Municipalities are named, not coded: the row is
-joined on the name `Södertälje` (also `Södertälje kommun` or `0181 Södertälje`); the national
+joined on the name of the kommun of PAX_KOMMUN (for 0181 `Södertälje`, `Södertälje kommun` or
+`0181 Södertälje`); the national
 row (`Riket`, `Hela landet`) is kept as `SE` for comparison; every other row is skipped.
 
 The file does not say which year it covers. The period comes from `--map period=2024`
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pax import model
+from pax import config, model
 from pax.ingest.core import Collected, Context, ImportRefused, Options, Parsed, norm_header
 from pax.ingest.kolada import measures_frame
 from pax.periods import parse_period
@@ -104,7 +105,7 @@ def _area(name: str) -> str | None:
             return model.KOMMUN_CODE
         text = m.group(2)
     text = re.sub(r"\s+kommun$", "", text)
-    if text in ("södertälje", "sodertalje", model.KOMMUN_CODE):
+    if config.fold(text) in config.kommun().name_keys():
         return model.KOMMUN_CODE
     if text in SWEDEN_NAMES:
         return model.SWEDEN_CODE
@@ -194,12 +195,12 @@ def read(path: Path, opts: Options, ctx: Context) -> Parsed:
     if ignored:
         out.note(f"{ignored} rader utan kommun eller värden (t.ex. fotnoter) lästes inte.")
     if not found_kommun:
-        out.note("Filen har ingen rad för Södertälje.")
+        out.note(f"Filen har ingen rad för {model.KOMMUN_NAME}.")
     skipped_reason = ""
     if out.skipped:
         skipped_reason = (
             f"{out.skipped} värden ({len(skipped_names)} rader) gällde andra kommuner eller län "
-            f"än Södertälje (t.ex. {', '.join(skipped_names[:3])}) och hoppades över."
+            f"än {model.KOMMUN_NAME} (t.ex. {', '.join(skipped_names[:3])}) och hoppades över."
         )
     return out.parsed(
         "measures",
@@ -210,7 +211,9 @@ def read(path: Path, opts: Options, ctx: Context) -> Parsed:
         columns={},
         source={
             **SOURCE,
-            "coverage": f"Anmälda brott {period}, antal och per 100 000 invånare, Södertälje",
+            "coverage": (
+                f"Anmälda brott {period}, antal och per 100 000 invånare, {model.KOMMUN_NAME}"
+            ),
             "period": period,
         },
     )

@@ -25,7 +25,11 @@ from pax import catalog, config, geo, model
 KINDS = ("events", "measures", "interventions", "areas")
 FORMATS = ("csv", "xlsx", "geojson", "gpkg", "polisen", "kolada", "pxweb", "bra")
 MAX_ERRORS_LISTED = 50
-MUNICIPALITY_NAMES = {"södertälje", "sodertalje", "södertälje kommun", "0181", "181"}
+
+
+def municipality_names() -> set[str]:
+    """How files write the kommun of PAX_KOMMUN, folded (`sodertalje kommun`, `0181`)."""
+    return config.kommun().name_keys()
 
 
 class ImportRefused(Exception):
@@ -203,7 +207,9 @@ class AreaIndex:
         self.deso_codes = set(a.loc[a["level"] == "deso", "code"])
         regso = a[a["level"] == "regso"]
         self.regso_by_name = {norm_header(n): c for n, c in zip(regso["name"], regso["code"])}
-        self.regso_by_name.update({c: c for c in regso["code"]})
+        self.regso_by_name.update({c.lower(): c for c in regso["code"]})
+        # Old links and files keyed RegSO by an ASCII slug of the name (`hovsjo`).
+        self.regso_by_name.update({geo.slug(n): c for n, c in zip(regso["name"], regso["code"])})
         self.names = dict(zip(a["code"], a["name"]))
         outline = a.loc[a["level"] == "kommun", "geometry"].iloc[0]
         self.outline_m = geo.to_metric(outline)
@@ -222,7 +228,7 @@ class AreaIndex:
         key = norm_header(value)
         if key in self.regso_by_name:
             return self.regso_by_name[key]
-        if key in MUNICIPALITY_NAMES:
+        if config.fold(key) in municipality_names():
             return model.KOMMUN_CODE
         if key in {"se", "riket", "sverige", "hela landet"}:
             return model.SWEDEN_CODE

@@ -10,9 +10,9 @@ What becomes a measure, and why:
   `--map INDIKATOR=KPI` (which wins). Any other KPI is rejected with a reason naming it.
 - Gender `T` (total) is the plain value; `K` and `M` are kept as the breakdowns `kön: K` and
   `kön: M` (same indicator, area and period), so totals are never mixed with parts.
-- Municipality `0181` is Södertälje; Kolada's `0000` (Riket) is stored as `SE` for comparison.
+- The municipality is PAX_KOMMUN's code (`0181` Södertälje); Kolada's `0000` (Riket) is stored as `SE` for comparison.
   Every other municipality or region is skipped (counted, not rejected).
-- Unit data (`ou`, e.g. a school) is stored on the municipality `0181` with the breakdown
+- Unit data (`ou`, e.g. a school) is stored on the municipality (PAX_KOMMUN) with the breakdown
   `enhet: <ou id>`: Kolada does not say where in the municipality a unit lies. Unit ids of the
   form `V15E0180…` carry their municipality code; units of other municipalities are skipped.
 - A missing value (`null`) is rejected as `värde saknas (status '…')`.
@@ -255,7 +255,8 @@ def read(path: Path, opts: Options, ctx: Context) -> Parsed:
         )
     if units:
         out.note(
-            f"Enhetsdata ({len(units)} enheter) lagras på kommunen (0181) med uppdelningen "
+            f"Enhetsdata ({len(units)} enheter) lagras på kommunen ({model.KOMMUN_CODE}) med "
+            "uppdelningen "
             "'enhet: <id>'; Kolada anger inte var i kommunen enheten ligger."
         )
     if by_gender:
@@ -275,10 +276,11 @@ def read(path: Path, opts: Options, ctx: Context) -> Parsed:
     if out.skipped:
         examples = ", ".join(sorted(out.elsewhere)[:5])
         skipped_reason = (
-            f"{out.skipped} värden gällde andra kommuner, regioner eller enheter än Södertälje "
+            f"{out.skipped} värden gällde andra kommuner, regioner eller enheter än "
+            f"{model.KOMMUN_NAME} "
             f"(t.ex. {examples}) och hoppades över."
         )
-    coverage = f"Nyckeltal {', '.join(used) or '–'} för Södertälje (0181)"
+    coverage = f"Nyckeltal {', '.join(used) or '–'} för {model.KOMMUN_NAME} ({model.KOMMUN_CODE})"
     if units:
         coverage += f" och {len(units)} enheter"
     names = {

@@ -4,19 +4,20 @@ Shared by every importer."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 import shapely
 
-from pax import geo
+from pax import config, geo
 from pax.ingest.core import AreaIndex, Reject
 
-# Plausible coordinate ranges around Södertälje (DATA.md), used to detect the CRS.
-CRS_RANGES = {
-    "EPSG:3006": ((600_000, 700_000), (6_480_000, 6_620_000)),  # SWEREF 99 TM (E, N)
-    "EPSG:3011": ((80_000, 170_000), (6_480_000, 6_620_000)),  # SWEREF 99 18 00
-    "EPSG:3021": ((1_550_000, 1_650_000), (6_480_000, 6_620_000)),  # RT90 2.5 gon V
-}
+# The projected systems a CRS is guessed among: SWEREF 99 TM, SWEREF 99 18 00 (municipal
+# systems around Stockholm) and RT90 2.5 gon V. Their plausible ranges are the kommun's
+# outline in each system plus a margin (`crs_ranges`).
+GUESSED_CRS = ("EPSG:3006", "EPSG:3011", "EPSG:3021")
+CRS_MARGIN_M = 30_000.0
 CRS_NAMES = {
     "EPSG:4326": "WGS 84",
     "EPSG:3006": "SWEREF 99 TM",
@@ -26,6 +27,25 @@ CRS_NAMES = {
 # A point this close outside the outline (simplified boundaries, a point on the shore) is
 # accepted and snapped to the nearest DeSO; farther out it is rejected.
 TOLERANCE_M = 300.0
+
+
+@lru_cache(maxsize=8)
+def crs_ranges(kommun_code: str) -> dict[str, tuple[tuple[float, float], tuple[float, float]]]:
+    """Plausible (E, N) ranges of the kommun in each guessed CRS (around Södertälje:
+    SWEREF 99 TM E ≈ 600 000–690 000, N ≈ 6 490 000–6 600 000)."""
+    lon_lo, lat_lo, lon_hi, lat_hi = geo.kommun_bounds(kommun_code)
+    mid = (lon_lo + lon_hi) / 2  # the widest easting span of a projection is mid-north/south
+    lons = np.array([lon_lo, lon_lo, lon_hi, lon_hi, mid, mid])
+    lats = np.array([lat_lo, lat_hi, lat_lo, lat_hi, lat_lo, lat_hi])
+    ranges = {}
+    for crs in GUESSED_CRS:
+        e, n = geo.transformer(geo.WGS84, crs).transform(lons, lats)
+        m = CRS_MARGIN_M
+        ranges[crs] = (
+            (float(min(e)) - m, float(max(e)) + m),
+            (float(min(n)) - m, float(max(n)) + m),
+        )
+    return ranges
 
 
 def detect_crs(first: np.ndarray, second: np.ndarray) -> tuple[str | None, bool]:
@@ -39,7 +59,7 @@ def detect_crs(first: np.ndarray, second: np.ndarray) -> tuple[str | None, bool]
         return "EPSG:4326", True  # lat, lon
     if 10 <= a <= 25 and 55 <= b <= 70:
         return "EPSG:4326", False  # lon, lat
-    for crs, ((e_lo, e_hi), (n_lo, n_hi)) in CRS_RANGES.items():
+    for crs, ((e_lo, e_hi), (n_lo, n_hi)) in crs_ranges(config.kommun().code).items():
         if e_lo <= a <= e_hi and n_lo <= b <= n_hi:
             return crs, False
         if n_lo <= a <= n_hi and e_lo <= b <= e_hi:

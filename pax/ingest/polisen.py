@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from pax import model
+from pax import config, model
 from pax.i18n import MONTHS_SV
 from pax.ingest.core import Collected, Context, ImportRefused, Options, Parsed, slug
 
@@ -55,7 +55,6 @@ PUBLISHED = re.compile(
     r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
     r"\s*(Z|[+-]\d{1,2}(?::?\d{2})?)?\s*$"
 )
-SODERTALJE = {"sodertalje", "sodertalje kommun"}
 
 
 # ----------------------------------------------------------------------------- reading
@@ -116,8 +115,10 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", plain.strip().lower())
 
 
-def is_sodertalje(place: str) -> bool:
-    return _fold(place) in SODERTALJE
+def is_our_kommun(place: str) -> bool:
+    """The place of a title names the kommun of PAX_KOMMUN (`Södertälje`, `Södertälje
+    kommun`)."""
+    return _fold(place) in config.kommun().name_keys()
 
 
 def place_of(name: str) -> str | None:
@@ -263,7 +264,7 @@ def read(path: Path, opts: Options, ctx: Context) -> Parsed:
         if place is None:
             out.reject(number, "name", _short(name), "rubriken saknar ort efter sista kommat")
             continue
-        if not is_sodertalje(place):
+        if not is_our_kommun(place):
             out.skip(place)
             continue
         published = parse_published(obj.get("datetime"))
@@ -363,7 +364,7 @@ def read(path: Path, opts: Options, ctx: Context) -> Parsed:
         "title": "Polisens händelser (API /api/events)",
         "publisher": "Polismyndigheten",
         "licence": "Öppna data från polisen.se; ange källa",
-        "coverage": "Händelsenotiser för Södertälje; en liten del av all brottslighet – "
+        "coverage": f"Händelsenotiser för {model.KOMMUN_NAME}; en liten del av all brottslighet – "
         "beräkna aldrig nivåer eller andelar från dem",
         "period": period,
     }

@@ -7,7 +7,7 @@ How a table becomes measures:
   any dimension order works. A sparse `value` object (`{"pos": v}`) is read too.
 - The region dimension is `role.geo`, else `Region`, else a dimension whose codes look like
   region codes (`0181`, `0181C1010`, `00`). Codes of other municipalities are skipped;
-  `00`/`SE` (Riket) is stored as `SE`; a DeSO or RegSO of Södertälje that our geography does
+  `00`/`SE` (Riket) is stored as `SE`; a DeSO or RegSO of our kommun (PAX_KOMMUN) that our geography does
   not know is rejected.
 - The time dimension is `role.time`, else `Tid`; `2024`, `2024K1`, `2024M03` become periods.
 - The contents dimension is `role.metric`, else `ContentsCode`. A ContentsCode maps to a
@@ -394,7 +394,7 @@ def read(path: Path, opts: Options, ctx: Context) -> Parsed:
                 reg,
                 f"okänt område {reg!r}"
                 + (f" ({region.text(reg)})" if region.text(reg) != reg else "")
-                + " i Södertälje; DeSO/RegSO 2018 förväntas",
+                + f" i {model.KOMMUN_NAME}; DeSO/RegSO 2018 förväntas",
             )
             continue
         indicator = mapping.get(content)
@@ -474,7 +474,8 @@ def read(path: Path, opts: Options, ctx: Context) -> Parsed:
     if out.skipped:
         examples = ", ".join(sorted(out.elsewhere)[:5])
         skipped_reason = (
-            f"{out.skipped} värden gällde regioner utanför Södertälje (t.ex. {examples}) och "
+            f"{out.skipped} värden gällde regioner utanför {model.KOMMUN_NAME} "
+            f"(t.ex. {examples}) och "
             "hoppades över."
         )
     periods = sorted({r["period"] for r in out.rows})
@@ -490,7 +491,7 @@ def read(path: Path, opts: Options, ctx: Context) -> Parsed:
             "updated": updated[:10] or None,
             "coverage": (
                 f"{table_label or name}: tabellinnehåll {', '.join(used) or '–'}, "
-                f"Södertälje" + (f" (SCB uppdaterad {updated[:10]})" if updated else "")
+                f"{model.KOMMUN_NAME}" + (f" (SCB uppdaterad {updated[:10]})" if updated else "")
             ),
             "period": ", ".join(periods),
         },

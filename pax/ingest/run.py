@@ -381,6 +381,10 @@ def import_file(
         with duckdb.connect(str(tmp)) as con:
             _run(con, "BEGIN")
             imported, duplicates = apply(con, parsed, source)
+            if parsed.kind == "events" and imported:
+                from pax.store import derive_event_days
+
+                derive_event_days(con)
             _run(con, "COMMIT")
             _run(con, "CHECKPOINT")
         report.imported, report.duplicates = imported, duplicates + in_file

@@ -27,11 +27,10 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from pax import model
+from pax import config, model
 from pax.i18n import MONTHS_SV
 from pax.ingest import places
 from pax.ingest.core import (
-    MUNICIPALITY_NAMES,
     AreaIndex,
     Collected,
     Context,
@@ -40,6 +39,7 @@ from pax.ingest.core import (
     Parsed,
     Reject,
     content_ids,
+    municipality_names,
     norm_header,
 )
 from pax.periods import parse_period
@@ -133,7 +133,6 @@ DESO_CODE = re.compile(r"^\d{4}[A-C]\d{4}$", re.IGNORECASE)
 REGSO_CODE = re.compile(r"^\d{4}R\d{3,4}$", re.IGNORECASE)
 # Values of a `kommun` or `län` column that are not another municipality or county.
 SWEDEN_NAMES = {"riket", "sverige", "hela landet", "se", "00", "0000"}
-OUR_COUNTY = {"01", "1", "ab", "stockholms län", "stockholm", "stockholms"}
 # A category alias shorter than this is not looked for inside a longer offence text.
 MIN_CONTAINED_ALIAS = 5
 
@@ -283,8 +282,8 @@ def _unknown_area(value) -> str:
     text = str(value).strip()
     if REGSO_CODE.match(text):
         return (
-            f"RegSO-koden {text!r} finns inte i geografin (SCB:s RegSO-koder saknas där); "
-            "ange RegSO-namnet eller DeSO-koden"
+            f"RegSO-koden {text!r} finns inte i geografin för {model.KOMMUN_NAME}; "
+            "ange en av kommunens RegSO-koder, RegSO-namnet eller DeSO-koden"
         )
     return f"okänt område {value!r} (ange DeSO-kod eller RegSO-namn)"
 
@@ -306,30 +305,35 @@ def detect_kind(columns: set[str]) -> str | None:
 
 
 def _is_our_municipality(value: str) -> bool:
-    """Södertälje by name or code, however written (`0181`, `Södertälje kommun`,
-    `0181 Södertälje`, `Södertälje (0181)`)."""
-    key = norm_header(value)
+    """The kommun of PAX_KOMMUN by name or code, however written (`0181`, `Södertälje
+    kommun`, `0181 Södertälje`, `Södertälje (0181)`)."""
+    key = config.fold(norm_header(value))
+    kommun = config.kommun()
+    code = re.escape(kommun.code.lstrip("0"))
     return (
-        key in MUNICIPALITY_NAMES
-        or "södertälje" in key
-        or "sodertalje" in key
-        or re.search(r"(?<!\d)0?181(?!\d)", key) is not None
+        key in municipality_names()
+        or config.fold(kommun.name) in key
+        or re.search(rf"(?<!\d)0?{code}(?!\d)", key) is not None
     )
 
 
 def _is_other_municipality(value: str) -> bool:
-    """A `kommun` value naming a municipality other than Södertälje (not Riket)."""
+    """A `kommun` value naming a municipality other than ours (not Riket)."""
     key = norm_header(value)
     return bool(key) and key not in SWEDEN_NAMES and not _is_our_municipality(key)
 
 
 def _is_other_county(value: str) -> bool:
-    """A `län` value naming a county other than Stockholm's (Södertälje's county)."""
+    """A `län` value naming a county other than our kommun's."""
     key = norm_header(value)
-    if not key or key in OUR_COUNTY or key in SWEDEN_NAMES or "stockholm" in key:
+    kommun = config.kommun()
+    ours = kommun.county_keys()
+    folded = config.fold(key)
+    stem = config.fold(kommun.county_name).removesuffix(" lan").removesuffix("s")
+    if not key or folded in ours or key in SWEDEN_NAMES or (stem and stem in folded):
         return False
     m = re.match(r"^(\d{1,2})\b", key)
-    return int(m.group(1)) != 1 if m else True
+    return int(m.group(1)) != int(kommun.county) if m else True
 
 
 def _skip_other_places(frame: pd.DataFrame) -> tuple[pd.DataFrame, int, str]:
@@ -355,7 +359,8 @@ def _skip_other_places(frame: pd.DataFrame) -> tuple[pd.DataFrame, int, str]:
         return frame, 0, ""
     examples = ", ".join(sorted(seen)[:5])
     reason = (
-        f"{skipped} rader gällde andra kommuner eller län än Södertälje (t.ex. {examples}) "
+        f"{skipped} rader gällde andra kommuner eller län än {model.KOMMUN_NAME} "
+        f"(t.ex. {examples}) "
         "och hoppades över."
     )
     return frame[~other], skipped, reason
@@ -830,7 +835,8 @@ def read(path: Path, fmt: str, opts: Options, ctx: Context) -> Parsed:
     table.attrs["original"] = original
     if table.empty:
         raise ImportRefused(
-            f"Filen {path.name} gäller bara andra kommuner än Södertälje ({skipped} rader); "
+            f"Filen {path.name} gäller bara andra kommuner än {model.KOMMUN_NAME} "
+            f"({skipped} rader); "
             "inget att importera."
         )
     if kind == "events":

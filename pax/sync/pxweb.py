@@ -36,7 +36,7 @@ def fetch(
     client: Client,
     base_url: str,
     table_id: str,
-    region_prefix: str = "0181",
+    region_prefix: str,
     lang: str = "sv",
     progress: Callable[[str], None] = lambda msg: None,
 ) -> dict:

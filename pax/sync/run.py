@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from pax import config, queries, store
+from pax import config, model, queries, store
 from pax.ingest.core import ImportRefused, Options
 from pax.ingest.run import import_file
 from pax.sync import sources as src
@@ -78,7 +78,7 @@ def _lock(data_dir: Path):
 def _client(source: src.Source, state: dict, rules: Rules, sleep) -> Client:
     return Client(
         source.name,
-        config.get("PAX_SYNC_USER_AGENT"),
+        config.user_agent(),
         rules,
         calls=list(state.get("calls", [])),
         sleep=sleep,
@@ -88,10 +88,18 @@ def _client(source: src.Source, state: dict, rules: Rules, sleep) -> Client:
 # --- Connectors ---------------------------------------------------------------------------
 
 
+def polisen_locations() -> str:
+    """Polisen's `locationname` for the kommun of PAX_KOMMUN: before 20 January 2026 the
+    feed named the municipality, since then the county, so both (`;` separates)."""
+    kommun = config.kommun()
+    return f"{kommun.name};{kommun.county_name}"
+
+
 def fetch_polisen(source: src.Source, client: Client, kept: Path, work: Path, progress) -> Outcome:
     params = {
         k: source.params[k] for k in ("locationname", "type", "DateTime") if k in source.params
     }
+    params.setdefault("locationname", polisen_locations())
     progress(f"{source.name}: hämtar {source.url} …")
     answer = client.get_json(source.url, params or None)
     if not isinstance(answer, list):
@@ -124,7 +132,7 @@ def fetch_kolada(source: src.Source, client: Client, work: Path, progress) -> Ou
 
     first = int(source.params.get("first_year", dt.date.today().year - 10))
     years = list(range(first, dt.date.today().year + 1))
-    municipality = str(source.params.get("municipality", "0181"))
+    municipality = str(source.params.get("municipality", model.KOMMUN_CODE))
     ous = [str(o) for o in source.params.get("ous", [])]
     listed = []
     if source.params.get("units"):  # every compulsory school unit, with its name
@@ -158,7 +166,7 @@ def fetch_pxweb(source: src.Source, client: Client, work: Path, progress) -> Out
             client,
             source.url,
             str(table),
-            str(source.params.get("region", "0181")),
+            str(source.params.get("region", model.KOMMUN_CODE)),
             progress=progress,
         )
         path = work / f"{source.name}_{table}.json"

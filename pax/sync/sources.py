@@ -11,6 +11,7 @@ written whole to a new file and swapped in, so a crash never leaves half of it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -133,3 +134,50 @@ def stale(source: Source, state: dict, now: dt.datetime) -> bool:
     """Older than twice its schedule (or never fetched): marked on screen."""
     last = _time(state.get("last_success"))
     return last is None or (now - last).total_seconds() > 2 * source.every_s
+
+
+# The store's source ids each kind of synced source writes (the source lines' `hämtad`).
+SOURCE_IDS = {"polisen": ["polisen_handelser"], "kolada": ["kolada"], "pxweb": ["scb_pxweb"]}
+
+
+def _mtime(path) -> float:
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+@functools.lru_cache(maxsize=4)
+def _snapshot(cfg: str, cfg_time: float, data: str, status_time: float):
+    """The configuration and status as of their files' times (read once per change, not
+    once per source line)."""
+    try:
+        configured = load(Path(cfg))
+    except ValueError:
+        configured = {}
+    return configured, read_status(Path(data))
+
+
+def fetched(source_ids, lang: str = "sv") -> str:
+    """`hämtad 4 december 2026 10:15` for the synced sources among `source_ids` (and
+    `inaktuell` when older than twice the schedule); empty for sources not synced. The
+    pages' source lines and the lägesbild report both say it."""
+    from pax import i18n
+
+    cfg = config.get("PAX_SYNC_CONFIG")
+    data = config.data_dir()
+    configured, status = _snapshot(str(cfg), _mtime(cfg), str(data), _mtime(status_path(data)))
+    now = dt.datetime.now().astimezone()
+    parts = []
+    for name, source in configured.items():
+        if not set(SOURCE_IDS.get(source.kind, [])) & set(source_ids):
+            continue
+        state = status.get(name, {})
+        if not state.get("last_success"):
+            continue
+        when = dt.datetime.fromisoformat(state["last_success"])
+        text = f"{i18n.t('fetched', lang)} {i18n.date(when.date(), lang)} {when:%H:%M}"
+        if stale(source, state, now):
+            text += f" ({i18n.t('sync_stale', lang)})"
+        parts.append(text)
+    return " · ".join(dict.fromkeys(parts))

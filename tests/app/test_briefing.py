@@ -75,7 +75,7 @@ def test_overview_briefing_has_the_three_horizons_with_sourced_tiles(app_env):
 
 
 def test_area_briefing_names_the_area_and_compares_with_the_municipality(app_env):
-    b = ub.area_briefing("hovsjo", "regso", DEMO_END)
+    b = ub.area_briefing("0181R012", "regso", DEMO_END)
     assert b.title == "Pax lägesbild: Hovsjö" and b.changes == []
     assert [s.title for s in b.sections] == HORIZONS
     tiles = [t for s in b.sections for t in s.tiles]
@@ -166,7 +166,7 @@ def test_the_buttons_offer_the_pdf_when_chromium_is_there():
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("area", [None, "hovsjo"])
+@pytest.mark.parametrize("area", [None, "0181R012"])
 def test_the_printed_briefing_fills_its_sheets_with_static_maps(app_env, area):
     """Each horizon is one A4 landscape sheet: its maps printed as pictures fitted to the
     municipality (or the area), its charts and maps filling what the tiles leave."""
@@ -192,7 +192,7 @@ def test_the_printed_briefing_fills_its_sheets_with_static_maps(app_env, area):
         assert "Uppgift saknas/dold" in sheet.text  # each map's legend, as text
 
 
-@pytest.mark.parametrize("area", [None, "hovsjo"])
+@pytest.mark.parametrize("area", [None, "0181R012"])
 def test_an_english_briefing_has_no_swedish_words(app_env, monkeypatch, area):
     """Every text of the document and of its maps (labels, legends, tooltips, the police
     list's sentence, the sources table) in English, numbers in the English format."""

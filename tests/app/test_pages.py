@@ -120,8 +120,9 @@ def test_public_chooses_fixed_category_groups_and_analysts_any_set(app_env, monk
     assert not at.exception, [e.value for e in at.exception]
     assert _widget(at, "multiselect", "Kategorier").value == ["shooting", "car_fire"]
     assert set(_compstat(at)["Kategori"]) == {"Skottlossning", "Bilbrand"}
+    # An old link names RegSO by slug; they open as SCB's codes (Hovsjö, Saltskog).
     at = _run("har_och_nu.py", {"omr": "hovsjo,saltskog"})
-    assert _widget(at, "multiselect", "Områden").value == ["hovsjo", "saltskog"]
+    assert _widget(at, "multiselect", "Områden").value == ["0181R012", "0181R024"]
 
 
 def test_here_and_now_custom_range_and_year_to_date(app_env, monkeypatch):
@@ -168,8 +169,8 @@ def test_changing_a_filter_updates_the_url(app_env):
 
 def test_the_area_select_box_scopes_the_compstat_table(app_env):
     whole = _compstat(_run("har_och_nu.py", {"dagar": "365"}))
-    at = _run("har_och_nu.py", {"dagar": "365", "valt": "hovsjo"})
-    assert _widget(at, "selectbox", "Valt område").value == "hovsjo"
+    at = _run("har_och_nu.py", {"dagar": "365", "valt": "hovsjo"})  # an old link's slug
+    assert _widget(at, "selectbox", "Valt område").value == "0181R012"
     part = _compstat(at)
     assert any("Hovsjö" in c.value for c in at.caption)
 
@@ -181,7 +182,7 @@ def test_the_area_select_box_scopes_the_compstat_table(app_env):
 
 
 def test_compstat_never_shows_small_counts_or_infinite_change(app_env):
-    table = _compstat(_run("har_och_nu.py", {"valt": "hovsjo", "niva": "regso"}))
+    table = _compstat(_run("har_och_nu.py", {"valt": "0181R012", "niva": "regso"}))
     for col in ("Nu", "I fjol"):
         assert not any(v in {"1", "2"} for v in table[col])
     assert not any("inf" in str(v) for v in table["Förändring %"])
@@ -232,9 +233,9 @@ def test_areas_page_profiles_the_chosen_area(app_env):
 
 def test_areas_page_by_select_box_and_deso_level(app_env):
     at = _run("omraden.py")
-    _widget(at, "selectbox", "Område").set_value("saltskog").run()
+    _widget(at, "selectbox", "Område").set_value("0181R024").run()  # Saltskog
     assert not at.exception
-    assert at.query_params["omrade"] in (["saltskog"], "saltskog")
+    assert at.query_params["omrade"] in (["0181R024"], "0181R024")
     assert "Utsatt område" in _text(at)
     at = _run("omraden.py", {"niva": "deso", "omrade": "0181C1050"})
     assert not at.exception
@@ -331,7 +332,7 @@ def test_trust_page_filters_come_from_the_url(app_env):
     at = _run(
         "fortroende.py",
         {
-            "forv": "Socialtjänsten,Telge Bostäder",
+            "forv": "Socialtjänsten,Bostadsbolaget",
             "vy": "multiples",
             "enk": "unsafe_at_night",
             "niva": "deso",
@@ -341,7 +342,7 @@ def test_trust_page_filters_come_from_the_url(app_env):
     assert not at.exception, [e.value for e in at.exception]
     assert _widget(at, "multiselect", "Förvaltningar och bolag").value == [
         "Socialtjänsten",
-        "Telge Bostäder",
+        "Bostadsbolaget",
     ]
     assert _widget(at, "selectbox", "Vy").value == "multiples"
     assert _widget(at, "selectbox", "Indikator").value == "unsafe_at_night"
@@ -387,13 +388,13 @@ def test_social_page_similar_areas_and_over_time(app_env):
             "tema": "school",
             "ind": "merit_value",
             "niva": "regso",
-            "jamfor": "hovsjo,saltskog",
-            "liknar": "hovsjo",
+            "jamfor": "0181R012,0181R024",
+            "liknar": "0181R012",
             "likhet": "status",
         },
     )
     assert not at.exception, [e.value for e in at.exception]
-    assert _widget(at, "multiselect", "Områden").value == ["hovsjo", "saltskog"]
+    assert _widget(at, "multiselect", "Områden").value == ["0181R012", "0181R024"]
     similar = next(d.value for d in at.dataframe if "Roll" in d.value.columns)
     assert similar.iloc[0]["Område"] == "Hovsjö"
     # Same police status as Hovsjö (särskilt utsatt): the Ronna/Geneta RegSO, not Saltskog.

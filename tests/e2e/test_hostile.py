@@ -153,14 +153,15 @@ def _hostile_geo(target: Path) -> Path:
         p["namn"] = f"{HOSTILE[i % len(HOSTILE)]} {p['namn']}"
 
     def police(_, p):
-        p["namn"] = f"{ALL} {p['namn']}"
+        if p["kommun_code"] == "0181":
+            p["name"] = f"{ALL} {p['name']}"
 
     for name, change in (
         ("sodertalje_regso_2018.geojson", area),
         ("sodertalje_deso_2018.geojson", area),
         ("sodertalje_grundskolor_skolverket.geojson", place),
         ("sodertalje_forskolor.geojson", place),
-        ("sodertalje_polisen_utsatta_omraden_2023.geojson", police),
+        ("sweden/polisen_utsatta_omraden_2023_sweden.geojson", police),
     ):
         _edit_geojson(target / name, target / name, change)
     return target

@@ -23,17 +23,26 @@ def test_areas_have_three_levels_with_parents(areas):
     assert set(areas.loc[areas["level"] == "regso", "parent_code"]) == {"0181"}
 
 
-def test_regso_keys_are_stable_ascii_slugs():
+def test_regso_carry_scbs_codes_and_the_old_slugs_still_read():
+    regso = areas_of(geo.load_areas(ROOT / "geo"), "regso")
+    assert regso["Hovsjö"] == "0181R012" and regso["Saltskog"] == "0181R024"
+    assert set(regso.values()) == {f"0181R{i:03d}" for i in range(1, 32)}
     assert geo.slug("Hovsjö") == "hovsjo"
     assert geo.slug("Järna centrum-Järna södra") == "jarna-centrum-jarna-sodra"
 
 
+def areas_of(areas, level):
+    level_rows = areas[areas["level"] == level]
+    return dict(zip(level_rows["name"], level_rows["code"]))
+
+
 def test_police_status_is_kept_with_its_year(areas):
     status = geo.load_police_status(areas, ROOT / "geo")
-    regso = status[~status["area_code"].str.startswith("0181")]
-    assert set(regso["area_code"]) >= {"hovsjo", "fornhojden", "saltskog", "ronna-karlhov"}
+    regso = status[status["area_code"].str.contains("R")]
+    # Hovsjö, Fornhöjden, Saltskog, Ronna-Karlhov
+    assert set(regso["area_code"]) >= {"0181R012", "0181R006", "0181R024", "0181R022"}
     assert (status["year"] == 2023).all()
-    hovsjo = status[status["area_code"] == "hovsjo"].iloc[0]
+    hovsjo = status[status["area_code"] == "0181R012"].iloc[0]
     assert hovsjo["status"] == "Särskilt utsatt område"
     assert str(hovsjo["since"]) == "2023-12-01"
 
@@ -85,5 +94,54 @@ def test_municipal_figures_match_the_documented_sanity_checks(measures):
 
 def test_regso_shares_are_recomputed_not_averaged(measures):
     emp = measures[(measures["indicator"] == "employment_rate_16_64")]
-    hovsjo = emp[emp["area_code"] == "hovsjo"].iloc[0]
+    hovsjo = emp[emp["area_code"] == "0181R012"].iloc[0]
     assert hovsjo["value"] == pytest.approx(hovsjo["numerator"] / hovsjo["denominator"] * 100)
+
+
+def test_an_unknown_kommun_code_is_one_swedish_sentence(monkeypatch):
+    from pax import config
+
+    monkeypatch.setenv("PAX_KOMMUN", "0999")
+    with pytest.raises(ValueError, match="Kommunkoden 0999 i PAX_KOMMUN finns inte"):
+        config.kommun()
+    monkeypatch.setenv("PAX_KOMMUN", "Botkyrka")
+    with pytest.raises(ValueError, match="fyrsiffriga kod"):
+        config.kommun()
+
+
+def test_a_build_for_a_kommun_without_polygons_stops_and_changes_nothing(monkeypatch, tmp_path):
+    """Falköping (1499) is outside the three shipped counties: the build names what is
+    missing and where it goes, and the store file is untouched."""
+    import subprocess
+    import sys
+
+    store = tmp_path / "pax.duckdb"
+    store.write_bytes(b"the previous store")
+    env = {**__import__("os").environ, "PAX_KOMMUN": "1499", "PAX_STORE": str(store)}
+    env["PAX_DATA_DIR"] = str(tmp_path / "data")
+    done = subprocess.run(
+        [sys.executable, "-m", "pax", "build"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert "DeSO-polygonerna för Falköping (1499) saknas" in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert store.read_bytes() == b"the previous store"
+    assert not (tmp_path / "data").exists()  # no demo data generated either
+
+
+def test_the_national_table_gives_sodertaljes_own_deso_figures(areas, measures):
+    """Where both have an indicator, SCB's national table (used for every kommun without
+    its own files) gives Södertälje's DeSO figures; RegSO and kommun values of the shares
+    it publishes without their bases are population-weighted (documented)."""
+    parts = scb.national_parts(scb.read_national(ROOT / "data" / "scb", "0181"))
+    parts = parts.rename(columns={"deso_code": "area_code"})
+    national = scb.roll_up(parts.assign(period=parts["year"].astype(str)), areas, "x")
+    joined = measures.merge(national, on=["indicator", "area_code", "period"])
+    level = joined["area_code"].map(dict(zip(areas["code"], areas["level"])))
+    difference = (joined["value_x"] - joined["value_y"]).abs()
+    assert set(joined["indicator"]) == set(national["indicator"])
+    assert difference[level == "deso"].max() < 0.13  # rounding of published shares
+    kommun = joined[level == "kommun"].set_index(["indicator", "period"])
+    assert kommun.loc[("population", "2022"), "value_y"] == 102_426
+    assert (kommun["value_x"] - kommun["value_y"]).abs().max() < 1.6  # rental share
+    assert not set(national["indicator"]) & set(scb.NATIONAL_MISSING)

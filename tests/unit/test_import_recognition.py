@@ -209,27 +209,28 @@ def test_map_of_another_area_column_wins_over_the_codes(env, tmp_path):
     )
     report = run(env, path, mapping={"area_code": "Namn"})
     assert report.imported == 1
-    assert events_of(env)["area_code"].tolist() == ["hovsjo"]
+    assert events_of(env)["area_code"].tolist() == ["0181R012"]
     assert not any("DeSO-koder" in n for n in report.notes)
     assert any("Okända kolumner" in n and "Kod" in n for n in report.notes)
 
 
-def test_regso_codes_are_recognised_and_need_the_name(env, tmp_path):
+def test_regso_codes_are_scbs_codes_with_or_without_the_name(env, tmp_path):
     path = write(
         tmp_path,
         "regso.csv",
         [
             "datum;kategori;RegSO.område",
-            "2025-03-05;Bilbrand;0181R011 Hovsjö",
-            "2025-03-06;Bilbrand;0181R011",
-            "2025-03-07;Bilbrand;0127R005",
+            "2025-03-05;Bilbrand;0181R012 Hovsjö",
+            "2025-03-06;Bilbrand;0181r012",
+            "2025-03-08;Bilbrand;0181R099",
+            "2025-03-09;Bilbrand;0127R005",
         ],
     )
     report = run(env, path)
-    assert (report.imported, report.rejected, report.skipped) == (1, 1, 1)
-    assert events_of(env)["area_code"].tolist() == ["hovsjo"]
+    assert (report.imported, report.rejected, report.skipped) == (2, 1, 1)
+    assert events_of(env)["area_code"].tolist() == ["0181R012"] * 2
     assert any("'RegSO.område' innehåller RegSO-koder" in n for n in report.notes)
-    assert "RegSO-koden '0181R011' finns inte i geografin" in report.errors[0]["reason"]
+    assert "RegSO-koden '0181R099' finns inte i geografin" in report.errors[0]["reason"]
 
 
 def test_measures_by_deso_code_under_an_unknown_header(env, tmp_path):

@@ -63,7 +63,7 @@ def test_a_clean_swedish_excel_csv_imports_every_row(env, tmp_path):
         "LIKE 'import_%' ORDER BY occurred_at"
     ).df()
     assert rows["precision"].tolist() == ["exact", "area", "area", "municipality"]
-    assert rows["area_code"].tolist()[1:] == ["hovsjo", "0181C1050", "0181"]
+    assert rows["area_code"].tolist()[1:] == ["0181R012", "0181C1050", "0181"]
     assert rows["n"].tolist() == [1, 1, 2, 1]
     assert any("UTF-8 med BOM" in n and "semikolon" in n for n in report.notes)
 

@@ -79,9 +79,9 @@ def test_area_filters_count_deso_and_regso_events(store_env):
     con = store.connect(store_env["PAX_STORE"])
     start, end = DEMO_END - dt.timedelta(days=364), DEMO_END
     whole = queries.category_counts(con, start, end, None)["count"].sum()
-    hovsjo = queries.category_counts(con, start, end, None, ["hovsjo"])["count"].sum()
-    children = queries.area_children(con, ["hovsjo"])
-    assert "hovsjo" in children and {"0181C1030", "0181C1050", "0181C1060"} <= set(children)
+    hovsjo = queries.category_counts(con, start, end, None, ["0181R012"])["count"].sum()
+    children = queries.area_children(con, ["0181R012"])
+    assert "0181R012" in children and {"0181C1030", "0181C1050", "0181C1060"} <= set(children)
     by_deso = queries.category_counts(con, start, end, None, children)["count"].sum()
     assert 0 < hovsjo == by_deso < whole
 
@@ -102,3 +102,74 @@ def test_baseline_rates_are_events_per_day_and_km2(store_env):
     areas = queries.areas(con, "deso").set_index("code")["area_km2"]
     implied = (rates["rate"] * 365 * rates["area_code"].map(areas)).sum()
     assert implied == pytest.approx(queries.category_counts(con, start, end, None)["count"].sum())
+
+
+def _count_queries(con, end):
+    """Every count over whole days the pages ask, by level, category, area and window."""
+    start = end - dt.timedelta(days=364)
+    some = ["shooting", "car_fire"]
+    regso = queries.areas(con, "regso")["code"].tolist()[:3]
+    frames = {
+        f"event_counts {level} {cats}": queries.event_counts(con, start, end, level, cats)
+        for level in ("deso", "regso", "kommun")
+        for cats in (None, some)
+    }
+    frames["category_counts"] = queries.category_counts(con, start, end, None)
+    frames["category_counts areas"] = queries.category_counts(con, start, end, some, regso)
+    frames["monthly_counts"] = queries.monthly_counts(
+        con, end - dt.timedelta(days=5 * 365), end, None
+    )
+    frames["monthly_counts areas"] = queries.monthly_counts(con, start, end, None, regso)
+    frames["rates"] = queries.deso_category_rates(con, start, end)
+    return {
+        name: frame.sort_values(list(frame.columns[:-1])).reset_index(drop=True)
+        for name, frame in frames.items()
+    }
+
+
+def _equal_by_events(con, end, monkeypatch, few: bool = False) -> None:
+    by_days = _count_queries(con, end)
+    in_areas = queries.events_in_areas(con)
+    monkeypatch.setattr(queries, "_daily", lambda con: False)
+    by_events = _count_queries(con, end)
+    assert queries.events_in_areas(con) == in_areas
+    monkeypatch.undo()
+    # The sources noted with the sums are the events' own (no page scans the events).
+    scanned = con.execute("SELECT DISTINCT source_id FROM events ORDER BY 1").fetchall()
+    assert queries.register_sources(con, "events") == [r[0] for r in scanned] != []
+    for name, frame in by_days.items():
+        assert few or not frame.empty, name
+        pd.testing.assert_frame_equal(frame, by_events[name], check_dtype=False, obj=name)
+
+
+def test_counts_by_day_equal_counts_of_the_events(store_env, monkeypatch):
+    """The pre-summed `event_days` gives every count and cell key the events give, for
+    every level, category and area filter and window the pages use."""
+    con = store.connect(store_env["PAX_STORE"])
+    assert queries._daily(con)
+    assert con.execute("SELECT count(*) FROM event_days").fetchone()[0] > 0
+    _equal_by_events(con, DEMO_END, monkeypatch)
+
+
+def test_counts_by_day_follow_an_import_and_the_secret(import_env, monkeypatch, tmp_path):
+    """An import of events refreshes `event_days` (the figures still equal the events'),
+    and a store summed under another secret is read from the events."""
+    from pax.ingest.run import Options, import_file
+
+    csv = tmp_path / "handelser.csv"
+    csv.write_text(
+        "datum,kategori,lat,lon\n"
+        "2026-05-03 21:10,skottlossning,59.1955,17.6253\n"
+        "2026-05-04 01:20,skottlossning,59.1960,17.6260\n"
+        "2026-06-01 12:00,bilbrand,59.17,17.65\n",
+        encoding="utf-8",
+    )
+    report = import_file(
+        csv, Options(), store_path=import_env["store"], data_dir=import_env["data"]
+    )
+    assert report.imported == 3, report.errors
+    con = store.connect(import_env["store"])
+    assert con.execute("SELECT sum(n) FROM event_days").fetchone()[0] == 3
+    _equal_by_events(con, dt.date(2026, 6, 30), monkeypatch, few=True)
+    monkeypatch.setenv("PAX_CELL_KEY_SECRET", "another-secret")
+    assert not queries._daily(con)
