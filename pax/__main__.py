@@ -66,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--from", dest="start", type=dt.date.fromisoformat, help="ÅÅÅÅ-MM-DD")
     r.add_argument("--to", dest="end", type=dt.date.fromisoformat, help="ÅÅÅÅ-MM-DD")
     r.add_argument("--out", type=Path, default=Path("."), help="mapp för filerna")
+    g = sub.add_parser("geo", help="geografin: hämta en kommuns DeSO-polygoner från SCB")
+    g.add_argument("action", choices=("fetch",), help="fetch: hämta DeSO 2018 från SCB:s WFS")
+    g.add_argument("--kommun", help="kommunkod (annars PAX_KOMMUN)")
     i = sub.add_parser("import", help="importera en fil till datalagret (med rapport)")
     i.add_argument("file", type=Path)
     i.add_argument("--kind", choices=KINDS)
@@ -106,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
             return _sync(args)
         elif args.command == "report":
             return _report(args)
+        elif args.command == "geo":
+            return _geo(args)
         elif args.command == "bench":
             bench = config.ROOT / "benchmarks" / "bench.py"
             return subprocess.call([sys.executable, str(bench)])
@@ -213,6 +218,26 @@ def _report(args) -> int:
         print(args.out / name)
     if warning:
         print(f"Varning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _geo(args: argparse.Namespace) -> int:
+    """`geo fetch`: the kommun's DeSO polygons from SCB's WFS (pax.geofetch)."""
+    from pax import geofetch
+
+    kommun = config.kommun()
+    if args.kommun:
+        kommun = config.kommuner().get(args.kommun)
+        if kommun is None:
+            raise ValueError(
+                f"Kommunkoden {args.kommun} finns inte i SCB:s DeSO-tabell; ange en av landets "
+                "290 kommunkoder, t.ex. 0181 för Södertälje."
+            )
+    try:
+        geofetch.fetch(kommun, progress=_progress)
+    except geofetch.FetchError as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -132,9 +132,8 @@ def geometry_source(kommun: config.Kommun, geo_dir: Path | None = None) -> Path 
 def missing_geometry_message(kommun: config.Kommun) -> str:
     return (
         f"DeSO-polygonerna för {kommun.name} ({kommun.code}) saknas – de följer bara med för "
-        "Stockholms, Uppsala och Dalarnas län; lägg SCB:s DeSO 2018-polygoner för kommunen "
-        f"(lagret stat:DeSO_2018) som GeoJSON i {FETCHED_DIR}/deso_2018_{kommun.code}.geojson "
-        "under PAX_GEO_DIR och bygg igen."
+        "Stockholms, Uppsala och Dalarnas län; hämta dem från SCB med "
+        f"`python -m pax geo fetch --kommun {kommun.code}` och bygg igen."
     )
 
 
