@@ -119,7 +119,8 @@ def pg_url() -> str:
 def build_scale(scale: int, engine: str = "duckdb") -> tuple[Path, Path, Record]:
     """Generate demo data and build the store for one scale (and publish it to PostgreSQL
     for that engine); returns paths and timings."""
-    base = WORK / str(scale)
+    kommun = os.environ.get("PAX_KOMMUN", "0181")
+    base = WORK / (str(scale) if kommun == "0181" else f"{kommun}-{scale}")
     data_dir = make_data_dir(base / "data")
     path = base / "pax.duckdb"
     started = time.perf_counter()
@@ -134,6 +135,7 @@ def build_scale(scale: int, engine: str = "duckdb") -> tuple[Path, Path, Record]
     progress(f"{scale:>9,} events: store built in {build_s:.2f} s")
     record = {
         "engine": engine,
+        "kommun": kommun,
         "events": scale,
         "build_s": round(build_s, 3),
         "demo_s": round(demo_s, 3),
@@ -476,7 +478,14 @@ def bench_scale(
                     record["map_error"] = f"{type(exc).__name__}: {exc}"[:500]
                     traceback.print_exc(file=sys.stderr)
             records.append(
-                {"engine": engine, "events": scale, "page": file, "role": role, **record}
+                {
+                    "engine": engine,
+                    "kommun": os.environ.get("PAX_KOMMUN", "0181"),
+                    "events": scale,
+                    "page": file,
+                    "role": role,
+                    **record,
+                }
             )
             progress(
                 f"{scale:>9,} events: {file} ({role}) warm {record['server_s']} s, "
@@ -532,12 +541,13 @@ def pages_summary(records: list[Record]) -> str:
     columns = list(dict.fromkeys((r["page"], r["role"]) for r in rows))
     keys = list(dict.fromkeys((r.get("engine", "duckdb"), r["events"]) for r in rows))
     by = {(r.get("engine", "duckdb"), r["events"], r["page"], r["role"]): r for r in rows}
+    kommun = rows[0].get("kommun", "0181") if rows else "0181"
     names = [
         page.removesuffix(".py") + ("" if role == "public" else f" ({role})")
         for page, role in columns
     ]
     lines = [
-        "| engine | events | " + " | ".join(names) + " |",
+        "| engine, kommun | events | " + " | ".join(names) + " |",
         "|---|---:|" + "---:|" * len(columns),
     ]
     checks = []
@@ -546,7 +556,7 @@ def pages_summary(records: list[Record]) -> str:
         for page, role in columns:
             r = by.get((engine, events, page, role), {})
             cells.append(f"{_fmt(r.get('server_s'), '.2f')} / {_fmt(r.get('cold_s'), '.2f')}")
-        lines.append(f"| {engine} | {events:,} | " + " | ".join(cells) + " |")
+        lines.append(f"| {engine} {kommun} | {events:,} | " + " | ".join(cells) + " |")
         target = PAGE_TARGETS.get((engine, events))
         if target is not None:
             warm = [by.get((engine, events, *c), {}).get("server_s") for c in columns]
@@ -701,6 +711,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="the store: the DuckDB file or PostgreSQL/PostGIS (default: %(default)s)",
     )
     parser.add_argument(
+        "--kommun",
+        default=None,
+        help="the kommun (PAX_KOMMUN) of the stores, e.g. 0180: Stockholm's 544 DeSO",
+    )
+    parser.add_argument(
         "--output",
         type=Path,
         default=None,
@@ -708,8 +723,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "benchmarks/results_postgres.json for --engine postgres)",
     )
     args = parser.parse_args(argv)
+    if args.kommun:
+        os.environ["PAX_KOMMUN"] = args.kommun
     if args.output is None:
-        args.output = RESULTS if args.engine == "duckdb" else HERE / "results_postgres.json"
+        suffix = "" if args.engine == "duckdb" else "_postgres"
+        suffix += f"_{args.kommun}" if args.kommun and args.kommun != "0181" else ""
+        args.output = HERE / f"results{suffix}.json"
     try:
         args.scales = [int(s.replace("_", "")) for s in args.scales.split(",") if s.strip()]
     except ValueError:
