@@ -23,30 +23,29 @@ def report_section() -> None:
     """'Skapa lägesbild' builds the statutory report (with a progress bar: about half a
     minute) and keeps its Word file and PDF in the session for the two downloads, each
     written to the audit log when clicked."""
-    with st.container(border=True):
-        st.markdown(f"**{t('report_heading')}**")
-        st.caption(t("report_help"))
-        if st.button(t("report_make"), key="report_make", icon=":material/description:"):
-            bar = st.progress(0.0, text=t("report_make"))
-            made, word, document, warning = report.make(
-                cached.connection(), progress=lambda i, n, text: bar.progress(i / n, text=text)
-            )
-            bar.empty()
-            st.session_state[REPORT_KEY] = {
-                "docx": word,
-                "docx_name": made.filename("docx"),
-                "pdf": document,
-                "pdf_name": made.filename("pdf"),
-                "warning": warning,
-            }
-        result = st.session_state.get(REPORT_KEY)
-        if not result:
-            return
-        c.made_files(
-            result["warning"],
-            (t("report_docx"), result["docx"], result["docx_name"], DOCX_MIME, "report_docx"),
-            (t("report_pdf"), result["pdf"], result["pdf_name"], "application/pdf", "report_pdf"),
+    st.header(t("report_heading"))
+    st.caption(t("report_help"))
+    if st.button(t("report_make"), key="report_make", icon=":material/description:"):
+        bar = st.progress(0.0, text=t("report_make"))
+        made, word, document, warning = report.make(
+            cached.connection(), progress=lambda i, n, text: bar.progress(i / n, text=text)
         )
+        bar.empty()
+        st.session_state[REPORT_KEY] = {
+            "docx": word,
+            "docx_name": made.filename("docx"),
+            "pdf": document,
+            "pdf_name": made.filename("pdf"),
+            "warning": warning,
+        }
+    result = st.session_state.get(REPORT_KEY)
+    if not result:
+        return
+    c.made_files(
+        result["warning"],
+        (t("report_docx"), result["docx"], result["docx_name"], DOCX_MIME, "report_docx"),
+        (t("report_pdf"), result["pdf"], result["pdf_name"], "application/pdf", "report_pdf"),
+    )
 
 
 def table(entries: pd.DataFrame) -> pd.DataFrame:
