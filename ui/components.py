@@ -360,7 +360,7 @@ def downloads(frame: pd.DataFrame, name: str) -> None:
     audited_download(
         c1,
         t("download_csv"),
-        exports.to_csv(safe),
+        lambda: exports.to_csv(safe),  # built only when clicked, as the Excel file
         csv,
         "text/csv",
         f"dl_csv_{name}",
