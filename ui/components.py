@@ -252,18 +252,18 @@ def default_areas(names: dict[str, str], n: int = 1) -> list[str]:
     return (listed + rest)[:n]
 
 
+def level_label(level: str) -> str:
+    """`RegSO (31 områden)`: the level with the kommun's number of its areas."""
+    return t(f"level_{level}", n=len(cached.areas(level)))
+
+
 def level_select(container=None) -> str:
     """The area level (`?niva=`), RegSO or DeSO, the same on every page: RegSO by default
-    (31 areas a council member knows by name; DeSO for the finer picture)."""
+    (the areas a council member knows by name; DeSO for the finer picture)."""
     from ui import state
 
     return state.select(
-        t("level"),
-        ["regso", "deso"],
-        "niva",
-        "regso",
-        format_func=lambda v: t(f"level_{v}"),
-        container=container,
+        t("level"), ["regso", "deso"], "niva", "regso", format_func=level_label, container=container
     )
 
 

@@ -101,7 +101,7 @@ def _units_only(ch: Choice) -> None:
         )
     m = maps.base_map(height=600, font_px=c.font(), lang=lang(), settings=c.map_settings())
     shapes = cached.areas(ch.level).assign(label=lambda d: d["name"])
-    maps.add_outlines(m, shapes, t(f"level_{ch.level}"), color="#555555", dash=None)
+    maps.add_outlines(m, shapes, c.level_label(ch.level), color="#555555", dash=None)
     placed, unplaced = _units_layer(m, ch, cached.places())
     maps.finish(m, bounds=maps.framing(shapes), settings=c.map_settings())
     c.render_map(m, key=f"social_units_{ch.level}", height=600)

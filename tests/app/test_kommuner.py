@@ -227,6 +227,10 @@ def test_stockholm_and_uppsala_pages_render_for_their_kommun(kommun_app, code, p
     assert not OTHER_KOMMUN.findall(text), page
     if page == "social_hallbarhet.py":
         assert any(m.label.startswith(NAMES[code]) for m in at.metric), [m.label for m in at.metric]
+    if page == "har_och_nu.py":  # the level select counts the kommun's own areas
+        level = next(b for b in at.selectbox if b.label == "Områdesnivå")
+        n = len(_table(code))
+        assert f"DeSO ({n} områden)" in level.options, level.options
 
 
 def test_the_sidebar_names_the_kommun_of_the_setting(kommun_app):
