@@ -270,6 +270,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "workers, night walks): import the intervention register with `python -m pax "
         "import FILE --kind interventions`.",
     ),
+    "missing_official": (
+        "**Inga uppgifter för:** {names}. SCB:s rikstabell för DeSO har dem inte för "
+        "kommunen; hämta dem ur SCB:s statistikdatabas (källan `pxweb` i sync.toml) eller "
+        "importera SCB:s tabell med `python -m pax import FIL`.",
+        "**No data for:** {names}. SCB's national DeSO table does not have them for the "
+        "municipality; fetch them from SCB's database (the `pxweb` source in sync.toml) or "
+        "import SCB's table with `python -m pax import FILE`.",
+    ),
     "missing_measures": (
         "**Inga uppgifter levererade ännu för:** {names}. De kommer från kommunens och "
         "Polisens egna register: importera dem med `python -m pax import FIL` (exempelfiler "

@@ -124,10 +124,21 @@ def delivered(indicator_ids: Iterable[str]) -> list[str]:
     """The indicators that have data; names the missing ones (in one sentence) when some
     have none."""
     rows = [cached.indicator(i) for i in indicator_ids]
-    missing = [i18n.name(r, lang()) for r in rows if not r["has_data"]]
-    if missing:
-        missing_source("measures", missing)
+    missing_indicators([r for r in rows if not r["has_data"]])
     return [r["id"] for r in rows if r["has_data"]]
+
+
+def missing_indicators(rows: Iterable) -> None:
+    """The sentences for catalogue rows without data: SCB's figures come with the store or
+    from SCB (a kommun without its own SCB tables lacks some), the rest from the kommun's
+    and the police's own registers — each named with what fills it."""
+    rows = list(rows)
+    official = [i18n.name(r, lang()) for r in rows if str(r["source_id"]).startswith("scb")]
+    own = [i18n.name(r, lang()) for r in rows if not str(r["source_id"]).startswith("scb")]
+    if own:
+        missing_source("measures", own)
+    if official:
+        _notice(t("missing_official", names=", ".join(official)), ":material/inbox:")
 
 
 def delivered_quietly(indicator_ids: Iterable[str]) -> list[str]:

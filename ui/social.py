@@ -39,7 +39,7 @@ def picker() -> Choice:
     social = catalog[catalog["horizon"] == "social"]
     missing = social[~social["has_data"]]
     if not missing.empty:  # offered only where there is data; the rest named once
-        c.missing_source("measures", [i18n.name(r, lang()) for _, r in missing.iterrows()])
+        c.missing_indicators(r for _, r in missing.iterrows())
     social = social[social["has_data"]]
     themes = list(dict.fromkeys(social["theme"]))
     a, b, d = st.columns([1, 2, 1])

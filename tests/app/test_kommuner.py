@@ -227,6 +227,10 @@ def test_stockholm_and_uppsala_pages_render_for_their_kommun(kommun_app, code, p
     assert not OTHER_KOMMUN.findall(text), page
     if page == "social_hallbarhet.py":
         assert any(m.label.startswith(NAMES[code]) for m in at.metric), [m.label for m in at.metric]
+        # SCB's indicators the national table lacks are said to be SCB's, not the kommun's.
+        notes = [i.body for i in at.info]
+        assert any("SCB:s rikstabell" in n and "Personer per hushåll" in n for n in notes), notes
+        assert not any("egna register" in n and "Personer per hushåll" in n for n in notes)
     if page == "har_och_nu.py":  # the level select counts the kommun's own areas
         level = next(b for b in at.selectbox if b.label == "Områdesnivå")
         n = len(_table(code))
