@@ -31,7 +31,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -43,6 +42,7 @@ from shapely.geometry import mapping, shape
 
 from pax import config, geo
 from pax.sync.http import Client, Rules, SyncError
+from pax.sync.sources import replace_text
 
 LAYER = "stat:DeSO_2018"
 PAGE = 1000  # features per GetFeature page
@@ -98,7 +98,7 @@ def fetch(
         "sha256": digest,
         "licence": "Källa: SCB (CC BY 4.0 / CC0 enligt SCB:s sida om öppna geodata)",
     }
-    _replace(
+    replace_text(
         target.with_suffix(".json"), json.dumps(provenance, ensure_ascii=False, indent=2) + "\n"
     )
     progress(
@@ -272,15 +272,4 @@ def _write(target: Path, geoms: dict, kommun: config.Kommun) -> None:
             for code, geom in sorted(geoms.items())
         ],
     }
-    _replace(target, json.dumps(collection, ensure_ascii=False))
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write `text` to a new file beside `path`, then swap it in."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    replace_text(target, json.dumps(collection, ensure_ascii=False))

@@ -112,10 +112,22 @@ def row_key_sql(material: str, weight: str, dialect: str = "duckdb") -> tuple[st
     """SQL (and its one parameter, the secret) of one row's key: its record key (a salted
     hash of `material`, e.g. the event id) counted `weight` times (e.g. `n`), modulo
     KEY_MODULUS."""
-    m = KEY_MODULUS
     hashed = _HASH[dialect].format(material=material)
-    sql = f"((({hashed}) % {m})::BIGINT * ({weight})::BIGINT % {m})::BIGINT"
-    return sql, [config.get("PAX_CELL_KEY_SECRET")]
+    return weighted_key_sql(hashed, weight), [config.get("PAX_CELL_KEY_SECRET")]
+
+
+def weighted_key_sql(key: str, weight: str) -> str:
+    """SQL of a record key (`key`: a hash, or a key stored earlier) counted `weight` times,
+    modulo KEY_MODULUS: one row's key."""
+    m = KEY_MODULUS
+    return f"((({key}) % {m})::BIGINT * ({weight})::BIGINT % {m})::BIGINT"
+
+
+def sum_keys_sql(row: str, alias: str | None = "count_key") -> str:
+    """SQL of a cell key: the sum of its rows' keys (`row`), modulo KEY_MODULUS, as
+    `alias` (none for a bare expression)."""
+    sql = f"(sum({row}) % {KEY_MODULUS})::BIGINT"
+    return f"{sql} AS {alias}" if alias else sql
 
 
 def key_check() -> str:
@@ -131,7 +143,7 @@ def record_key_sql(
     """SQL (and parameter) of the cell key of a GROUP BY over records: the sum of the
     rows' keys (`row_key_sql`), modulo KEY_MODULUS, as `alias`."""
     row, params = row_key_sql(material, weight, dialect)
-    return f"(sum({row}) % {KEY_MODULUS})::BIGINT AS {alias}", params
+    return sum_keys_sql(row, alias), params
 
 
 def measure_key_sql(alias: str = "m", dialect: str = "duckdb") -> tuple[str, list]:

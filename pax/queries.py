@@ -58,23 +58,21 @@ def _row_key(con: Con, prefix: str = "e.") -> tuple[str, list]:
     `event_days` was summed with, so a count has one key whichever table or engine
     answers it."""
     if _dialect(con) == "postgres" and _daily(con):
-        m = privacy.KEY_MODULUS
-        return f"(({prefix}record_key::BIGINT * {prefix}n::BIGINT) % {m})::BIGINT", []
+        return privacy.weighted_key_sql(f"{prefix}record_key", f"{prefix}n"), []
     return privacy.row_key_sql(f"{prefix}id", f"{prefix}n", dialect=_dialect(con))
 
 
 def _count_key(con: Con) -> tuple[str, list]:
     """The cell key of a GROUP BY over events `e`: the sum of their `_row_key`s."""
     row, params = _row_key(con)
-    return f"(sum({row}) % {privacy.KEY_MODULUS})::BIGINT AS count_key", params
+    return privacy.sum_keys_sql(row), params
 
 
 def _counted(con: Con) -> tuple[str, str, str, list]:
     """FROM table, its time column, the cell key's SQL and parameters for a count over
     whole days: `event_days` where `_daily`, else `events` with the record keys summed."""
     if _daily(con):
-        key = f"(sum(e.count_key) % {privacy.KEY_MODULUS})::BIGINT AS count_key"
-        return "event_days", "e.day", key, []
+        return "event_days", "e.day", privacy.sum_keys_sql("e.count_key"), []
     key, params = _count_key(con)
     return "events", "e.occurred_at", key, params
 

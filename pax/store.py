@@ -278,7 +278,7 @@ def derive_event_days(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM event_days")
     con.execute(
         "INSERT INTO event_days SELECT CAST(occurred_at AS DATE), area_code, category, "  # noqa: S608
-        f"sum(n)::BIGINT, (sum({key}) % {privacy.KEY_MODULUS})::BIGINT FROM events "
+        f"sum(n)::BIGINT, {privacy.sum_keys_sql(key, alias=None)} FROM events "
         "GROUP BY 1, 2, 3",
         params,
     )

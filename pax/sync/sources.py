@@ -98,11 +98,19 @@ def read_status(data_dir: Path | None = None) -> dict[str, dict]:
 
 
 def write_status(status: dict[str, dict], data_dir: Path | None = None) -> None:
-    path = status_path(data_dir)
+    replace_text(status_path(data_dir), json.dumps(status, ensure_ascii=False, indent=2))
+
+
+def replace_text(path: Path, text: str) -> None:
+    """Write `text` to a new file beside `path`, then swap it in: a reader sees the old
+    file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(json.dumps(status, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _time(value) -> dt.datetime | None:
