@@ -17,16 +17,51 @@ import json
 import warnings
 from dataclasses import dataclass
 
+import branca.element
 import folium
 import mapclassify
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement, Template
+from branca.element import MacroElement
 from folium.plugins import HeatMap
+from jinja2 import Template
 
 from pax import config, i18n, safe
 
 SODERTALJE_CENTER = (59.17, 17.62)
+
+
+class _StaticText:
+    """What a jinja2 Template of text without any template syntax renders: the text, less
+    one trailing newline (jinja2's keep_trailing_newline=False), and no macros."""
+
+    module = type("NoMacros", (), {})()
+
+    def __init__(self, text: str):
+        self._text = text[:-1] if text.endswith("\n") else text
+
+    def render(self, *args, **kwargs) -> str:
+        return self._text
+
+
+def _template(source, *args, **kwargs):
+    """branca's Element(text) compiles the text as a jinja2 template. While rendering a map,
+    branca wraps every element's rendered output so, GeoJSON included: the lexer then
+    tokenises megabytes of map data on every page run (13 % of all the app's CPU under
+    load, py-spy). Text without template syntax (or a carriage return, which jinja2 would
+    normalise) renders as itself, so it is not compiled; anything else is, as before.
+    tests/unit/test_maps_and_exports.py renders maps both ways and compares them byte for byte."""
+    if (
+        not args
+        and not kwargs
+        and isinstance(source, str)
+        and not any(mark in source for mark in ("{{", "{%", "{#", "\r"))
+    ):
+        return _StaticText(source)
+    return Template(source, *args, **kwargs)
+
+
+branca.element.Template = _template  # used by Element.__init__ (and unpickling) only
 # Local copies (static/vendor/…, from the npm registry; licences beside them).
 LOCAL_JS = {
     "leaflet": "vendor/leaflet/leaflet.js",

@@ -74,3 +74,41 @@ def test_exports_neutralise_formulas():
     assert out["a"].tolist() == ["'=SUM(A1)", "'+1", "'-x", "'@y", "ok"]
     csv = exports.to_csv(out).decode("utf-8-sig")
     assert csv.splitlines()[0] == "a;n"
+
+
+def _rendered_with_fixed_ids(monkeypatch) -> str:
+    """A map with areas, heat, hotspots and a legend, rendered as st_folium renders it
+    (the whole page and the map's own script), with element ids counted from 0."""
+    import itertools
+
+    import branca.element
+
+    ids = itertools.count()
+    monkeypatch.setattr(
+        branca.element.Element, "_generate_id", classmethod(lambda cls: f"{next(ids):032x}")
+    )
+    m = maps.base_map()
+    maps.add_areas(m, _areas("Hovsjö: 12\nrad två"), "Områden", "count", legend_title="Händelser")
+    maps.add_heat(m, pd.DataFrame({"lat": [59.19], "lon": [17.61], "weight": [2.0]}), "Värme")
+    hot = _areas().assign(cls=[3, -3], label=["het", "kall"])
+    maps.add_hotspots(m, hot, "Hotspots", "Gi*")
+    maps.finish(m)
+    from streamlit_folium import _get_header, _get_html, generate_leaflet_string
+
+    page = m.get_root().render()
+    m.render()
+    return "\n".join([page, _get_html(m), _get_header(m), generate_leaflet_string(m)])
+
+
+def test_static_text_is_not_compiled_and_renders_byte_for_byte_as_before(monkeypatch):
+    import branca.element
+    import jinja2
+
+    fast = _rendered_with_fixed_ids(monkeypatch)
+    monkeypatch.setattr(branca.element, "Template", jinja2.Template)
+    assert fast == _rendered_with_fixed_ids(monkeypatch)
+    # Text with template syntax (or a carriage return) is still a jinja2 template.
+    assert isinstance(maps._template("a {{ 1 + 1 }}"), jinja2.Template)
+    assert maps._template("a {{ 1 + 1 }}").render() == "a 2"
+    assert maps._template("a\r\nb\n").render() == jinja2.Template("a\r\nb\n").render()
+    assert maps._template("plain\n\n").render() == jinja2.Template("plain\n\n").render()
