@@ -2,7 +2,8 @@
 store version and explicit arguments (never on frames) and is one call into `pax` — the
 protected views of `pax.published`, or plain reads of `pax.queries` — so no unprotected
 figure is ever cached or drawn, and no rule of what may be shown lives here
-(`tests/unit/test_architecture.py` keeps it so)."""
+(`tests/unit/test_architecture.py` keeps it so). The one cache keyed on frames is `figure`:
+a chart of `pax.figures` drawn from frames these functions already returned."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from pax import i18n, privacy, published, queries, store
+from pax import figures, i18n, privacy, published, queries, store
 from ui import state
 
 
@@ -67,6 +68,22 @@ def clear() -> None:
     """Forget every cached figure (after an import changed the store)."""
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+# --- Charts ---------------------------------------------------------------------------------
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _figure(builder: str, args: tuple, kwargs: tuple):
+    return getattr(figures, builder)(*args, **dict(kwargs))
+
+
+def figure(builder, *args, **kwargs):
+    """`builder(*args, **kwargs)` of `pax.figures`, built once for the same (protected)
+    input and shared by every session: Plotly validates every property it is given, and
+    building a page's charts was a fifth of its CPU under load (py-spy). The figure is
+    shared, so nobody changes it (`components.chart` copies it when it must)."""
+    return _figure(builder.__name__, args, tuple(sorted(kwargs.items())))
 
 
 # --- The store: what it holds -------------------------------------------------------------

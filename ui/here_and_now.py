@@ -267,7 +267,8 @@ def trend_section(v: View, codes: list[str] | None, scope_name: str) -> None:
     shaded = c.presence_spans(cached.presence(start, v.end), codes, start, v.end) if codes else []
     chosen = ", ".join(v.cat_label.get(x, x) for x in v.categories)
     c.chart(
-        figures.monthly_trend(
+        cached.figure(
+            figures.monthly_trend,
             monthly,
             f"{t('trend')} – {scope_name}",
             chosen,
@@ -291,7 +292,9 @@ def patterns_section(v: View, codes: list[str] | None) -> None:
         st.info(t("no_data"))
         return
     c.chart(
-        figures.weekday_hour_grid(grid, days, 3, v.period.label(), font_size=c.font()),
+        cached.figure(
+            figures.weekday_hour_grid, grid, days, 3, v.period.label(), font_size=c.font()
+        ),
     )
     st.markdown(c.pattern_sentence(grid, days))
     table = grid.assign(weekday=grid["weekday"].map(lambda d: days[d - 1]))[

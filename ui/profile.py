@@ -155,7 +155,8 @@ def events(area: Area, end: dt.date) -> list[str]:
     trend_start, children, monthly, last12, prior12 = event_trend(area, end)
     shaded = c.presence_spans(cached.presence(trend_start, end), children, trend_start, end)
     c.chart(
-        figures.monthly_trend(
+        cached.figure(
+            figures.monthly_trend,
             monthly,
             f"{t('trend')} – {area.name}",
             t("events"),
@@ -200,7 +201,8 @@ def trust(area: Area) -> list[str]:
     shown = frame[frame["area_code"].isin([area.code, model.KOMMUN_CODE])].assign(
         series=lambda d: d["area_code"].map(series_name)
     )
-    fig = figures.lines_with_band(
+    fig = cached.figure(
+        figures.lines_with_band,
         shown.dropna(subset=["value"]),
         "period",
         "value",

@@ -220,7 +220,8 @@ def over_time(ch: Choice, names: dict[str, str]) -> list[str]:
         whole = kommun.assign(panel=names[code], series=t("municipality"))
         frames += [mine, whole]
     data = pd.concat(frames, ignore_index=True)
-    fig = figures.small_multiples_lines(
+    fig = cached.figure(
+        figures.small_multiples_lines,
         data,
         "period",
         "value",

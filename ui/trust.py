@@ -73,12 +73,26 @@ def information_flow(end: dt.date) -> None:
     # A hidden month has no bar; its hover says `<k` or `..`, never 0.
     text = "value_label" if "value_label" in part else None
     if view == "stacked":
-        fig = figures.stacked_bars(
-            part, "month", "value", "breakdown", title, font_size=c.font(), text=text
+        fig = cached.figure(
+            figures.stacked_bars,
+            part,
+            "month",
+            "value",
+            "breakdown",
+            title,
+            font_size=c.font(),
+            text=text,
         )
     else:
-        fig = figures.small_multiples(
-            part, "month", "value", "breakdown", title, font_size=c.font() - 2, text=text
+        fig = cached.figure(
+            figures.small_multiples,
+            part,
+            "month",
+            "value",
+            "breakdown",
+            title,
+            font_size=c.font() - 2,
+            text=text,
         )
     c.chart(fig)
     st.markdown(flow_sentence(part, chosen))
@@ -225,7 +239,8 @@ def survey_lines(indicator_id: str, level: str, shapes: pd.DataFrame) -> None:
     frame = frame.assign(
         series=frame["area_code"].map({code: names[code], kommun: t("municipality")})
     )
-    fig = figures.lines_with_band(
+    fig = cached.figure(
+        figures.lines_with_band,
         frame.dropna(subset=["value"]),
         "period",
         "value",
@@ -322,7 +337,8 @@ def action(indicator_id: str, end: dt.date) -> None:
         return
     monthly = _month_table(monthly)
     monthly_target = row["target"] / 12 if row["kind"] == "count" else row["target"]
-    fig = figures.bars_with_target(
+    fig = cached.figure(
+        figures.bars_with_target,
         monthly,
         "month",
         "value",

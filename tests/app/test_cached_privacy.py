@@ -85,3 +85,32 @@ def test_too_little_noise_for_k_stops_the_app_with_a_swedish_message(app_env, mo
     assert not at.exception
     assert "PAX_CELL_KEY_NOISE=1 är för litet för k=5" in at.error[0].value
     assert not at.metric  # no figure drawn
+
+
+def test_a_chart_is_built_once_per_input_and_shared(cached):
+    import pandas as pd
+
+    from pax import figures
+
+    monthly = pd.DataFrame({"month": ["2026-01", "2026-02"], "value": [4.0, 7.0]})
+    first = cached.figure(figures.bars_with_target, monthly, "month", "value", "T", 5.0, "mål")
+    again = cached.figure(
+        figures.bars_with_target, monthly.copy(), "month", "value", "T", 5.0, "mål"
+    )
+    assert again is first  # the same input: the same figure, not built again
+    changed = cached.figure(
+        figures.bars_with_target,
+        monthly.assign(value=[4.0, 8.0]),
+        "month",
+        "value",
+        "T",
+        5.0,
+        "mål",
+    )
+    assert changed is not first and list(changed.data[0].y) == [4.0, 8.0]
+    assert (
+        cached.figure(
+            figures.bars_with_target, monthly, "month", "value", "T", 5.0, "mål", font_size=20
+        )
+        is not first
+    )  # keyword arguments are part of the key
