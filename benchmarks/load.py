@@ -13,11 +13,13 @@ S sessions at once, each running every page of PAGES `--rounds` times; with `--t
 each session first waits a random while (exponential, mean T seconds) before every page, as
 a viewer reading it would (0: back to back, the replicas' saturation). Recorded per case:
 sessions, replicas, engine, p50/p95/max of a page run, page runs per second over the
-whole case, and errors (a run without `script_finished`, an exception element, a dropped
-socket). Beside them, `--browsers` headless Chromium sessions (default 2) open every page
-through the proxy once and check that it renders (a title, no error box). Results are merged into benchmarks/load.json (a case measured again replaces its
-row) and the whole table goes to stdout (copy it into benchmarks/README.md with the date
-and commit).
+whole case, errors (a run without `script_finished`, an exception element, a dropped
+socket), and the CPU each part of the machine spent per page run (the replicas, nginx,
+PostgreSQL, this generator, and the rest: mostly the browsers). Beside them, `--browsers`
+headless Chromium sessions (default 2) open every page through the proxy once and check
+that it renders (a title, no error box); `--browsers 0` measures the server alone. Results
+are merged into benchmarks/load.json (a case measured again replaces its row) and the whole
+table goes to stdout (copy it into benchmarks/README.md with the date and commit).
 """
 
 from __future__ import annotations
@@ -192,12 +194,53 @@ def run_case(
         _, https = stack.enter_context(nginx_proxy(work, (ports[0], ports[-1])))
         url = f"wss://127.0.0.1:{https}"
         asyncio.run(drive(url, 2, 1))  # warm every replica's caches a little
+        before = _cpu(ports, work)
         result = asyncio.run(drive(url, sessions, rounds, think=think, browsers=browsers))
-    return {"replicas": replicas, "think_s": think, **result}
+        spent = {k: v - before[k] for k, v in _cpu(ports, work).items()}
+    runs = max(result["runs"], 1)
+    cpu = {f"cpu_{k}_ms_per_run": round(1000 * v / runs, 1) for k, v in spent.items()}
+    return {"replicas": replicas, "think_s": think, "browsers": browsers, **result, **cpu}
+
+
+def _cpu(ports, work: Path) -> dict[str, float]:
+    """CPU seconds used so far by the replicas (the processes serving `ports`), nginx (the
+    processes of the configuration in `work`), PostgreSQL, this load generator, and the
+    whole machine's busy time; `other` (the browsers, mostly) is the rest."""
+    import psutil
+
+    groups = {"replicas": 0.0, "nginx": 0.0, "postgres": 0.0}
+    flags = tuple(f"--server.port {port}" for port in ports)
+    for proc in psutil.process_iter(["name", "cmdline", "cpu_times"]):
+        line = " ".join(proc.info["cmdline"] or ())
+        times = proc.info["cpu_times"]
+        if times is None:
+            continue
+        used = times.user + times.system
+        if any(line.endswith(flag) or f"{flag} " in line for flag in flags):
+            groups["replicas"] += used
+        elif "nginx" in (proc.info["name"] or "") and str(work) in line:  # the master
+            groups["nginx"] += used + sum(
+                w.cpu_times().user + w.cpu_times().system for w in proc.children()
+            )
+        elif (proc.info["name"] or "").startswith("postgres"):
+            groups["postgres"] += used
+    mine = psutil.Process().cpu_times()
+    groups["generator"] = mine.user + mine.system
+    machine = psutil.cpu_times()
+    busy = sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)
+    groups["other"] = busy - sum(groups.values())
+    return groups
 
 
 def _key(row: dict) -> tuple:
-    return (row["engine"], row["events"], row.get("think_s", 0.0), row["replicas"], row["sessions"])
+    return (
+        row["engine"],
+        row["events"],
+        row.get("think_s", 0.0),
+        row.get("browsers", 2),
+        row["replicas"],
+        row["sessions"],
+    )
 
 
 def merge(path: Path, rows: list[dict]) -> list[dict]:
@@ -211,15 +254,20 @@ def table(rows: list[dict]) -> str:
     """The results as the Markdown table of benchmarks/README.md."""
     lines = [
         "| engine | events | think s | replicas | sessions | p50 s | p95 s | max s "
-        "| runs/s | errors | browser pages (errors) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| runs/s | errors | browser pages (errors) "
+        "| CPU ms per run: replicas / nginx / PostgreSQL / generator / other |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in rows:
+        cpu = " / ".join(
+            str(r.get(f"cpu_{k}_ms_per_run", "–"))
+            for k in ("replicas", "nginx", "postgres", "generator", "other")
+        )
         lines.append(
             f"| {r['engine']} | {r['events']:,} | {r.get('think_s', 0.0):g} | {r['replicas']} "
             f"| {r['sessions']} | {r['p50_s']} | {r['p95_s']} | {r['max_s']} "
             f"| {r['runs_per_s']} | {r['errors']} "
-            f"| {r.get('browser_pages', '–')} ({r.get('browser_errors', '–')}) |"
+            f"| {r.get('browser_pages', '–')} ({r.get('browser_errors', '–')}) | {cpu} |"
         )
     return "\n".join(lines)
 

@@ -365,28 +365,29 @@ def made_files(warning: str | None, *files: tuple, key_suffix: str = "") -> None
 def downloads(frame: pd.DataFrame, name: str) -> None:
     """CSV and Excel downloads of a protected table, formula-neutralised; each download
     is written to the audit log (the click's callback, ui.auth.audited)."""
-    safe = exports.neutralise(frame)
     c1, c2 = st.columns(2)
     csv, xlsx = f"{name}.csv", f"{name}.xlsx"
+    # Both files are made only when clicked (neutralised then, too): every run of a page
+    # with a dozen tables made them all before.
     audited_download(
         c1,
         t("download_csv"),
-        lambda: exports.to_csv(safe),  # built only when clicked, as the Excel file
+        lambda: exports.to_csv(exports.neutralise(frame)),
         csv,
         "text/csv",
         f"dl_csv_{name}",
         "export_csv",
-        len(safe),
+        len(frame),
     )
 
-    def excel() -> bytes:  # built only when clicked: openpyxl is slow on every rerun
+    def excel() -> bytes:  # openpyxl is slow
         buf = io.BytesIO()
-        safe.to_excel(buf, index=False)
+        exports.neutralise(frame).to_excel(buf, index=False)
         return buf.getvalue()
 
     xlsx_mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     audited_download(
-        c2, t("download_xlsx"), excel, xlsx, xlsx_mime, f"dl_xlsx_{name}", "export_xlsx", len(safe)
+        c2, t("download_xlsx"), excel, xlsx, xlsx_mime, f"dl_xlsx_{name}", "export_xlsx", len(frame)
     )
 
 
