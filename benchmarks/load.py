@@ -199,7 +199,14 @@ def run_case(
         spent = {k: v - before[k] for k, v in _cpu(ports, work).items()}
     runs = max(result["runs"], 1)
     cpu = {f"cpu_{k}_ms_per_run": round(1000 * v / runs, 1) for k, v in spent.items()}
-    return {"replicas": replicas, "think_s": think, "browsers": browsers, **result, **cpu}
+    return {
+        "replicas": replicas,
+        "think_s": think,
+        "browsers": browsers,
+        "rounds": rounds,
+        **result,
+        **cpu,
+    }
 
 
 def _cpu(ports, work: Path) -> dict[str, float]:
