@@ -198,7 +198,8 @@ def run_case(
         result = asyncio.run(drive(url, sessions, rounds, think=think, browsers=browsers))
         spent = {k: v - before[k] for k, v in _cpu(ports, work).items()}
     runs = max(result["runs"], 1)
-    cpu = {f"cpu_{k}_ms_per_run": round(1000 * v / runs, 1) for k, v in spent.items()}
+    # `other` is a difference of two readings: a few ms below zero is noise, shown as 0.
+    cpu = {f"cpu_{k}_ms_per_run": round(1000 * max(v, 0.0) / runs, 1) for k, v in spent.items()}
     return {
         "replicas": replicas,
         "think_s": think,

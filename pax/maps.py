@@ -379,7 +379,11 @@ def add_points(
     m: folium.Map, points: pd.DataFrame, name: str, color: str = "#1565c0", show: bool = False
 ) -> folium.Map:
     """Small circle markers for places (schools, cameras), as ONE GeoJSON layer: one folium
-    object per place made the map's rendering (twice per run in streamlit-folium) slow."""
+    object per place made the map's rendering (twice per run in streamlit-folium) slow.
+    Without a located place no layer is added: a kommun without school files is offered
+    no empty *Grundskolor* layer."""
+    if points.dropna(subset=["lat", "lon"]).empty:
+        return m
     _point_layer(m, points, name, lambda row: color, radius=4, show=show)
     return m
 

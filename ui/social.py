@@ -158,7 +158,8 @@ def map_and_table(ch: Choice) -> tuple[pd.DataFrame, str] | None:
         st.subheader(f"{safe.markdown(ch.name)}, {year}")
         c.render_map(m, key=f"social_map_{ch.level}", height=600)
         c.legend_below(m)
-        st.caption(t("schools_note"))
+        if places["kind"].isin(["school", "preschool"]).any():
+            st.caption(t("schools_note"))
         if placed or unplaced:
             st.caption(t("units_note", placed=placed, names=", ".join(unplaced) or "–"))
     with table_col:

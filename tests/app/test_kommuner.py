@@ -231,6 +231,8 @@ def test_stockholm_and_uppsala_pages_render_for_their_kommun(kommun_app, code, p
         notes = [i.body for i in at.info]
         assert any("SCB:s rikstabell" in n and "Personer per hushåll" in n for n in notes), notes
         assert not any("egna register" in n and "Personer per hushåll" in n for n in notes)
+        # No school files for this kommun: no note about schools on the map (and no layer).
+        assert not any(c.value.startswith("Skolor och förskolor") for c in at.caption)
     if page == "har_och_nu.py":  # the level select counts the kommun's own areas
         level = next(b for b in at.selectbox if b.label == "Områdesnivå")
         n = len(_table(code))

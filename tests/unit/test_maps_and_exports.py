@@ -112,3 +112,13 @@ def test_static_text_is_not_compiled_and_renders_byte_for_byte_as_before(monkeyp
     assert maps._template("a {{ 1 + 1 }}").render() == "a 2"
     assert maps._template("a\r\nb\n").render() == jinja2.Template("a\r\nb\n").render()
     assert maps._template("plain\n\n").render() == jinja2.Template("plain\n\n").render()
+
+
+def test_a_point_layer_without_a_located_place_is_not_offered():
+    m = maps.base_map()
+    maps.add_points(m, pd.DataFrame({"lat": [None], "lon": [None], "label": ["x"]}), "Empty layer")
+    maps.add_points(
+        m, pd.DataFrame({"lat": [59.19], "lon": [17.61], "label": ["S"]}), "Placed layer"
+    )
+    html = maps.finish(m).get_root().render()
+    assert "Placed layer" in html and "Empty layer" not in html
